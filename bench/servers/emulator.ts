@@ -1,0 +1,11 @@
+/** Bench peer: the emulator alone in its own process (current unionid rule), printing its URL. */
+import { parseConfig } from '../../src/config/load-config.js';
+import { demoConfig } from '../../src/config/demo-config.js';
+import { createEmulator } from '../../src/emulator/index.js';
+import { emulatorAppsFor } from '../../src/server/emulator-apps.js';
+
+const config = parseConfig(demoConfig());
+const emulator = await createEmulator({ apps: emulatorAppsFor(config), unionidRule: 'current', logger: false });
+const url = await emulator.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`LISTENING ${url}\n`);
+process.on('SIGTERM', () => void emulator.close().then(() => process.exit(0)));

@@ -1,0 +1,17 @@
+/** Bench subject: weunion on its embedded defaults (SQLite file, in-memory caches), WeChat = the bench emulator. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { demoConfig } from '../../src/config/demo-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { buildApp } from '../../src/server/app.js';
+import { compose } from '../../src/server/compose.js';
+
+const emulatorUrl = process.env.EMULATOR_URL!;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-'));
+const base = parseConfig({ ...demoConfig({ port: 0, dataDir }), wechat: { baseUrl: emulatorUrl } });
+const composed = await compose(base, { logger: false });
+const app = await buildApp(composed.deps);
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`LISTENING ${url}\n`);
+process.on('SIGTERM', () => void app.close().then(() => composed.close()).then(() => process.exit(0)));

@@ -1,0 +1,72 @@
+/**
+ * Control API for persons: create, read, flag (risk-blocked, declines user info), follow/unfollow an official
+ * account, record an OAuth authorisation, and rotate a session_key behind the app's back.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { CONTROL_PREFIX, type EmulatorContext } from '../context.js';
+import { parseBody, requireApp, requirePerson } from '../control-request.js';
+
+const createSchema = z.strictObject({
+  name: z.string().min(1).max(64).optional(),
+  riskBlocked: z.boolean().optional(),
+  declinesUserInfo: z.boolean().optional(),
+});
+const patchSchema = z.strictObject({ riskBlocked: z.boolean().optional(), declinesUserInfo: z.boolean().optional() });
+const appidSchema = z.strictObject({ appid: z.string().min(1) });
+
+type IdParams = { Params: { id: string } };
+
+export function registerControlPersons(app: FastifyInstance, ctx: EmulatorContext): void {
+  const { state } = ctx;
+  const base = `${CONTROL_PREFIX}/persons`;
+
+  app.post(base, async (request, reply) => {
+    const person = state.persons.create(parseBody(createSchema, request.body));
+    return reply.code(201).send({ id: person.id });
+  });
+
+  app.get(base, async () => state.persons.list().map((p) => state.persons.snapshot(p)));
+
+  app.get<IdParams>(`${base}/:id`, async (request) => state.persons.snapshot(requirePerson(state, request.params.id)));
+
+  app.patch<IdParams>(`${base}/:id`, async (request) => {
+    const person = requirePerson(state, request.params.id);
+    const patch = parseBody(patchSchema, request.body);
+    if (patch.riskBlocked !== undefined) person.riskBlocked = patch.riskBlocked;
+    if (patch.declinesUserInfo !== undefined) person.declinesUserInfo = patch.declinesUserInfo;
+    return state.persons.snapshot(person);
+  });
+
+  app.post<IdParams>(`${base}/:id/follow`, async (request) => {
+    const person = requirePerson(state, request.params.id);
+    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['officialAccount']);
+    person.follows.add(target.appid);
+    return state.persons.snapshot(person);
+  });
+
+  app.post<IdParams>(`${base}/:id/unfollow`, async (request) => {
+    const person = requirePerson(state, request.params.id);
+    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['officialAccount']);
+    person.follows.delete(target.appid);
+    return state.persons.snapshot(person);
+  });
+
+  app.post<IdParams>(`${base}/:id/authorize`, async (request) => {
+    const person = requirePerson(state, request.params.id);
+    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['officialAccount', 'website', 'mobile']);
+    person.authorized.add(target.appid);
+    return state.persons.snapshot(person);
+  });
+
+  app.post<IdParams>(`${base}/:id/rotate-session-key`, async (request) => {
+    const person = requirePerson(state, request.params.id);
+    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['miniprogram']);
+    if (state.sessionKeys.current(person.id, target.appid) === undefined) {
+      throw new AppError('ERR_EMULATOR_BAD_REQUEST', { message: `${person.id} has no session with ${target.appid}: call wx.login first.` });
+    }
+    state.sessionKeys.rotate(person.id, target.appid);
+    return state.persons.snapshot(person); // never the key itself
+  });
+}

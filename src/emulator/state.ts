@@ -1,0 +1,78 @@
+/** All mutable emulator state in one place (persons, codes, session keys, tokens, login quota), plus a read-only view for tests. */
+import type { Clock } from '../clock.js';
+import { CodeStore } from './codes.js';
+import type { IdMinter } from './ids.js';
+import { LoginRateLimiter } from './login-rate.js';
+import type { EmulatorApp, ResolvedEmulatorOptions } from './options.js';
+import { PersonRegistry, type PersonSnapshot } from './persons.js';
+import { SessionKeys } from './session-keys.js';
+import { TokenStore } from './tokens.js';
+
+/** An app as the control API shows it: never the secret. */
+export interface AppSummary {
+  appid: string;
+  kind: EmulatorApp['kind'];
+  openAppid: string | null;
+}
+
+/** What tests may read of the emulator's state. Snapshots are copies; changing them changes nothing. */
+export interface EmulatorStateView {
+  apps(): AppSummary[];
+  person(id: string): PersonSnapshot | undefined;
+  persons(): PersonSnapshot[];
+  personByOpenid(appid: string, openid: string): PersonSnapshot | undefined;
+  /** The person's current session_key for a mini program (tests only — never logged). */
+  sessionKey(personId: string, appid: string): string | undefined;
+  openid(personId: string, appid: string): string;
+  unionid(personId: string, openAppid: string): string;
+  /** Live (not yet swept) login codes and tokens, to check nothing leaks. */
+  counts(): { persons: number; codes: number; tokens: number };
+}
+
+export class EmulatorState {
+  readonly apps: readonly EmulatorApp[];
+  readonly persons: PersonRegistry;
+  readonly codes: CodeStore;
+  readonly sessionKeys: SessionKeys;
+  readonly tokens: TokenStore;
+  readonly loginRate: LoginRateLimiter;
+  readonly #byAppid: ReadonlyMap<string, EmulatorApp>;
+
+  constructor(options: ResolvedEmulatorOptions, ids: IdMinter, clock: Clock) {
+    this.apps = options.apps;
+    this.#byAppid = new Map(options.apps.map((a) => [a.appid, a]));
+    this.persons = new PersonRegistry(options.apps, ids);
+    this.codes = new CodeStore(options.codeTtlSeconds, clock, ids);
+    this.sessionKeys = new SessionKeys(ids);
+    this.tokens = new TokenStore({ ttlSeconds: options.tokenTtlSeconds, overlapSeconds: options.tokenOverlapSeconds, clock, ids });
+    this.loginRate = new LoginRateLimiter(options.loginLimitPerMinute, clock);
+  }
+
+  app(appid: string): EmulatorApp | undefined {
+    return this.#byAppid.get(appid);
+  }
+
+  /** Forget persons, codes, keys, tokens and quotas. Apps stay. */
+  reset(): void {
+    this.persons.clear();
+    this.codes.clear();
+    this.sessionKeys.clear();
+    this.tokens.clear();
+    this.loginRate.clear();
+  }
+
+  view(): EmulatorStateView {
+    const snap = (p: Parameters<PersonRegistry['snapshot']>[0] | undefined): PersonSnapshot | undefined =>
+      p === undefined ? undefined : this.persons.snapshot(p);
+    return Object.freeze({
+      apps: () => this.apps.map(({ appid, kind, openAppid }) => ({ appid, kind, openAppid })),
+      person: (id: string) => snap(this.persons.get(id)),
+      persons: () => this.persons.list().map((p) => this.persons.snapshot(p)),
+      personByOpenid: (appid: string, openid: string) => snap(this.persons.byOpenid(appid, openid)),
+      sessionKey: (personId: string, appid: string) => this.sessionKeys.current(personId, appid),
+      openid: (personId: string, appid: string) => this.persons.openid(personId, appid),
+      unionid: (personId: string, openAppid: string) => this.persons.unionid(personId, openAppid),
+      counts: () => ({ persons: this.persons.list().length, codes: this.codes.size, tokens: this.tokens.size }),
+    });
+  }
+}

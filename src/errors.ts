@@ -1,0 +1,118 @@
+/**
+ * Every error weunion raises on purpose: one `ErrorCode` union, one catalogue (HTTP status + default
+ * message), one `AppError` class. `docs/errors.md` lists every code; `test/errors-doc.test.ts` keeps the
+ * two in sync. Misuse of an API by a programmer throws a plain `TypeError` instead.
+ */
+
+/** The catalogue: code → HTTP status and the default (client-safe) message. */
+export const ERROR_CATALOG = {
+  // --- request / routing ---
+  ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
+  ERR_NOT_FOUND: { status: 404, message: 'No such route.' },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  ERR_INTERNAL: { status: 500, message: 'Internal error.' },
+  // --- apps / config ---
+  ERR_APP_UNKNOWN: { status: 404, message: 'This appid is not configured in weunion.' },
+  ERR_APP_KIND: { status: 400, message: 'This appid is not of the kind this route serves.' },
+  ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  // --- sessions (our own tokens) ---
+  ERR_AUTH_MISSING: { status: 401, message: 'A Bearer token is required.' },
+  ERR_AUTH_INVALID: { status: 401, message: 'The token is invalid.' },
+  ERR_AUTH_EXPIRED: { status: 401, message: 'The token has expired.' },
+  ERR_AUTH_APP_MISMATCH: { status: 403, message: 'The token was issued for another app.' },
+  ERR_USER_NOT_FOUND: { status: 404, message: 'No such user.' },
+  // --- mini program user data (encryptedData / rawData) ---
+  ERR_CRYPTO_BASE64: { status: 400, message: 'A field is not strict base64.' },
+  ERR_CRYPTO_KEY_LENGTH: { status: 400, message: 'The session_key does not decode to 16 bytes.' },
+  ERR_CRYPTO_IV_LENGTH: { status: 400, message: 'The iv does not decode to 16 bytes.' },
+  ERR_CRYPTO_DECRYPT: { status: 400, message: 'The encryptedData could not be decrypted.' },
+  ERR_CRYPTO_PAYLOAD: { status: 400, message: 'The decrypted data is not the expected JSON.' },
+  ERR_CRYPTO_WATERMARK_APPID: { status: 400, message: 'The data was sealed for another app.' },
+  ERR_CRYPTO_WATERMARK_STALE: { status: 400, message: 'The data watermark is too old (or from the future).' },
+  ERR_CRYPTO_OPENID_MISMATCH: { status: 400, message: 'The data belongs to another WeChat user.' },
+  ERR_CRYPTO_SIGNATURE: { status: 400, message: 'The rawData signature does not match.' },
+  ERR_SESSION_KEY_STALE: {
+    status: 409,
+    message: 'The session_key this data was sealed with is no longer current: call wx.login again and retry.',
+  },
+  ERR_UNIONID_UNAVAILABLE: {
+    status: 422,
+    message: 'WeChat did not disclose a unionid (app not bound to an Open Platform account, or anonymised data).',
+  },
+  // --- WeChat upstream ---
+  ERR_WECHAT_CODE_INVALID: { status: 400, message: 'The login code is invalid or expired (40029).' },
+  ERR_WECHAT_CODE_USED: { status: 400, message: 'The login code was already used (40163).' },
+  ERR_WECHAT_CODE_BLOCKED: { status: 403, message: 'WeChat blocked this login as high-risk (40226).' },
+  ERR_WECHAT_RATE_LIMITED: { status: 429, message: 'WeChat rate-limited this user or app (45011); retry next minute.' },
+  ERR_WECHAT_QUOTA: { status: 503, message: 'The WeChat daily API quota is exhausted (45009).' },
+  ERR_WECHAT_BUSY: { status: 503, message: 'WeChat is busy (-1); retry later.' },
+  ERR_WECHAT_CREDENTIALS: { status: 502, message: 'WeChat rejected this app\u2019s appid/secret or IP whitelist: check the configuration.' },
+  ERR_WECHAT_API: { status: 502, message: 'WeChat answered with an error.' },
+  ERR_WECHAT_HTTP_STATUS: { status: 502, message: 'WeChat answered with an unexpected HTTP status.' },
+  ERR_WECHAT_BAD_RESPONSE: { status: 502, message: 'WeChat answered with an unreadable or unexpected body.' },
+  ERR_WECHAT_UNREACHABLE: { status: 503, message: 'WeChat could not be reached.' },
+  ERR_WECHAT_TIMEOUT: { status: 503, message: 'WeChat did not answer in time.' },
+  // --- store ---
+  ERR_STORE_CONFLICT: { status: 503, message: 'Too many concurrent changes to the same identity; retry.' },
+  ERR_STORE_SCHEMA: { status: 500, message: 'The database schema is not at the version this build expects.' },
+  // --- emulator control API ---
+  ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },
+  ERR_EMULATOR_NOT_FOUND: { status: 404, message: 'The emulator knows no such person or app.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A stable, documented error code. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** What WeChat said, kept on errors that came from an upstream errcode. Never contains secrets. */
+export interface WeChatErrorDetail {
+  errcode: number;
+  errmsg: string;
+}
+
+export interface AppErrorOptions {
+  message?: string;
+  cause?: unknown;
+  wechat?: WeChatErrorDetail;
+  /** Extra, client-safe detail (e.g. which field failed validation). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * An expected failure with a stable `code` and HTTP `status`.
+ * @example
+ *   throw new AppError('ERR_CRYPTO_BASE64', { message: 'iv is not strict base64' });
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly wechat?: WeChatErrorDetail;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? ERROR_CATALOG[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    if (options.wechat) this.wechat = options.wechat;
+    if (options.details) this.details = options.details;
+  }
+
+  /** The JSON body the HTTP API sends: `{ error: { code, message, wechat?, details? } }`. */
+  toBody(): { error: { code: ErrorCode; message: string; wechat?: WeChatErrorDetail; details?: Record<string, unknown> } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.wechat ? { wechat: this.wechat } : {}),
+        ...(this.details ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+/** True when `e` is an AppError, optionally with the given code. */
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}

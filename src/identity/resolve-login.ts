@@ -1,0 +1,184 @@
+/**
+ * Resolving a login to our user id: design.md "Resolving a login", cases 1–6, in one transaction.
+ * The whole transaction is retried when it loses a race with a concurrent one (same person logging in
+ * on two apps or two instances at once), so callers never see a unique violation.
+ */
+import type { Clock } from '../clock.js';
+import type { IdentityStore, IdentityTx } from '../store/port.js';
+import { transactionWithRetries, type RetryOptions } from './retry-transaction.js';
+import { createUserId } from './user-id.js';
+
+export interface ResolveLoginDeps {
+  store: IdentityStore;
+  clock: Clock;
+  /** New user ids; default `createUserId`. */
+  newId?: () => string;
+  /** Retry tuning (attempts, backoff); tests may inject `sleep`/`random`. */
+  retry?: RetryOptions;
+}
+
+export interface ResolveLoginInput {
+  /** Our union (Open Platform account) the app is bound to; null for an unbound app. */
+  unionId: string | null;
+  appid: string;
+  openid: string;
+  /** The unionid, if some road produced it. Must be absent/null when `unionId` is null. */
+  unionid?: string | null;
+  /** The freshly sealed session_key (mini programs); stored when given, never logged. */
+  sessionKeyEnc?: string | null;
+}
+
+export interface ResolveLoginResult {
+  /** The live user this login belongs to. */
+  userId: string;
+  /** A user was created by this call (case 2). */
+  isNewUser: boolean;
+  /**
+   * This call joined identities that were not joined before: the app identity learnt its unionid
+   * (cases 3, 5, 6) or a new app identity joined the unionid's user (case 4). An `identity.linked`
+   * event was appended exactly when this is true.
+   */
+  linked: boolean;
+  /** Users merged into `userId` by this call (case 6): they now resolve to it. */
+  mergedUserIds: string[];
+}
+
+/**
+ * Finds or creates the user for `(appid, openid)` and links the unionid when one is given.
+ * @example
+ *   const { userId, isNewUser } = await resolveLogin(
+ *     { store, clock: systemClock },
+ *     { unionId: 'acme', appid: 'wx123', openid: 'o-abc', unionid: 'u-xyz', sessionKeyEnc: sealed },
+ *   );
+ */
+export function resolveLogin(deps: ResolveLoginDeps, input: ResolveLoginInput): Promise<ResolveLoginResult> {
+  return resolveIdentity(deps, input, { touch: true });
+}
+
+/** Internal: `touch: false` records identities without marking them seen (links learnt off-line). */
+export async function resolveIdentity(
+  deps: ResolveLoginDeps,
+  input: ResolveLoginInput,
+  options: { touch: boolean },
+): Promise<ResolveLoginResult> {
+  checkInput(deps, input);
+  const newId = deps.newId ?? createUserId;
+  return transactionWithRetries(
+    deps.store,
+    (tx) => resolveInTx(tx, { newId, now: deps.clock.now(), touch: options.touch }, input),
+    deps.retry,
+  );
+}
+
+interface TxContext {
+  newId: () => string;
+  now: number;
+  touch: boolean;
+}
+
+async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginInput): Promise<ResolveLoginResult> {
+  const { appid, openid, unionId } = input;
+  const unionid = input.unionid ?? null;
+  const sessionKeyEnc = input.sessionKeyEnc ?? null;
+  const { now } = ctx;
+  const linkData = { appid, openid, unionId, unionid };
+
+  // 1. Look both up.
+  const a = await tx.findAppIdentity(appid, openid);
+  const u = unionId !== null && unionid !== null ? await tx.findUnionIdentity(unionId, unionid) : undefined;
+
+  if (!a) {
+    if (!u) {
+      // 2. Neither: a new person (as far as we know).
+      const userId = ctx.newId();
+      await tx.insertUser({ id: userId, createdAt: now, mergedInto: null, mergedAt: null });
+      if (unionId !== null && unionid !== null) await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
+      await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
+      await tx.appendEvent({ type: 'user.created', userId, data: linkData, createdAt: now });
+      return { userId, isNewUser: true, linked: false, mergedUserIds: [] };
+    }
+    // 4. Only the union identity: this openid joins the unionid's user.
+    const userId = await liveUserId(tx, u.userId);
+    await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
+    await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });
+    return { userId, isNewUser: false, linked: true, mergedUserIds: [] };
+  }
+
+  // 3, 5, 6: the app identity exists.
+  let userId = await liveUserId(tx, a.userId);
+  const mergedUserIds: string[] = [];
+  let unionInserted = false;
+  if (unionId !== null && unionid !== null) {
+    if (!u) {
+      // 3. A unionid learnt now: link it to the app identity's user.
+      await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
+      unionInserted = true;
+    } else {
+      const owner = await liveUserId(tx, u.userId);
+      if (owner !== userId) {
+        // 6. The person was split before the unionid was known: the unionid's owner survives.
+        const moved = await tx.moveIdentities(userId, owner);
+        await tx.markMerged(userId, owner, now);
+        await tx.appendEvent({
+          type: 'user.merged',
+          userId: owner,
+          data: { mergedUserId: userId, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, ...linkData },
+          createdAt: now,
+        });
+        mergedUserIds.push(userId);
+        userId = owner;
+      }
+      // 5. Same user: nothing to link.
+    }
+  }
+
+  const linked = unionid !== null && (unionInserted || a.unionid !== unionid);
+  const patch: Parameters<IdentityTx['updateAppIdentity']>[2] = {};
+  if (linked) patch.unionid = unionid;
+  if (a.userId !== userId) patch.userId = userId;
+  // Never move last_seen_at backwards (instances' clocks may differ slightly).
+  if (ctx.touch && now > a.lastSeenAt) patch.lastSeenAt = now;
+  if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) patch.sessionKeyEnc = sessionKeyEnc;
+  if (Object.keys(patch).length > 0) await tx.updateAppIdentity(appid, openid, patch);
+  if (linked) await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });
+  return { userId, isNewUser: false, linked, mergedUserIds };
+}
+
+/**
+ * Follows `merged_into` to the live user. Identities always point at live users (merges move them),
+ * so this is one read; the loop only guards against data written by an older build.
+ */
+async function liveUserId(tx: IdentityTx, id: string): Promise<string> {
+  let current = id;
+  for (let hops = 0; hops < 32; hops++) {
+    const user = await tx.findUser(current);
+    if (!user) throw new Error(`identity points at a missing user ${current}`);
+    if (user.mergedInto === null) return current;
+    current = user.mergedInto;
+  }
+  throw new Error(`merged_into chain from ${id} is too long (a cycle?)`);
+}
+
+function checkInput(deps: ResolveLoginDeps, input: ResolveLoginInput): void {
+  if (!deps || typeof deps.store !== 'object' || typeof deps.clock?.now !== 'function') {
+    throw new TypeError('resolveLogin needs deps.store and deps.clock');
+  }
+  if (deps.newId !== undefined && typeof deps.newId !== 'function') throw new TypeError('deps.newId must be a function');
+  if (!input || typeof input !== 'object') throw new TypeError('resolveLogin needs an input object');
+  for (const key of ['appid', 'openid'] as const) {
+    if (typeof input[key] !== 'string' || input[key] === '') throw new TypeError(`${key} must be a non-empty string`);
+  }
+  if (input.unionId !== null && (typeof input.unionId !== 'string' || input.unionId === '')) {
+    throw new TypeError('unionId must be a non-empty string or null');
+  }
+  const { unionid, sessionKeyEnc } = input;
+  if (unionid !== undefined && unionid !== null && (typeof unionid !== 'string' || unionid === '')) {
+    throw new TypeError('unionid must be a non-empty string, null or absent');
+  }
+  if (input.unionId === null && typeof unionid === 'string') {
+    throw new TypeError('a unionid was given for an app bound to no union (unionId null)');
+  }
+  if (sessionKeyEnc !== undefined && sessionKeyEnc !== null && typeof sessionKeyEnc !== 'string') {
+    throw new TypeError('sessionKeyEnc must be a string, null or absent');
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Reading users back: an id we ever issued → the live user (through `merged_into`), and a secret-free
+ * view of that user's identities for the API.
+ */
+import type { IdentityStore } from '../store/port.js';
+
+/** One app identity as the API shows it (never the session_key). */
+export interface AppIdentityView {
+  appid: string;
+  openid: string;
+  unionid: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export interface UnionIdentityView {
+  unionId: string;
+  unionid: string;
+}
+
+export interface UserView {
+  /** The live user id (the survivor when the id asked for was merged). */
+  userId: string;
+  /** Ids merged into this user; each resolves to `userId`. */
+  aliases: string[];
+  identities: { app: AppIdentityView[]; union: UnionIdentityView[] };
+  createdAt: number;
+}
+
+/**
+ * The live user `id` resolves to, or undefined for an id we never issued.
+ * @example
+ *   await resolveUserId(store, 'u_old…'); // 'u_survivor…'
+ */
+export async function resolveUserId(store: Pick<IdentityStore, 'findUser'>, id: string): Promise<string | undefined> {
+  if (typeof id !== 'string') throw new TypeError('user id must be a string');
+  let current = id;
+  // markMerged keeps chains one hop long; the bound only guards against a corrupted cycle.
+  for (let hops = 0; hops < 32; hops++) {
+    const user = await store.findUser(current);
+    if (!user) return undefined;
+    if (user.mergedInto === null) return current;
+    current = user.mergedInto;
+  }
+  throw new Error(`merged_into chain from ${id} is too long (a cycle?)`);
+}
+
+/**
+ * The user `id` resolves to, with every identity and alias; undefined for an unknown id.
+ * @example
+ *   const view = await getUserView(store, userId);
+ *   view?.identities.app.map((a) => a.appid);
+ */
+export async function getUserView(store: IdentityStore, id: string): Promise<UserView | undefined> {
+  const userId = await resolveUserId(store, id);
+  if (userId === undefined) return undefined;
+  const [user, apps, unions, aliases] = await Promise.all([
+    store.findUser(userId),
+    store.listAppIdentities(userId),
+    store.listUnionIdentities(userId),
+    store.listAliases(userId),
+  ]);
+  if (!user) return undefined;
+  return {
+    userId,
+    aliases,
+    identities: {
+      app: apps.map(({ appid, openid, unionid, firstSeenAt, lastSeenAt }) => ({ appid, openid, unionid, firstSeenAt, lastSeenAt })),
+      union: unions.map(({ unionId, unionid }) => ({ unionId, unionid })),
+    },
+    createdAt: user.createdAt,
+  };
+}

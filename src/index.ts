@@ -1,0 +1,16 @@
+/**
+ * weunion — one user id across a company's WeChat apps, by UnionID.
+ * The package's main entry; the mini program SDK is `weunion/client`.
+ */
+export { AppError, ERROR_CATALOG, isAppError, type ErrorCode, type WeChatErrorDetail } from './errors.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
+export { parseConfig, readConfigSource } from './config/load-config.js';
+export type { Config, ConfigInput, AppConfig, UnionConfig, AppKind } from './config/schema.js';
+export { decryptUserData, verifyRawDataSignature, rawDataSignature, sessionKeySignature } from './wechat/index.js';
+export type { UserDataPayload } from './wechat/index.js';
+export { buildApp } from './server/app.js';
+export type { AppDeps, MiniProgramGateway } from './server/deps.js';
+export { compose } from './server/compose.js';
+export { startService } from './server/main.js';
+export { createEmulator } from './emulator/index.js';
+export type { EmulatorApp } from './emulator/index.js';

@@ -1,0 +1,15 @@
+/** The emulator's view of a config's apps: each union's Open Platform appid (ours, invented when not configured). */
+import type { Config } from '../config/schema.js';
+import type { EmulatorApp } from '../emulator/index.js';
+
+export function emulatorAppsFor(config: Config): EmulatorApp[] {
+  return config.apps.map((a) => {
+    const union = a.union === null ? undefined : config.unions.find((u) => u.id === a.union);
+    return {
+      appid: a.appid,
+      secret: a.secret,
+      kind: a.kind,
+      openAppid: union ? (union.openAppid ?? `open_${union.id}`) : null,
+    };
+  });
+}

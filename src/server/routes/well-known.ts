@@ -1,0 +1,11 @@
+/** GET /.well-known/jwks.json (public session keys, for offline verification) and GET /healthz. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.js';
+
+export function registerWellKnown(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return deps.sessions.jwks();
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+}

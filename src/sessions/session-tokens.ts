@@ -1,0 +1,69 @@
+/**
+ * weunion's own sessions: ES256 JWTs (jose) that business backends verify offline against `/.well-known/jwks.json`.
+ * Claims: `sub` = the user id at issue time (resolve it: a merged user's id keeps resolving to the survivor),
+ * `app` = the appid, `oid` = the openid the person logged in with.
+ */
+import { SignJWT, importJWK, jwtVerify, calculateJwkThumbprint, errors as joseErrors, type JWK, type CryptoKey } from 'jose';
+import { AppError } from '../errors.js';
+import type { Clock } from '../clock.js';
+
+export interface SessionClaims {
+  userId: string;
+  appid: string;
+  openid: string;
+}
+
+export interface SessionTokens {
+  issue(claims: SessionClaims): Promise<{ token: string; expiresIn: number }>;
+  /** Throws ERR_AUTH_INVALID / ERR_AUTH_EXPIRED. */
+  verify(token: string): Promise<SessionClaims>;
+  /** The public JWKS document. */
+  jwks(): { keys: JWK[] };
+}
+
+export async function createSessionTokens(options: {
+  signingJwk: JWK;
+  issuer: string;
+  ttlSeconds: number;
+  clock: Clock;
+}): Promise<SessionTokens> {
+  const { signingJwk, issuer, ttlSeconds, clock } = options;
+  const kid = await calculateJwkThumbprint(signingJwk);
+  const privateKey = (await importJWK(signingJwk, 'ES256')) as CryptoKey;
+  const { d: _d, ...publicFields } = signingJwk;
+  const publicJwk: JWK = { kty: publicFields.kty, crv: publicFields.crv, x: publicFields.x, y: publicFields.y, kid, alg: 'ES256', use: 'sig' };
+  const publicKey = (await importJWK(publicJwk, 'ES256')) as CryptoKey;
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+  return Object.freeze({
+    async issue(claims: SessionClaims) {
+      const iat = nowSeconds();
+      const token = await new SignJWT({ app: claims.appid, oid: claims.openid })
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setSubject(claims.userId)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .sign(privateKey);
+      return { token, expiresIn: ttlSeconds };
+    },
+    async verify(token: string): Promise<SessionClaims> {
+      try {
+        const { payload } = await jwtVerify(token, publicKey, {
+          issuer,
+          algorithms: ['ES256'],
+          currentDate: new Date(clock.now()),
+        });
+        if (typeof payload.sub !== 'string' || typeof payload.app !== 'string' || typeof payload.oid !== 'string') {
+          throw new AppError('ERR_AUTH_INVALID', { message: 'The token lacks weunion claims.' });
+        }
+        return { userId: payload.sub, appid: payload.app, openid: payload.oid };
+      } catch (e) {
+        if (e instanceof AppError) throw e;
+        if (e instanceof joseErrors.JWTExpired) throw new AppError('ERR_AUTH_EXPIRED');
+        throw new AppError('ERR_AUTH_INVALID');
+      }
+    },
+    jwks: () => ({ keys: [publicJwk] }),
+  });
+}

@@ -1,0 +1,253 @@
+/**
+ * The SQL of the identity port, written once for both dialects. An instance is bound to one Kysely
+ * executor: the pool (reads outside a transaction) or a transaction's connection (`IdentityTx`).
+ * Every driver error goes through `mapDbError`.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { mapDbError } from './db-errors.js';
+import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
+import type { AppIdentityRow, EventRow, EventType, IdentityTx, UnionIdentityRow, UserRow } from './port.js';
+
+type Counts = { users: number; liveUsers: number; appIdentities: number; unionIdentities: number; events: number };
+
+export class IdentityQueries implements IdentityTx {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined> {
+    return run(async () => {
+      const row = await this.#db
+        .selectFrom('app_identities')
+        .selectAll()
+        .where('appid', '=', appid)
+        .where('openid', '=', openid)
+        .executeTakeFirst();
+      return row && toAppIdentity(row);
+    });
+  }
+
+  findUnionIdentity(unionId: string, unionid: string): Promise<UnionIdentityRow | undefined> {
+    return run(async () => {
+      const row = await this.#db
+        .selectFrom('union_identities')
+        .selectAll()
+        .where('union_id', '=', unionId)
+        .where('unionid', '=', unionid)
+        .executeTakeFirst();
+      return row && toUnionIdentity(row);
+    });
+  }
+
+  findUser(id: string): Promise<UserRow | undefined> {
+    return run(async () => {
+      const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    });
+  }
+
+  insertUser(row: UserRow): Promise<void> {
+    return run(async () => {
+      await this.#db
+        .insertInto('users')
+        .values({ id: row.id, created_at: row.createdAt, merged_into: row.mergedInto, merged_at: row.mergedAt })
+        .execute();
+    });
+  }
+
+  insertAppIdentity(row: AppIdentityRow): Promise<void> {
+    return run(async () => {
+      await this.#db
+        .insertInto('app_identities')
+        .values({
+          appid: row.appid,
+          openid: row.openid,
+          user_id: row.userId,
+          unionid: row.unionid,
+          session_key_enc: row.sessionKeyEnc,
+          first_seen_at: row.firstSeenAt,
+          last_seen_at: row.lastSeenAt,
+        })
+        .execute();
+    });
+  }
+
+  insertUnionIdentity(row: UnionIdentityRow): Promise<void> {
+    return run(async () => {
+      await this.#db
+        .insertInto('union_identities')
+        .values({ union_id: row.unionId, unionid: row.unionid, user_id: row.userId, created_at: row.createdAt })
+        .execute();
+    });
+  }
+
+  updateAppIdentity(
+    appid: string,
+    openid: string,
+    patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>,
+  ): Promise<void> {
+    return run(async () => {
+      const set: Partial<AppIdentitiesTable> = {};
+      if (patch.unionid !== undefined) set.unionid = patch.unionid;
+      if (patch.sessionKeyEnc !== undefined) set.session_key_enc = patch.sessionKeyEnc;
+      if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt;
+      if (patch.userId !== undefined) set.user_id = patch.userId;
+      if (Object.keys(set).length === 0) {
+        // Nothing to change: check the row exists without writing (a write would only add contention).
+        if (!(await this.findAppIdentity(appid, openid))) throw new TypeError(`no app identity (${appid}, ${openid}) to update`);
+        return;
+      }
+      const result = await this.#db
+        .updateTable('app_identities')
+        .set(set)
+        .where('appid', '=', appid)
+        .where('openid', '=', openid)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new TypeError(`no app identity (${appid}, ${openid}) to update`);
+    });
+  }
+
+  moveIdentities(fromUserId: string, toUserId: string): Promise<{ app: number; union: number }> {
+    return run(async () => {
+      const app = await this.#db
+        .updateTable('app_identities')
+        .set({ user_id: toUserId })
+        .where('user_id', '=', fromUserId)
+        .executeTakeFirst();
+      const union = await this.#db
+        .updateTable('union_identities')
+        .set({ user_id: toUserId })
+        .where('user_id', '=', fromUserId)
+        .executeTakeFirst();
+      return { app: Number(app.numUpdatedRows), union: Number(union.numUpdatedRows) };
+    });
+  }
+
+  markMerged(loserId: string, survivorId: string, at: number): Promise<void> {
+    if (loserId === survivorId) return Promise.reject(new TypeError('cannot merge a user into itself'));
+    return run(async () => {
+      // Earlier aliases of the loser now point straight at the survivor: chains stay one hop long.
+      await this.#db.updateTable('users').set({ merged_into: survivorId }).where('merged_into', '=', loserId).execute();
+      const result = await this.#db
+        .updateTable('users')
+        .set({ merged_into: survivorId, merged_at: at })
+        .where('id', '=', loserId)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new TypeError(`no user ${loserId} to mark merged`);
+    });
+  }
+
+  appendEvent(event: Omit<EventRow, 'id'>): Promise<void> {
+    return run(async () => {
+      await this.#db
+        .insertInto('events')
+        .values({ type: event.type, user_id: event.userId, data: JSON.stringify(event.data), created_at: event.createdAt })
+        .execute();
+    });
+  }
+
+  listAppIdentities(userId: string): Promise<AppIdentityRow[]> {
+    return run(async () => {
+      const rows = await this.#db
+        .selectFrom('app_identities')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('appid')
+        .orderBy('openid')
+        .execute();
+      return rows.map(toAppIdentity);
+    });
+  }
+
+  listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
+    return run(async () => {
+      const rows = await this.#db
+        .selectFrom('union_identities')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('union_id')
+        .orderBy('unionid')
+        .execute();
+      return rows.map(toUnionIdentity);
+    });
+  }
+
+  listAliases(userId: string): Promise<string[]> {
+    return run(async () => {
+      const rows = await this.#db.selectFrom('users').select('id').where('merged_into', '=', userId).orderBy('id').execute();
+      return rows.map((r) => r.id);
+    });
+  }
+
+  listEvents(options: { afterId?: number; limit?: number } = {}): Promise<EventRow[]> {
+    const afterId = options.afterId ?? 0;
+    const limit = options.limit ?? 100;
+    if (!Number.isSafeInteger(afterId) || afterId < 0) return Promise.reject(new TypeError('afterId must be an integer ≥ 0'));
+    if (!Number.isSafeInteger(limit) || limit < 1) return Promise.reject(new TypeError('limit must be an integer ≥ 1'));
+    return run(async () => {
+      const rows = await this.#db
+        .selectFrom('events')
+        .selectAll()
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toEvent);
+    });
+  }
+
+  counts(): Promise<Counts> {
+    return run(async () => {
+      const db = this.#db;
+      const n = (row: { n: string | number | bigint }): number => Number(row.n);
+      const [users, liveUsers, appIdentities, unionIdentities, events] = await Promise.all([
+        db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
+        db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('merged_into', 'is', null).executeTakeFirstOrThrow().then(n),
+        db.selectFrom('app_identities').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
+        db.selectFrom('union_identities').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
+        db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
+      ]);
+      return { users, liveUsers, appIdentities, unionIdentities, events };
+    });
+  }
+}
+
+async function run<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw mapDbError(e);
+  }
+}
+
+function toUser(r: Selectable<UsersTable>): UserRow {
+  return { id: r.id, createdAt: Number(r.created_at), mergedInto: r.merged_into, mergedAt: r.merged_at === null ? null : Number(r.merged_at) };
+}
+
+function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
+  return {
+    appid: r.appid,
+    openid: r.openid,
+    userId: r.user_id,
+    unionid: r.unionid,
+    sessionKeyEnc: r.session_key_enc,
+    firstSeenAt: Number(r.first_seen_at),
+    lastSeenAt: Number(r.last_seen_at),
+  };
+}
+
+function toUnionIdentity(r: Selectable<UnionIdentitiesTable>): UnionIdentityRow {
+  return { unionId: r.union_id, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at) };
+}
+
+function toEvent(r: Selectable<EventsTable>): EventRow {
+  return {
+    id: Number(r.id),
+    type: r.type as EventType,
+    userId: r.user_id,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    createdAt: Number(r.created_at),
+  };
+}

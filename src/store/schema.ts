@@ -1,0 +1,58 @@
+/**
+ * The Kysely view of weunion's tables. Column names are snake_case as stored; `kysely-store.ts` maps
+ * rows to the camelCase shapes of `port.ts`. Times are epoch milliseconds in `bigint` columns (the
+ * PostgreSQL pool parses int8 back to `number`, see `dialects/postgres.ts`).
+ */
+import type { Generated } from 'kysely';
+
+/** One person, as we number them. A merged user stays as an alias (`merged_into` → survivor). */
+export interface UsersTable {
+  id: string;
+  created_at: number;
+  merged_into: string | null;
+  merged_at: number | null;
+}
+
+/** `(appid, openid)` → user; primary key `app_identities_pk` on `(appid, openid)`. */
+export interface AppIdentitiesTable {
+  appid: string;
+  openid: string;
+  user_id: string;
+  unionid: string | null;
+  /** AES-256-GCM sealed session_key; never logged, never returned by the API. */
+  session_key_enc: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** `(union_id, unionid)` → user; primary key `union_identities_pk` on `(union_id, unionid)`. */
+export interface UnionIdentitiesTable {
+  union_id: string;
+  unionid: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** Append-only outbox; `data` is JSON text. */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  user_id: string;
+  data: string;
+  created_at: number;
+}
+
+/** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
+export interface Database {
+  users: UsersTable;
+  app_identities: AppIdentitiesTable;
+  union_identities: UnionIdentitiesTable;
+  events: EventsTable;
+}
+
+/** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */
+export const CONSTRAINTS = {
+  users: 'users_pk',
+  app_identities: 'app_identities_pk',
+  union_identities: 'union_identities_pk',
+} as const;

@@ -1,0 +1,52 @@
+/**
+ * Strict (canonical, RFC 4648 §4) base64 decoding for the fields WeChat hands a mini program:
+ * `session_key`, `iv`, `encryptedData`. Node's `Buffer.from(x, 'base64')` silently skips bad characters,
+ * so a value damaged in transit (a `+` turned into a space by URL-decoding, a line break, the url-safe
+ * alphabet) would decrypt to garbage or, worse, to a different key. We refuse instead of repairing, and say
+ * which kind of damage it was so the integrator can fix the client.
+ */
+import { AppError } from '../../errors.js';
+
+/** Canonical standard base64: groups of 4, with `=`/`==` padding only on the last group. */
+const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Why a value is not strict base64 (never includes the value itself). */
+export type Base64Defect =
+  | 'not-a-string'
+  | 'whitespace'
+  | 'space'
+  | 'url-safe-alphabet'
+  | 'bad-character'
+  | 'padding'
+  | 'non-canonical-bits';
+
+function defectOf(text: string): Base64Defect | undefined {
+  // A space (and nothing else) where '+' used to be is the classic form-/URL-decoding accident.
+  if (/ /.test(text) && !/[\t\r\n\f\v]/.test(text)) return 'space';
+  if (/\s/.test(text)) return 'whitespace';
+  if (/[-_]/.test(text)) return 'url-safe-alphabet';
+  if (/[^A-Za-z0-9+/=]/.test(text)) return 'bad-character';
+  if (!CANONICAL.test(text)) return 'padding';
+  return undefined;
+}
+
+/**
+ * Decodes canonical standard base64, or throws `AppError('ERR_CRYPTO_BASE64')` naming `field` (never the value).
+ * Rejects whitespace, spaces (URL-decoding damage), the url-safe alphabet, missing or extra padding and
+ * non-zero trailing bits. The empty string decodes to an empty buffer.
+ * @example
+ *   const iv = decodeStrictBase64(body.iv, 'iv'); // Buffer of 16 bytes, or ERR_CRYPTO_BASE64
+ */
+export function decodeStrictBase64(text: string, field: string): Buffer {
+  if (typeof field !== 'string' || field === '') throw new TypeError('decodeStrictBase64: field must be a non-empty string');
+  const defect: Base64Defect | undefined = typeof text === 'string' ? defectOf(text) : 'not-a-string';
+  if (defect === undefined) {
+    const bytes = Buffer.from(text, 'base64');
+    // The regex admits e.g. "QR==" whose low bits are not zero; re-encoding tells canonical from not.
+    if (bytes.toString('base64') === text) return bytes;
+  }
+  throw new AppError('ERR_CRYPTO_BASE64', {
+    message: `${field} is not strict base64 (${defect ?? 'non-canonical-bits'}).`,
+    details: { field, defect: defect ?? 'non-canonical-bits' },
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * WXBizDataCrypt: decrypting a mini program's `encryptedData` with the user's `session_key`.
+ * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/signature.html
+ * AES-128-CBC, key = base64(session_key) (16 bytes), iv = base64(iv) (16 bytes), PKCS#7 padding;
+ * the plaintext is JSON carrying a `watermark { appid, timestamp }` we check against our appid.
+ */
+import { createDecipheriv } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import { decodeStrictBase64 } from './strict-base64.js';
+
+/** The decrypted user data (getUserInfo / getUserProfile / legacy getPhoneNumber payload). */
+export interface UserDataPayload {
+  openId: string;
+  /** Absent unless the mini program is bound to an Open Platform account (and never in getUserProfile data). */
+  unionId?: string;
+  nickName?: string;
+  avatarUrl?: string;
+  /** 0 unknown, 1 male, 2 female (always 0 since 2021-10). */
+  gender?: number;
+  language?: string;
+  city?: string;
+  province?: string;
+  country?: string;
+  phoneNumber?: string;
+  purePhoneNumber?: string;
+  /** Documented as a string, sent as a number in every example: normalised to a string. */
+  countryCode?: string;
+  watermark: { appid: string; timestamp: number };
+  /** The whole decrypted object, as WeChat sent it. */
+  raw: Record<string, unknown>;
+}
+
+export interface DecryptUserDataInput {
+  /** Our appid: the watermark must carry it. */
+  appid: string;
+  /** The session_key from code2Session (base64 of 16 bytes). */
+  sessionKey: string;
+  encryptedData: string;
+  iv: string;
+  /** Current time, epoch ms. Required when `maxAgeSeconds` is given. */
+  now?: number;
+  /** Reject a watermark more than this far from `now`, in either direction. */
+  maxAgeSeconds?: number;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+const STRING_FIELDS = ['nickName', 'avatarUrl', 'language', 'city', 'province', 'country', 'phoneNumber', 'purePhoneNumber'] as const;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function payloadError(why: string): AppError {
+  return new AppError('ERR_CRYPTO_PAYLOAD', { message: `The decrypted data is not the expected JSON: ${why}.` });
+}
+
+function aesDecrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  if (data.length === 0 || data.length % 16 !== 0) {
+    throw new AppError('ERR_CRYPTO_DECRYPT', { message: 'The encryptedData is empty or not a whole number of AES blocks.' });
+  }
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key, iv); // PKCS#7 checked by OpenSSL (autoPadding)
+    return Buffer.concat([decipher.update(data), decipher.final()]);
+  } catch (cause) {
+    throw new AppError('ERR_CRYPTO_DECRYPT', { cause });
+  }
+}
+
+/** Identity fields are checked strictly; profile fields of an unexpected type are left out (still in `raw`). */
+function toPayload(raw: Record<string, unknown>): UserDataPayload {
+  const { openId, unionId, watermark, gender, countryCode } = raw;
+  if (!isObject(watermark)) throw payloadError('no watermark');
+  if (typeof watermark.appid !== 'string' || !Number.isFinite(watermark.timestamp)) throw payloadError('malformed watermark');
+  if (typeof openId !== 'string' || openId === '') throw payloadError('no openId');
+  if (unionId !== undefined && typeof unionId !== 'string') throw payloadError('unionId is not a string');
+  const out: UserDataPayload = {
+    openId,
+    watermark: { appid: watermark.appid, timestamp: watermark.timestamp as number },
+    raw,
+  };
+  // An empty unionId must never become a join key.
+  if (unionId) out.unionId = unionId;
+  for (const f of STRING_FIELDS) if (typeof raw[f] === 'string') out[f] = raw[f];
+  if (typeof gender === 'number') out.gender = gender;
+  if (typeof countryCode === 'string' || typeof countryCode === 'number') out.countryCode = String(countryCode);
+  return out;
+}
+
+/**
+ * Decrypts and checks `encryptedData`. Each failure has its own code: ERR_CRYPTO_BASE64, ERR_CRYPTO_KEY_LENGTH,
+ * ERR_CRYPTO_IV_LENGTH, ERR_CRYPTO_DECRYPT, ERR_CRYPTO_PAYLOAD, ERR_CRYPTO_WATERMARK_APPID, ERR_CRYPTO_WATERMARK_STALE.
+ * The caller still has to compare `openId` with the session's openid.
+ * @example
+ *   const data = decryptUserData({ appid, sessionKey, encryptedData, iv, now: clock.now(), maxAgeSeconds: 600 });
+ *   if (data.unionId) link(data.unionId);
+ */
+export function decryptUserData(input: DecryptUserDataInput): UserDataPayload {
+  const { appid, now, maxAgeSeconds } = input;
+  if (typeof appid !== 'string' || appid === '') throw new TypeError('decryptUserData: appid must be a non-empty string');
+  if (maxAgeSeconds !== undefined) {
+    if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds < 0) throw new TypeError('decryptUserData: maxAgeSeconds must be >= 0');
+    if (!Number.isFinite(now)) throw new TypeError('decryptUserData: now (epoch ms) is required with maxAgeSeconds');
+  }
+
+  const key = decodeStrictBase64(input.sessionKey, 'sessionKey');
+  if (key.length !== 16) throw new AppError('ERR_CRYPTO_KEY_LENGTH');
+  const iv = decodeStrictBase64(input.iv, 'iv');
+  if (iv.length !== 16) throw new AppError('ERR_CRYPTO_IV_LENGTH');
+  const data = decodeStrictBase64(input.encryptedData, 'encryptedData');
+
+  const plain = aesDecrypt(key, iv, data);
+  let parsed: unknown;
+  try {
+    // CBC has no integrity: a flipped ciphertext byte garbles one block into random bytes. A fatal UTF-8
+    // decode (instead of Buffer's silent U+FFFD) turns most such garbage into an error instead of a payload.
+    parsed = JSON.parse(strictUtf8.decode(plain));
+  } catch {
+    throw payloadError('not UTF-8 JSON');
+  }
+  if (!isObject(parsed)) throw payloadError('not a JSON object');
+  const payload = toPayload(parsed);
+
+  if (payload.watermark.appid !== appid) {
+    throw new AppError('ERR_CRYPTO_WATERMARK_APPID', { details: { expected: appid, actual: payload.watermark.appid } });
+  }
+  if (maxAgeSeconds !== undefined && Math.abs((now as number) - payload.watermark.timestamp * 1000) > maxAgeSeconds * 1000) {
+    throw new AppError('ERR_CRYPTO_WATERMARK_STALE', { details: { timestamp: payload.watermark.timestamp, maxAgeSeconds } });
+  }
+  return payload;
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AppError, ERROR_CATALOG, type ErrorCode } from '../src/errors.js';
+
+const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+const rows = new Map<string, number>();
+for (const m of doc.matchAll(/^\|\s*`(ERR_[A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)) rows.set(m[1]!, Number(m[2]));
+
+describe('docs/errors.md', () => {
+  it('lists every ErrorCode with its HTTP status', () => {
+    for (const [code, { status }] of Object.entries(ERROR_CATALOG)) {
+      expect(rows.get(code), `${code} missing or wrong status in docs/errors.md`).toBe(status);
+    }
+  });
+  it('lists no code that does not exist', () => {
+    const unknown = [...rows.keys()].filter((c) => !(c in ERROR_CATALOG));
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('AppError', () => {
+  it('toBody() carries the code, message and the WeChat errcode, nothing else', () => {
+    const e = new AppError('ERR_WECHAT_CODE_USED', { wechat: { errcode: 40163, errmsg: 'code been used, rid: x' } });
+    expect(e.status).toBe(400);
+    expect(e.toBody()).toEqual({
+      error: { code: 'ERR_WECHAT_CODE_USED', message: ERROR_CATALOG.ERR_WECHAT_CODE_USED.message, wechat: { errcode: 40163, errmsg: 'code been used, rid: x' } },
+    });
+    const codes: ErrorCode[] = Object.keys(ERROR_CATALOG) as ErrorCode[];
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});

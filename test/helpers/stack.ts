@@ -1,0 +1,104 @@
+/**
+ * A whole weunion on loopback for tests: the emulator and the server, each on its own port, sharing one virtual
+ * clock, over a fresh SQLite file (or a PostgreSQL schema). Everything goes through real HTTP.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../../src/clock.js';
+import { DEMO_APPS, demoConfig } from '../../src/config/demo-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/schema.js';
+import { createEmulator } from '../../src/emulator/index.js';
+import { buildApp } from '../../src/server/app.js';
+import { compose } from '../../src/server/compose.js';
+import type { AppDeps } from '../../src/server/deps.js';
+import { emulatorAppsFor } from '../../src/server/emulator-apps.js';
+
+export interface StackOptions {
+  unionidRule?: 'current' | 'legacy';
+  rotateSessionKeyOnLogin?: boolean;
+  /** A storage URL; default a fresh SQLite file in a temp folder. */
+  storage?: string;
+  /** Tweak the parsed config before composing. */
+  configure?: (config: Config) => Config;
+}
+
+export interface Stack {
+  serverUrl: string;
+  emulatorUrl: string;
+  apps: typeof DEMO_APPS;
+  clock: ManualClock;
+  config: Config;
+  deps: AppDeps;
+  emulator: Awaited<ReturnType<typeof createEmulator>>;
+  createPerson(options?: { name?: string; riskBlocked?: boolean; declinesUserInfo?: boolean }): Promise<string>;
+  /** POST a JSON control call to the emulator and return the parsed body (throws on non-2xx). */
+  control<T = unknown>(pathname: string, body?: unknown, method?: string): Promise<T>;
+  /** POST JSON to weunion; returns status and parsed body. */
+  api<T = any>(pathname: string, body?: unknown, options?: { token?: string; method?: string }): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'weunion-test-'));
+  const clock = new ManualClock();
+  let config = parseConfig({ ...demoConfig({ port: 0, dataDir: dir }), wechat: {} });
+  if (options.storage) config = { ...config, storage: options.storage };
+  if (options.configure) config = options.configure(config);
+  const emulator = await createEmulator({
+    apps: emulatorAppsFor(config),
+    unionidRule: options.unionidRule ?? 'legacy',
+    rotateSessionKeyOnLogin: options.rotateSessionKeyOnLogin ?? false,
+    clock,
+    logger: false,
+  });
+  const emulatorUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
+  config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl } });
+  const composed = await compose(config, { clock, logger: false });
+  const app = await buildApp(composed.deps);
+  const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  async function control<T>(pathname: string, body?: unknown, method = 'POST'): Promise<T> {
+    const res = await fetch(emulatorUrl + pathname, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator ${method} ${pathname} → ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async function api<T>(pathname: string, body?: unknown, opts: { token?: string; method?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(serverUrl + pathname, {
+      method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  return {
+    serverUrl,
+    emulatorUrl,
+    apps: DEMO_APPS,
+    clock,
+    config,
+    deps: composed.deps,
+    emulator,
+    createPerson: async (opts = {}) => (await control<{ id: string }>('/__emulator/persons', opts)).id,
+    control,
+    api,
+    async close() {
+      await app.close();
+      await composed.close();
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

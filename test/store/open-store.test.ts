@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { postgresAvailable, TEST_PG_URL } from '../helpers/postgres.js';
+
+const pgAvailable = await postgresAvailable();
+
+describe('openStore()', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weunion-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('openStore() creates the parent folder of a SQLite file and turns on WAL, busy_timeout and foreign keys', async () => {
+    const file = join(dir, 'nested', 'deeper', 'weunion.db');
+    const opened = await openStore(`sqlite:${file}`);
+    try {
+      expect(opened.dialect).toBe('sqlite');
+      expect((await opened.migrate()).error).toBeUndefined();
+      expect(existsSync(file)).toBe(true);
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(opened.db)).rows[0] as object)[0];
+      expect(pragma('journal_mode')).resolves.toBe('wal');
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(5000);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('openStore() keeps data in a SQLite file across reopenings', async () => {
+    const file = join(dir, 'persist.db');
+    const first = await openStore(`sqlite:${file}`);
+    await first.migrate();
+    await first.store.transaction((tx) => tx.insertUser({ id: 'u_1', createdAt: 1, mergedInto: null, mergedAt: null }));
+    await first.close();
+    const second = await openStore(`sqlite:${file}`);
+    try {
+      expect(await second.checkSchema()).toBe('current');
+      expect(await second.store.findUser('u_1')).toMatchObject({ id: 'u_1' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('openStore() throws a TypeError for an unknown scheme without echoing the url', async () => {
+    const err = await openStore('mysql://root:hunter2@db/x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).not.toContain('hunter2');
+  });
+
+  it('openStore() refuses a bad pool size with a TypeError', async () => {
+    await expect(openStore(TEST_PG_URL, { poolSize: 0 })).rejects.toThrow(TypeError);
+  });
+
+  it.runIf(pgAvailable)('openStore() on PostgreSQL returns int8 as numbers without touching pg\'s global parsers', async () => {
+    const opened = await openStore(TEST_PG_URL, { poolSize: 2 });
+    try {
+      expect(opened.dialect).toBe('postgres');
+      const { rows } = await sql<{ big: unknown; n: unknown }>`select 1800000000123::bigint as big, count(*) as n from (values (1),(2)) v(x)`.execute(
+        opened.db,
+      );
+      expect(rows[0]).toEqual({ big: 1_800_000_000_123, n: 2 });
+      // The process-wide parser still yields strings: nothing leaked out of our pool.
+      expect(pg.types.getTypeParser(20, 'text')('5')).toBe('5');
+      await expect(sql`select 9007199254740993::bigint as big`.execute(opened.db)).rejects.toThrow(RangeError);
+    } finally {
+      await opened.close();
+    }
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CATALOG } from '../../../src/errors.js';
+import { errcodeToErrorCode, RETRYABLE_ERRCODES, TOKEN_INVALID_ERRCODES, WECHAT_ERRCODE } from '../../../src/wechat/api/errcodes.js';
+
+describe('errcodeToErrorCode()', () => {
+  it('maps every named errcode onto a catalogued ErrorCode', () => {
+    for (const n of Object.values(WECHAT_ERRCODE)) expect(ERROR_CATALOG).toHaveProperty(errcodeToErrorCode(n));
+  });
+
+  it('maps unknown errcodes to ERR_WECHAT_API', () => {
+    expect(errcodeToErrorCode(99999)).toBe('ERR_WECHAT_API');
+    expect(errcodeToErrorCode(40001)).toBe('ERR_WECHAT_API');
+  });
+
+  it('lists the token-invalid and retryable errcodes', () => {
+    expect([...TOKEN_INVALID_ERRCODES].sort()).toEqual([40001, 40014, 42001]);
+    expect([...RETRYABLE_ERRCODES].sort()).toEqual([-1, -1000]);
+  });
+});

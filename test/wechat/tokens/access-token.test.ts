@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/clock.js';
+import { AppError } from '../../../src/errors.js';
+import { checkSessionKey } from '../../../src/wechat/api/mini-program.js';
+import { WeChatHttp } from '../../../src/wechat/api/request.js';
+import { createAccessTokenManager, type AccessTokenManagerOptions } from '../../../src/wechat/tokens/access-token.js';
+import { MemoryTokenCache } from '../../../src/wechat/tokens/memory-token-cache.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+
+const t0 = Date.UTC(2025, 0, 1);
+const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };
+const apps = (appid: string) => (SECRETS[appid] ? { appid, secret: SECRETS[appid] } : undefined);
+
+let up: FakeUpstream;
+let http: WeChatHttp;
+let clock: ManualClock;
+/** The fake's token state: every issued token, the ones still valid, the expires_in to hand out. */
+let issued: string[];
+let valid: Set<string>;
+let expiresIn: number;
+let tokenFailure: { errcode: number; errmsg: string } | undefined;
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  up = await startFakeUpstream();
+  http = new WeChatHttp({ baseUrl: up.baseUrl, sleep: async () => undefined });
+});
+afterAll(async () => {
+  await up.close();
+});
+beforeEach(() => {
+  up.reset();
+  clock = new ManualClock({ now: () => t0 });
+  issued = [];
+  valid = new Set();
+  expiresIn = 7200;
+  tokenFailure = undefined;
+  const issue = async (appid: string, secret: string, reply: Parameters<Parameters<FakeUpstream['on']>[2]>[1]) => {
+    await delay(20); // keep the call in flight long enough for concurrent callers to pile up
+    if (tokenFailure) return sendJson(reply, tokenFailure);
+    if (SECRETS[appid] !== secret) return sendJson(reply, { errcode: 40125, errmsg: 'invalid appsecret' });
+    const token = `${appid}-T${issued.length + 1}`;
+    issued.push(token);
+    valid.add(token);
+    return sendJson(reply, { access_token: token, expires_in: expiresIn });
+  };
+  up.on('POST', '/cgi-bin/stable_token', (q, r) => {
+    const b = q.body as { appid: string; secret: string };
+    return issue(b.appid, b.secret, r);
+  });
+  up.on('GET', '/cgi-bin/token', (q, r) => {
+    const p = q.query as { appid: string; secret: string };
+    return issue(p.appid, p.secret, r);
+  });
+  up.on('GET', '/wxa/checksession', (q, r) => {
+    const token = (q.query as { access_token: string }).access_token;
+    return sendJson(r, valid.has(token) ? { errcode: 0, errmsg: 'ok' } : { errcode: 40001, errmsg: 'invalid credential' });
+  });
+});
+
+const tokenCalls = () => up.callsTo('/cgi-bin/stable_token').length + up.callsTo('/cgi-bin/token').length;
+const manager = (o: Partial<AccessTokenManagerOptions> = {}) => createAccessTokenManager({ http, clock, apps, ...o });
+
+describe('createAccessTokenManager().get()', () => {
+  it('fetches a stable token once and serves it from the cache afterwards', async () => {
+    const m = manager();
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    clock.advance(3600);
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    expect(tokenCalls()).toBe(1);
+    expect(up.calls[0]!.body).toEqual({ grant_type: 'client_credential', appid: 'wxa', secret: 'secret-a', force_refresh: false });
+  });
+
+  it("uses GET /cgi-bin/token in 'token' mode", async () => {
+    const m = manager({ mode: 'token' });
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    expect(up.callsTo('/cgi-bin/token')).toHaveLength(1);
+    expect(up.callsTo('/cgi-bin/stable_token')).toHaveLength(0);
+  });
+
+  it('refreshes refreshAheadSeconds before expiry', async () => {
+    const m = manager({ refreshAheadSeconds: 300 });
+    await m.get('wxa');
+    clock.advance(7200 - 300 - 1);
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    clock.advance(1);
+    expect(await m.get('wxa')).toBe('wxa-T2');
+    expect(tokenCalls()).toBe(2);
+  });
+
+  it('refetches after expiry', async () => {
+    const m = manager();
+    await m.get('wxa');
+    clock.advance(7201);
+    expect(await m.get('wxa')).toBe('wxa-T2');
+  });
+
+  it('refreshes a short-lived token at half its life instead of on every call', async () => {
+    expiresIn = 300; // a stable token fetched in its last five minutes
+    const m = manager({ refreshAheadSeconds: 300 });
+    await m.get('wxa');
+    await m.get('wxa');
+    clock.advance(149);
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    expect(tokenCalls()).toBe(1);
+    clock.advance(1);
+    expect(await m.get('wxa')).toBe('wxa-T2');
+  });
+
+  it('makes one upstream call for 10 concurrent gets of one appid, and one per appid', async () => {
+    const m = manager();
+    const tokens = await Promise.all([...Array.from({ length: 10 }, () => m.get('wxa')), m.get('wxb'), m.get('wxb')]);
+    expect(new Set(tokens.slice(0, 10))).toEqual(new Set(['wxa-T1']));
+    expect(tokens.slice(10)).toEqual(['wxb-T2', 'wxb-T2']);
+    expect(tokenCalls()).toBe(2);
+  });
+
+  it('keeps serving the cached token when a refresh-ahead fails but the token has not expired', async () => {
+    const m = manager();
+    await m.get('wxa');
+    clock.advance(7000);
+    tokenFailure = { errcode: -1, errmsg: 'system error' };
+    expect(await m.get('wxa')).toBe('wxa-T1');
+    clock.advance(300);
+    await expect(m.get('wxa')).rejects.toMatchObject({ code: 'ERR_WECHAT_BUSY' });
+  });
+
+  it('rejects with ERR_APP_UNKNOWN for an appid it has no credentials for', async () => {
+    await expect(manager().get('wxnope')).rejects.toMatchObject({ code: 'ERR_APP_UNKNOWN' });
+    expect(tokenCalls()).toBe(0);
+  });
+
+  it('rejects with ERR_WECHAT_CREDENTIALS and no secret in the error when WeChat refuses the secret', async () => {
+    const m = manager({ apps: (appid) => ({ appid, secret: 'wrong-secret-value' }) });
+    try {
+      await m.get('wxa');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppError).code).toBe('ERR_WECHAT_CREDENTIALS');
+      expect(`${(e as Error).message} ${JSON.stringify(e)} ${(e as Error).stack}`).not.toContain('wrong-secret-value');
+    }
+  });
+
+  it('shares tokens between managers through one cache', async () => {
+    const cache = new MemoryTokenCache({ clock });
+    expect(await manager({ cache }).get('wxa')).toBe('wxa-T1');
+    expect(await manager({ cache }).get('wxa')).toBe('wxa-T1');
+    expect(tokenCalls()).toBe(1);
+  });
+});
+
+describe('createAccessTokenManager().invalidate()', () => {
+  it('drops the cached token only if it is still the one that failed', async () => {
+    const m = manager();
+    const first = await m.get('wxa');
+    expect(await m.invalidate('wxa', first)).toBe(true);
+    const second = await m.get('wxa');
+    expect(second).toBe('wxa-T2');
+    // A late report about the old token must not throw away the new one.
+    expect(await m.invalidate('wxa', first)).toBe(false);
+    expect(await m.get('wxa')).toBe('wxa-T2');
+    expect(tokenCalls()).toBe(2);
+  });
+});
+
+describe('createAccessTokenManager().withToken()', () => {
+  const check = (token: string) => checkSessionKey(http, { accessToken: token, openid: 'o', sessionKey: 'k' });
+
+  it('runs fn with the cached token', async () => {
+    const m = manager();
+    const seen: string[] = [];
+    await expect(m.withToken('wxa', async (t) => (seen.push(t), check(t)))).resolves.toBe(true);
+    expect(seen).toEqual(['wxa-T1']);
+  });
+
+  for (const errcode of [40001, 40014, 42001]) {
+    it(`invalidates, refetches and retries once when fn fails with ${errcode}`, async () => {
+      const m = manager();
+      await m.get('wxa');
+      const seen: string[] = [];
+      let first = true;
+      const result = await m.withToken('wxa', async (t) => {
+        seen.push(t);
+        if (first) {
+          first = false;
+          // The token was killed at WeChat (e.g. a force refresh elsewhere) and answers `errcode`.
+          valid.delete(t);
+          up.on('GET', '/wxa/checksession', (q, r) => {
+            const tok = (q.query as { access_token: string }).access_token;
+            return sendJson(r, valid.has(tok) ? { errcode: 0, errmsg: 'ok' } : { errcode, errmsg: 'bad token' });
+          });
+        }
+        return check(t);
+      });
+      expect(result).toBe(true);
+      expect(seen).toEqual(['wxa-T1', 'wxa-T2']);
+      expect(tokenCalls()).toBe(2);
+    });
+  }
+
+  it('gives up after one retry', async () => {
+    const m = manager();
+    let calls = 0;
+    up.on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 40001, errmsg: 'invalid credential' }));
+    await expect(m.withToken('wxa', (t) => (calls++, check(t)))).rejects.toMatchObject({ code: 'ERR_WECHAT_API', wechat: { errcode: 40001 } });
+    expect(calls).toBe(2);
+    expect(tokenCalls()).toBe(2);
+  });
+
+  it('does not retry other errors', async () => {
+    const m = manager();
+    let calls = 0;
+    up.on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 87009, errmsg: 'invalid signature' }));
+    await expect(m.withToken('wxa', (t) => (calls++, check(t)))).rejects.toMatchObject({ wechat: { errcode: 87009 } });
+    await expect(
+      m.withToken('wxa', async () => {
+        calls++;
+        throw new AppError('ERR_WECHAT_API');
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_WECHAT_API' });
+    expect(calls).toBe(2);
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('refetches once when concurrent callers all fail on the same killed token', async () => {
+    const m = manager();
+    const stale = await m.get('wxa');
+    valid.delete(stale);
+    const seen: string[] = [];
+    const results = await Promise.all(Array.from({ length: 5 }, () => m.withToken('wxa', (t) => (seen.push(t), check(t)))));
+    expect(results).toEqual([true, true, true, true, true]);
+    expect(seen.filter((t) => t === stale)).toHaveLength(5);
+    expect(seen.filter((t) => t === 'wxa-T2')).toHaveLength(5);
+    expect(tokenCalls()).toBe(2);
+    expect(await m.get('wxa')).toBe('wxa-T2');
+  });
+});
+
+describe('createAccessTokenManager()', () => {
+  it('throws TypeError for invalid options', () => {
+    expect(() => createAccessTokenManager({ http, clock, apps: 1 as never })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http, clock: undefined as never, apps })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http, clock, apps, mode: 'other' as never })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http, clock, apps, refreshAheadSeconds: -1 })).toThrow(TypeError);
+  });
+});
