@@ -4,7 +4,7 @@
  * on two apps or two instances at once), so callers never see a unique violation.
  */
 import type { Clock } from '../clock.js';
-import type { IdentityStore, IdentityTx } from '../store/port.js';
+import { RetryableTransactionError, type IdentityStore, type IdentityTx } from '../store/port.js';
 import { transactionWithRetries, type RetryOptions } from './retry-transaction.js';
 import { createUserId } from './user-id.js';
 
@@ -76,6 +76,20 @@ interface TxContext {
   touch: boolean;
 }
 
+/*
+ * Locking protocol (what keeps the invariants under concurrency on PostgreSQL READ COMMITTED; on
+ * SQLite transactions already run one at a time, so the locks are plain reads there):
+ * - a transaction that points an identity at an existing user, or updates one of its identities,
+ *   first share-locks that user and checks it is still live;
+ * - a merge update-locks both users (in id order, so two merges cannot deadlock) and checks both
+ *   are live; it therefore waits for every transaction pointing identities at the loser, and they
+ *   wait for it — so its moves see every identity of the loser, and none is added afterwards;
+ * - a user found merged once locked means what we read before locking is stale: the whole
+ *   transaction is retried (RetryableTransactionError 'stale') and reads the survivor.
+ * A live user's identities only change owner by a merge of that user, so once its lock is held, the
+ * identities read as pointing at it still do. Two transactions inserting the same identity collide
+ * on its primary key (UniqueViolationError): the loser is retried and finds the winner's row.
+ */
 async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginInput): Promise<ResolveLoginResult> {
   const { appid, openid, unionId } = input;
   const unionid = input.unionid ?? null;
@@ -89,7 +103,7 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
 
   if (!a) {
     if (!u) {
-      // 2. Neither: a new person (as far as we know).
+      // 2. Neither: a new person (as far as we know). The new user is invisible to others until commit.
       const userId = ctx.newId();
       await tx.insertUser({ id: userId, createdAt: now, mergedInto: null, mergedAt: null });
       if (unionId !== null && unionid !== null) await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
@@ -98,44 +112,43 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
       return { userId, isNewUser: true, linked: false, mergedUserIds: [] };
     }
     // 4. Only the union identity: this openid joins the unionid's user.
-    const userId = await liveUserId(tx, u.userId);
+    const userId = await lockLiveUser(tx, u.userId, 'share');
     await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
     await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });
     return { userId, isNewUser: false, linked: true, mergedUserIds: [] };
   }
 
   // 3, 5, 6: the app identity exists.
-  let userId = await liveUserId(tx, a.userId);
+  let userId = a.userId;
   const mergedUserIds: string[] = [];
   let unionInserted = false;
-  if (unionId !== null && unionid !== null) {
-    if (!u) {
+  if (u && u.userId !== a.userId) {
+    // 6. The person was split before the unionid was known: the unionid's owner survives.
+    const [loser, survivor] = [a.userId, u.userId];
+    for (const id of [loser, survivor].sort()) await lockLiveUser(tx, id, 'update');
+    const moved = await tx.moveIdentities(loser, survivor);
+    await tx.markMerged(loser, survivor, now);
+    await tx.appendEvent({
+      type: 'user.merged',
+      userId: survivor,
+      data: { mergedUserId: loser, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, ...linkData },
+      createdAt: now,
+    });
+    mergedUserIds.push(loser);
+    userId = survivor;
+  } else {
+    await lockLiveUser(tx, userId, 'share');
+    if (unionId !== null && unionid !== null && !u) {
       // 3. A unionid learnt now: link it to the app identity's user.
       await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
       unionInserted = true;
-    } else {
-      const owner = await liveUserId(tx, u.userId);
-      if (owner !== userId) {
-        // 6. The person was split before the unionid was known: the unionid's owner survives.
-        const moved = await tx.moveIdentities(userId, owner);
-        await tx.markMerged(userId, owner, now);
-        await tx.appendEvent({
-          type: 'user.merged',
-          userId: owner,
-          data: { mergedUserId: userId, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, ...linkData },
-          createdAt: now,
-        });
-        mergedUserIds.push(userId);
-        userId = owner;
-      }
-      // 5. Same user: nothing to link.
     }
+    // 5. Both, same user: nothing to link.
   }
 
   const linked = unionid !== null && (unionInserted || a.unionid !== unionid);
   const patch: Parameters<IdentityTx['updateAppIdentity']>[2] = {};
   if (linked) patch.unionid = unionid;
-  if (a.userId !== userId) patch.userId = userId;
   // Never move last_seen_at backwards (instances' clocks may differ slightly).
   if (ctx.touch && now > a.lastSeenAt) patch.lastSeenAt = now;
   if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) patch.sessionKeyEnc = sessionKeyEnc;
@@ -144,19 +157,13 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
   return { userId, isNewUser: false, linked, mergedUserIds };
 }
 
-/**
- * Follows `merged_into` to the live user. Identities always point at live users (merges move them),
- * so this is one read; the loop only guards against data written by an older build.
- */
-async function liveUserId(tx: IdentityTx, id: string): Promise<string> {
-  let current = id;
-  for (let hops = 0; hops < 32; hops++) {
-    const user = await tx.findUser(current);
-    if (!user) throw new Error(`identity points at a missing user ${current}`);
-    if (user.mergedInto === null) return current;
-    current = user.mergedInto;
-  }
-  throw new Error(`merged_into chain from ${id} is too long (a cycle?)`);
+/** Locks `id` (see the protocol above); merged since we read it → retry the transaction. */
+async function lockLiveUser(tx: IdentityTx, id: string, mode: 'share' | 'update'): Promise<string> {
+  const user = await tx.lockUser(id, mode);
+  // Users are never deleted and identities reference them by foreign key: this is corruption.
+  if (!user) throw new Error(`identity points at a missing user ${id}`);
+  if (user.mergedInto !== null) throw new RetryableTransactionError('stale');
+  return id;
 }
 
 function checkInput(deps: ResolveLoginDeps, input: ResolveLoginInput): void {

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { mapDbError } from './db-errors.js';
+import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
 import type { AppIdentityRow, EventRow, EventType, IdentityTx, UnionIdentityRow, UserRow } from './port.js';
 
@@ -12,9 +13,11 @@ type Counts = { users: number; liveUsers: number; appIdentities: number; unionId
 
 export class IdentityQueries implements IdentityTx {
   readonly #db: Kysely<Database>;
+  readonly #dialect: DialectName;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined> {
@@ -44,6 +47,16 @@ export class IdentityQueries implements IdentityTx {
   findUser(id: string): Promise<UserRow | undefined> {
     return run(async () => {
       const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    });
+  }
+
+  lockUser(id: string, mode: 'share' | 'update'): Promise<UserRow | undefined> {
+    return run(async () => {
+      let query = this.#db.selectFrom('users').selectAll().where('id', '=', id);
+      // SQLite has no row locks: its transactions (BEGIN IMMEDIATE) already run one at a time.
+      if (this.#dialect === ('x' as string)) query = mode === 'update' ? query.forUpdate() : query.forShare();
+      const row = await query.executeTakeFirst();
       return row && toUser(row);
     });
   }

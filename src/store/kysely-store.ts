@@ -24,12 +24,14 @@ export class KyselyStore implements IdentityStore {
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = dialectName(db);
-    this.#queries = new IdentityQueries(db);
+    this.#queries = new IdentityQueries(db, this.#dialect);
   }
 
   /**
-   * PostgreSQL: SERIALIZABLE, so the resolve algorithm's read-then-write is safe across instances;
-   * a conflict surfaces as RetryableTransactionError (40001/40P01) for the caller to retry.
+   * PostgreSQL: READ COMMITTED (set explicitly, whatever the server default) with row locks taken by
+   * `lockUser`: concurrent logins of one person queue on the user row instead of aborting each other
+   * (SERIALIZABLE was tried: 50 parallel logins of one person needed up to 9 attempts). Deadlocks
+   * (40P01), and 40001 should a DBA force a stricter level, surface as RetryableTransactionError.
    * SQLite: BEGIN IMMEDIATE takes the write lock up front, so two processes on one file queue on
    * busy_timeout instead of deadlocking on a read→write lock upgrade; in-process, Kysely's single
    * connection already runs one transaction at a time.
@@ -39,14 +41,14 @@ export class KyselyStore implements IdentityStore {
       if (this.#dialect === 'postgres') {
         return await this.#db
           .transaction()
-          .setIsolationLevel('serializable')
-          .execute((trx) => fn(new IdentityQueries(trx)));
+          .setIsolationLevel('read committed')
+          .execute((trx) => fn(new IdentityQueries(trx, 'postgres')));
       }
       return await this.#db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         let result: T;
         try {
-          result = await fn(new IdentityQueries(conn));
+          result = await fn(new IdentityQueries(conn, 'sqlite'));
           await sql`commit`.execute(conn);
         } catch (e) {
           // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); that is fine.

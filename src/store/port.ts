@@ -52,21 +52,32 @@ export class UniqueViolationError extends Error {
 }
 
 /**
- * Thrown when the database aborted a transaction because of a concurrent one (PostgreSQL serialization
- * failure 40001 or deadlock 40P01, SQLite SQLITE_BUSY): the whole transaction may be retried as is.
+ * Thrown when a transaction lost a race with a concurrent one and may be retried as a whole:
+ * PostgreSQL serialization failure (40001) or deadlock (40P01), SQLite SQLITE_BUSY, or `stale` —
+ * raised by the identity layer itself when a row it read changed before it could lock it.
  */
 export class RetryableTransactionError extends Error {
-  constructor(readonly reason: 'serialization' | 'deadlock' | 'busy', options?: { cause?: unknown }) {
+  constructor(readonly reason: 'serialization' | 'deadlock' | 'busy' | 'stale', options?: { cause?: unknown }) {
     super(`transaction aborted by a concurrent one (${reason}); retry it`, options);
     this.name = 'RetryableTransactionError';
   }
 }
 
-/** The operations available inside one transaction (serialisable w.r.t. the rows it touches). */
+/**
+ * The operations available inside one transaction. Reads see committed data (PostgreSQL READ
+ * COMMITTED; SQLite runs one writer at a time); `lockUser` is how a transaction keeps what it read
+ * about a user true until it commits — see `identity/resolve-login.ts` for the locking protocol.
+ */
 export interface IdentityTx {
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
   findUnionIdentity(unionId: string, unionid: string): Promise<UnionIdentityRow | undefined>;
   findUser(id: string): Promise<UserRow | undefined>;
+  /**
+   * Locks the user row until the transaction ends and returns its latest committed state (after
+   * waiting for a transaction holding a conflicting lock). `share`: for pointing identities at the
+   * user (many may hold it); `update`: for merging it (exclusive). Lock several users in id order.
+   */
+  lockUser(id: string, mode: 'share' | 'update'): Promise<UserRow | undefined>;
   insertUser(row: UserRow): Promise<void>;
   /** Throws UniqueViolationError on a duplicate (appid, openid). */
   insertAppIdentity(row: AppIdentityRow): Promise<void>;

@@ -10,6 +10,16 @@ export const userDataFields = {
   signature: z.string().regex(/^[0-9a-fA-F]{40}$/, 'a 40-character hex sha1').optional(),
 };
 
+/**
+ * Fields of the `wx.getUserInfo` / `wx.getUserProfile` result that clients often forward as they are. Accepted and
+ * ignored (the profile is read from the decrypted data, never trusted from plaintext); anything else is rejected.
+ */
+const forwardedWxFields = {
+  userInfo: z.record(z.string(), z.unknown()).optional(),
+  errMsg: z.string().max(256).optional(),
+  cloudID: z.string().max(1024).optional(),
+};
+
 function pairs<T extends { encryptedData?: unknown; iv?: unknown; rawData?: unknown; signature?: unknown }>(
   body: T,
   ctx: z.RefinementCtx,
@@ -27,6 +37,7 @@ export const loginBody = z
     iv: userDataFields.iv.optional(),
     rawData: userDataFields.rawData,
     signature: userDataFields.signature,
+    ...forwardedWxFields,
   })
   .superRefine(pairs);
 
@@ -36,6 +47,7 @@ export const unionidBody = z
     iv: userDataFields.iv,
     rawData: userDataFields.rawData,
     signature: userDataFields.signature,
+    ...forwardedWxFields,
   })
   .superRefine(pairs);
 

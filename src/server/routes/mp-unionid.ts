@@ -39,7 +39,7 @@ export function registerMpUnionid(app: FastifyInstance, deps: AppDeps): void {
       appid,
       openid: claims.openid,
       sessionKey,
-      input: body,
+      input: { encryptedData: body.encryptedData, iv: body.iv, rawData: body.rawData, signature: body.signature },
       nowMs: deps.clock.now(),
       maxAgeSeconds: deps.config.userData.maxAgeSeconds,
       isKeyCurrent: () => deps.wechat.isSessionKeyCurrent(wxApp, claims.openid, sessionKey),
