@@ -8,9 +8,9 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export function startPeer(script: string, env: Record<string, string> = {}): Promise<Peer> {
+export function startPeer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Peer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

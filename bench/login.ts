@@ -15,7 +15,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 
 const emulator = await startPeer('bench/servers/emulator.ts');
 const env = { EMULATOR_URL: emulator.url };
-const weunion = await startPeer('bench/servers/weunion.ts', env);
+// BENCH_PROFILE=dir writes a V8 CPU profile of the weunion process there (open it in Chrome DevTools).
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const weunion = await startPeer('bench/servers/weunion.ts', env, profile);
 const bare = await startPeer('bench/servers/bare-fastify.ts', env);
 const targets = [
   { name: 'bare Fastify + 1 upstream call (ceiling)', url: `${bare.url}/login` },

@@ -55,7 +55,7 @@ export class IdentityQueries implements IdentityTx {
     return run(async () => {
       let query = this.#db.selectFrom('users').selectAll().where('id', '=', id);
       // SQLite has no row locks: its transactions (BEGIN IMMEDIATE) already run one at a time.
-      if (this.#dialect === ('x' as string)) query = mode === 'update' ? query.forUpdate() : query.forShare();
+      if (this.#dialect === 'postgres') query = mode === 'update' ? query.forUpdate() : query.forShare();
       const row = await query.executeTakeFirst();
       return row && toUser(row);
     });

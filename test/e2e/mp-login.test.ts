@@ -61,7 +61,8 @@ describe('POST /v1/mp/:appid/login (legacy unionid rule)', () => {
   it('keeps an unbound app on openid only: no unionid from login, 422 from /unionid', async () => {
     stack = await startStack({ unionidRule: 'current' });
     const p = await stack.createPerson();
-    const r = await login(stack, stack.apps.mpUnbound, p, await wxUserData(stack, stack.apps.mpUnbound, p).catch(() => ({})));
+    const code = await wxLogin(stack, stack.apps.mpUnbound, p);
+    const r = await stack.api(`/v1/mp/${stack.apps.mpUnbound}/login`, { code, ...(await wxUserData(stack, stack.apps.mpUnbound, p)) });
     expect(r.status).toBe(200);
     expect(r.body.unionid).toBeNull();
     const u = await stack.api(`/v1/mp/${stack.apps.mpUnbound}/unionid`, await wxUserData(stack, stack.apps.mpUnbound, p), { token: r.body.token });

@@ -171,6 +171,38 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
       await expect(store.transaction((tx) => tx.markMerged('u_ghost', 'u_1', T0))).rejects.toThrow(TypeError);
     });
 
+    it('lockUser() returns the user row, or undefined for an unknown id', async () => {
+      await store.transaction((tx) => tx.insertUser(user('u_1')));
+      await store.transaction(async (tx) => {
+        expect(await tx.lockUser('u_1', 'share')).toEqual(user('u_1'));
+        expect(await tx.lockUser('u_1', 'update')).toEqual(user('u_1'));
+        expect(await tx.lockUser('u_ghost', 'update')).toBeUndefined();
+      });
+    });
+
+    it('lockUser() in another transaction waits for the lock holder and returns what it committed', async () => {
+      await store.transaction(async (tx) => {
+        await tx.insertUser(user('u_1'));
+        await tx.insertUser(user('u_2'));
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = store.transaction(async (tx) => {
+        await tx.lockUser('u_1', 'update');
+        locked();
+        await gate;
+        await tx.markMerged('u_1', 'u_2', T0);
+      });
+      await isLocked;
+      const waiter = store.transaction((tx) => tx.lockUser('u_1', 'share'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      await holder;
+      expect((await waiter)?.mergedInto).toBe('u_2');
+    });
+
     it('appendEvent() appends in order; listEvents() pages with afterId and limit and parses data', async () => {
       await store.transaction(async (tx) => {
         await tx.appendEvent({ type: 'user.created', userId: 'u_1', data: { appid: 'wxA', n: 1, nested: { ok: true } }, createdAt: T0 });
