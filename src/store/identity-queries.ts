@@ -11,6 +11,7 @@ import type { AppIdentityRow, EventRow, EventType, IdentityTx, UnionIdentityRow,
 
 type Counts = { users: number; liveUsers: number; appIdentities: number; unionIdentities: number; events: number };
 
+/** The port's queries over one Kysely executor (`dialect` decides whether row locks exist). */
 export class IdentityQueries implements IdentityTx {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;

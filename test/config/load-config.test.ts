@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../../src/config/demo-config.js';
+import { parseConfig, readConfigSource } from '../../src/config/load-config.js';
+import { loadOrCreateDataKeys } from '../../src/config/data-keys.js';
+import { isAppError } from '../../src/errors.js';
+
+const minimal = { apps: [{ appid: 'wx1111111111111111', secret: '${MP_SECRET}', kind: 'miniprogram' }] };
+
+function configError(input: unknown, env: Record<string, string> = {}): string {
+  try {
+    parseConfig(input, env);
+  } catch (e) {
+    expect(isAppError(e, 'ERR_CONFIG_INVALID')).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('parseConfig()', () => {
+  it('applies defaults and substitutes ${ENV} in strings', () => {
+    const c = parseConfig(minimal, { MP_SECRET: 's3cret' });
+    expect(c.apps[0]).toMatchObject({ secret: 's3cret', union: null });
+    expect(c.storage).toBe(`sqlite:${path.join('.weunion', 'weunion.db')}`);
+    expect(c.server.port).toBe(3000);
+    expect(c.wechat).toMatchObject({ baseUrl: 'https://api.weixin.qq.com', tokenMode: 'stable' });
+  });
+  it('names a missing environment variable and the field that wanted it', () => {
+    expect(configError(minimal)).toMatch(/apps\.0\.secret: environment variable MP_SECRET is not set/);
+  });
+  it('names every bad field', () => {
+    const message = configError({
+      storage: 'mysql://x',
+      unions: [{ id: 'acme' }],
+      apps: [
+        { appid: 'wx1', secret: 's', kind: 'miniapp' },
+        { appid: 'wx2222222222222222', secret: 's', kind: 'miniprogram', union: 'nope' },
+      ],
+    });
+    expect(message).toContain('storage');
+    expect(message).toContain('apps.0.kind');
+  });
+  it('names an app bound to an undeclared union', () => {
+    const app = { appid: 'wx2222222222222222', secret: 's', kind: 'miniprogram', union: 'nope' };
+    expect(configError({ unions: [{ id: 'acme' }], apps: [app] })).toContain('apps.0.union: unknown union "nope"');
+  });
+  it('rejects duplicate appids and unknown keys', () => {
+    const app = { appid: 'wx1111111111111111', secret: 's', kind: 'miniprogram' };
+    expect(configError({ apps: [app, app] })).toContain('apps.1.appid: duplicate appid');
+    expect(configError({ apps: [app], colour: 'blue' })).toMatch(/colour/);
+  });
+  it('accepts the sandbox config', () => {
+    expect(parseConfig(demoConfig()).apps).toHaveLength(4);
+  });
+});
+
+describe('readConfigSource()', () => {
+  it('reads ./weunion.config.json, or nothing (sandbox), or fails on a WEUNION_CONFIG that does not exist', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'weunion-cfg-'));
+    expect(readConfigSource({}, dir)).toEqual({ file: null, raw: null });
+    writeFileSync(path.join(dir, 'weunion.config.json'), JSON.stringify(minimal));
+    expect(readConfigSource({}, dir).raw).toEqual(minimal);
+    expect(() => readConfigSource({ WEUNION_CONFIG: 'missing.json' }, dir)).toThrow(/does not exist/);
+    writeFileSync(path.join(dir, 'broken.json'), '{');
+    expect(() => readConfigSource({ WEUNION_CONFIG: 'broken.json' }, dir)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('loadOrCreateDataKeys()', () => {
+  it('generates the keys once and keeps them across restarts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-keys-'));
+    const first = await loadOrCreateDataKeys({ dataDir });
+    const second = await loadOrCreateDataKeys({ dataDir });
+    expect(first.atRestKey.length).toBe(32);
+    expect(second.atRestKey.equals(first.atRestKey)).toBe(true);
+    expect(second.signingJwk).toEqual(first.signingJwk);
+  });
+  it('rejects an at-rest key that is not 32 bytes of base64', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-keys-'));
+    await expect(loadOrCreateDataKeys({ dataDir, keys: { atRestKey: 'c2hvcnQ=' } })).rejects.toThrow(/atRestKey must be 32 bytes/);
+  });
+});
