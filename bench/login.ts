@@ -2,16 +2,16 @@
  * Login throughput: weunion `POST /v1/mp/:appid/login` on its embedded defaults vs the ceiling, a bare Fastify
  * route making the same single jscode2session call to the same emulator. Each peer runs in its own process; both
  * get fresh single-use codes; rounds alternate and the ratio is taken within this run. Prints a table and writes
- * bench/results/login.json.  Knobs: BENCH_LOGINS (per round, default 4000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2).
+ * bench/results/login.json.  Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { DEMO_APPS } from '../src/config/demo-config.js';
 import { loadWithCodes, mintCodes, startPeer, type LoadResult } from './harness.js';
 
-const logins = Number(process.env.BENCH_LOGINS ?? 4000);
+const logins = Number(process.env.BENCH_LOGINS ?? 8000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const emulator = await startPeer('bench/servers/emulator.ts');
 const env = { EMULATOR_URL: emulator.url };

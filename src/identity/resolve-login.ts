@@ -62,12 +62,40 @@ export async function resolveIdentity(
   options: { touch: boolean },
 ): Promise<ResolveLoginResult> {
   checkInput(deps, input);
+  const now = deps.clock.now();
+  const unchanged = await unchangedLogin(deps.store, input, now, options.touch);
+  if (unchanged) return unchanged;
   const newId = deps.newId ?? createUserId;
   return transactionWithRetries(
     deps.store,
-    (tx) => resolveInTx(tx, { newId, now: deps.clock.now(), touch: options.touch }, input),
+    (tx) => resolveInTx(tx, { newId, now, touch: options.touch }, input),
     deps.retry,
   );
+}
+
+/** `last_seen_at` moves at most once a minute: a login that changes nothing else then writes nothing. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * The common case, a returning person whose login changes nothing (same session_key — sealing is deterministic —,
+ * unionid already linked or not offered, seen within the last minute), needs no write transaction: one read
+ * answers it. Sound because an app identity always points at a live user (merges move identities in the same
+ * transaction that marks the loser) and a linked app identity's unionid is owned by that same user.
+ */
+async function unchangedLogin(
+  store: IdentityStore,
+  input: ResolveLoginInput,
+  now: number,
+  touch: boolean,
+): Promise<ResolveLoginResult | undefined> {
+  const a = await store.findAppIdentity(input.appid, input.openid);
+  if (!a) return undefined;
+  const unionid = input.unionid ?? null;
+  if (unionid !== null && a.unionid !== unionid) return undefined;
+  const sessionKeyEnc = input.sessionKeyEnc ?? null;
+  if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) return undefined;
+  if (touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) return undefined;
+  return { userId: a.userId, isNewUser: false, linked: false, mergedUserIds: [] };
 }
 
 interface TxContext {
@@ -150,7 +178,7 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
   const patch: Parameters<IdentityTx['updateAppIdentity']>[2] = {};
   if (linked) patch.unionid = unionid;
   // Never move last_seen_at backwards (instances' clocks may differ slightly).
-  if (ctx.touch && now > a.lastSeenAt) patch.lastSeenAt = now;
+  if (ctx.touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) patch.lastSeenAt = now;
   if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) patch.sessionKeyEnc = sessionKeyEnc;
   if (Object.keys(patch).length > 0) await tx.updateAppIdentity(appid, openid, patch);
   if (linked) await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });

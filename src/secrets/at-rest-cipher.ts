@@ -1,9 +1,15 @@
 /**
- * Seals small secrets (session_keys) before they reach the database: AES-256-GCM with a random 96-bit nonce,
- * stored as `v1.<nonce>.<ciphertext>.<tag>` (base64url). The associated data binds a sealed value to its row, so a
- * value copied onto another identity's row does not open.
+ * Seals small secrets (session_keys) before they reach the database: AES-256-GCM, stored as
+ * `v1.<nonce>.<ciphertext>.<tag>` (base64url). The associated data binds a sealed value to its row, so a value
+ * copied onto another identity's row does not open.
+ *
+ * The nonce is synthetic (SIV-style): HMAC-SHA256 under a key derived from the at-rest key, over the associated
+ * data and the plaintext, cut to 96 bits. The same secret on the same row therefore seals to the same text, so a
+ * login that brings back an unchanged session_key writes nothing; a nonce repeats only with the very same
+ * (row, plaintext), which GCM tolerates (it then only reveals that equality). Distinct plaintexts get distinct
+ * nonces except with negligible (2^-96) probability.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 
 export interface AtRestCipher {
   seal(plaintext: string, associatedData: string): string;
@@ -11,12 +17,19 @@ export interface AtRestCipher {
   open(sealed: string, associatedData: string): string | null;
 }
 
-export function createAtRestCipher(key: Buffer, random: (n: number) => Buffer = randomBytes): AtRestCipher {
+export function createAtRestCipher(key: Buffer): AtRestCipher {
   if (key.length !== 32) throw new TypeError('the at-rest key must be 32 bytes');
   const k = Buffer.from(key);
+  const nonceKey = Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), 'weunion at-rest synthetic nonce v1', 32));
+  const syntheticNonce = (associatedData: string, plaintext: string): Buffer => {
+    const aad = Buffer.from(associatedData, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(aad.length);
+    return createHmac('sha256', nonceKey).update(length).update(aad).update(plaintext, 'utf8').digest().subarray(0, 12);
+  };
   return Object.freeze({
     seal(plaintext: string, associatedData: string): string {
-      const nonce = random(12);
+      const nonce = syntheticNonce(associatedData, plaintext);
       const cipher = createCipheriv('aes-256-gcm', k, nonce);
       cipher.setAAD(Buffer.from(associatedData, 'utf8'));
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -2,7 +2,6 @@
  * The composition root: from a parsed Config to the running pieces (store, WeChat gateway, sessions, at-rest
  * cipher). Used by `weunion start`, the demo, the tests' stack helper and the benchmarks, so all run the same wiring.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { systemClock, type Clock } from '../clock.js';
 import { loadOrCreateDataKeys } from '../config/data-keys.js';
@@ -51,7 +50,7 @@ export async function compose(
       store: opened.store,
       wechat: gateway,
       sessions,
-      atRest: createAtRestCipher(keys.atRestKey, randomBytes),
+      atRest: createAtRestCipher(keys.atRestKey),
       clock,
       newId: createUserId,
       logger: options.logger ?? false,

@@ -72,6 +72,20 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect((await store.counts()).users).toBe(1);
   });
 
+  it('resolveLogin() writes nothing for a repeat login within a minute that brings nothing new (read-only fast path)', async () => {
+    await login('wxA', 'oA1', 'X1', 'k1');
+    const before = JSON.stringify([await store.findAppIdentity('wxA', 'oA1'), await store.counts(), await eventTypes()]);
+    clock.advance(59);
+    expect(await login('wxA', 'oA1', 'X1', 'k1')).toEqual({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
+    expect(await login('wxA', 'oA1', null, 'k1')).toMatchObject({ userId: 'u_1', isNewUser: false });
+    expect(JSON.stringify([await store.findAppIdentity('wxA', 'oA1'), await store.counts(), await eventTypes()])).toBe(before);
+    await login('wxA', 'oA1', 'X1', 'k2'); // a rotated session_key is written at once
+    expect(await store.findAppIdentity('wxA', 'oA1')).toMatchObject({ sessionKeyEnc: 'k2', lastSeenAt: T0 });
+    clock.advance(1); // a minute after the last mark: seen again
+    await login('wxA', 'oA1', 'X1', 'k2');
+    expect(await store.findAppIdentity('wxA', 'oA1')).toMatchObject({ lastSeenAt: T0 + 60_000 });
+  });
+
   it('resolveLogin() links a unionid learnt later to the existing user (case 3 with a unionid)', async () => {
     await login('wxA', 'oA1');
     const r = await login('wxA', 'oA1', 'X1');
@@ -119,11 +133,11 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxA', 'oA1'); // u_1: unionid not disclosed on A yet
     await login('wxC', 'oC1'); // u_2: another app, also without it
     await login('wxB', 'oB1', 'X1'); // u_3 owns X1
-    clock.advance(5);
+    clock.advance(61); // past last_seen_at's one-minute resolution, so the login also marks the identity seen
     const r = await login('wxA', 'oA1', 'X1');
     expect(r).toEqual({ userId: 'u_3', isNewUser: false, linked: true, mergedUserIds: ['u_1'] });
-    expect(await store.findUser('u_1')).toEqual({ id: 'u_1', createdAt: T0, mergedInto: 'u_3', mergedAt: T0 + 5000 });
-    expect(await store.findAppIdentity('wxA', 'oA1')).toMatchObject({ userId: 'u_3', unionid: 'X1', lastSeenAt: T0 + 5000 });
+    expect(await store.findUser('u_1')).toEqual({ id: 'u_1', createdAt: T0, mergedInto: 'u_3', mergedAt: T0 + 61_000 });
+    expect(await store.findAppIdentity('wxA', 'oA1')).toMatchObject({ userId: 'u_3', unionid: 'X1', lastSeenAt: T0 + 61_000 });
     expect(await resolveUserId(store, 'u_1')).toBe('u_3');
     expect(await resolveUserId(store, 'u_3')).toBe('u_3');
     expect(await resolveUserId(store, 'u_2')).toBe('u_2');
@@ -141,7 +155,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
       aliases: ['u_1'],
       identities: {
         app: [
-          { appid: 'wxA', openid: 'oA1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 + 5000 },
+          { appid: 'wxA', openid: 'oA1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 + 61_000 },
           { appid: 'wxB', openid: 'oB1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 },
         ],
         union: [{ unionId: UNION, unionid: 'X1' }],

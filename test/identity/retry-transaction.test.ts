@@ -10,6 +10,7 @@ import { sqliteBackend } from '../store/backends.js';
 function flaky(inner: IdentityStore, failures: unknown[]): IdentityStore & { calls: number } {
   const wrapper = Object.create(inner) as IdentityStore & { calls: number };
   wrapper.calls = 0;
+  wrapper.findAppIdentity = (appid, openid) => inner.findAppIdentity(appid, openid);
   wrapper.transaction = async <T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> => {
     wrapper.calls++;
     const failure = failures.shift();

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
+import { withStatementCache } from './statement-cache.js';
 
 export interface SqliteDialectOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). Default 5000. */
@@ -29,7 +30,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
-      return db;
+      return withStatementCache(db);
     },
   });
 }
