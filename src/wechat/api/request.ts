@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { RETRYABLE_ERRCODES } from './errcodes.js';
 import { type EndpointRef, WeChatApiError, WeChatBodyError, WeChatStatusError, WeChatTimeoutError, WeChatTransportError } from './wechat-errors.js';
 import { redactor, safeCause, transportReason } from './redact.js';
+import { createUndiciTransport, type HttpTransport } from './http-transport.js';
 
 export interface RetryOptions {
   /** Total attempts, first one included. */
@@ -19,7 +20,8 @@ export interface RetryOptions {
 export interface WeChatHttpOptions {
   /** e.g. `https://api.weixin.qq.com`, or the emulator's address. A path prefix is kept. */
   baseUrl: string;
-  fetch?: typeof fetch;
+  /** The HTTP transport (anything fetch-shaped; global `fetch` fits). Default: undici `request()` with keep-alive. */
+  fetch?: HttpTransport;
   /** Per attempt, covering headers and body. Default 5000. */
   timeoutMs?: number;
   /** Retries of errcode -1/-1000 (and, per call, of transport failures). Default 3 attempts, 200 ms doubling to 2000 ms. */
@@ -73,7 +75,7 @@ export class WeChatHttp {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly retry: Readonly<RetryOptions>;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: HttpTransport;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: WeChatHttpOptions) {
@@ -85,7 +87,7 @@ export class WeChatHttp {
     const baseDelayMs = nonNegative('retry.baseDelayMs', options.retry?.baseDelayMs ?? 200);
     const maxDelayMs = nonNegative('retry.maxDelayMs', options.retry?.maxDelayMs ?? 2000, baseDelayMs);
     this.retry = Object.freeze({ attempts, baseDelayMs, maxDelayMs });
-    const f = options.fetch ?? globalThis.fetch;
+    const f = options.fetch ?? createUndiciTransport();
     if (typeof f !== 'function') throw new TypeError('WeChatHttp: fetch must be a function');
     this.#fetch = f;
     const s = options.sleep ?? defaultSleep;
