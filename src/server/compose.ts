@@ -11,6 +11,7 @@ import { createUserId } from '../identity/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
 import { createSessionTokens } from '../sessions/session-tokens.js';
 import { openStore } from '../store/index.js';
+import type { HttpTransport } from '../wechat/api/http-transport.js';
 import type { AppDeps } from './deps.js';
 import { createWeChatGateway } from './wechat-gateway.js';
 
@@ -21,7 +22,7 @@ export interface Composed {
 
 export async function compose(
   config: Config,
-  options: { clock?: Clock; logger?: FastifyBaseLogger | false; fetch?: typeof fetch; migrate?: boolean } = {},
+  options: { clock?: Clock; logger?: FastifyBaseLogger | false; fetch?: HttpTransport; migrate?: boolean } = {},
 ): Promise<Composed> {
   const clock = options.clock ?? systemClock;
   const keys = await loadOrCreateDataKeys(config);

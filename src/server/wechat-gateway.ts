@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/schema.js';
 import { checkSessionKey, createAccessTokenManager, createCodeExchanger, isStaleSessionKeyError, WeChatHttp } from '../wechat/index.js';
+import type { HttpTransport } from '../wechat/api/http-transport.js';
 import type { MiniProgramGateway } from './deps.js';
 
 export function createWeChatGateway(options: {
@@ -13,7 +14,7 @@ export function createWeChatGateway(options: {
   tokenMode: 'stable' | 'token';
   apps: readonly AppConfig[];
   clock: Clock;
-  fetch?: typeof fetch;
+  fetch?: HttpTransport;
 }): MiniProgramGateway & { tokens: ReturnType<typeof createAccessTokenManager> } {
   const http = new WeChatHttp({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const byAppid = new Map(options.apps.map((a) => [a.appid, { appid: a.appid, secret: a.secret }]));

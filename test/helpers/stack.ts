@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { ManualClock } from '../../src/clock.js';
+import type { HttpTransport } from '../../src/wechat/api/http-transport.js';
 import { DEMO_APPS, demoConfig } from '../../src/config/demo-config.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
@@ -22,6 +24,10 @@ export interface StackOptions {
   storage?: string;
   /** Tweak the parsed config before composing. */
   configure?: (config: Config) => Config;
+  /** A pino logger for the server (default none). */
+  logger?: FastifyBaseLogger;
+  /** The HTTP transport the server uses to reach the emulator (default undici). */
+  fetch?: HttpTransport;
 }
 
 export interface Stack {
@@ -31,6 +37,8 @@ export interface Stack {
   clock: ManualClock;
   config: Config;
   deps: AppDeps;
+  /** The data folder (keys.json, SQLite file). */
+  dataDir: string;
   emulator: Awaited<ReturnType<typeof createEmulator>>;
   createPerson(options?: { name?: string; riskBlocked?: boolean; declinesUserInfo?: boolean }): Promise<string>;
   /** POST a JSON control call to the emulator and return the parsed body (throws on non-2xx). */
@@ -55,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const emulatorUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
   config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl } });
-  const composed = await compose(config, { clock, logger: false });
+  const composed = await compose(config, { clock, logger: options.logger ?? false, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const app = await buildApp(composed.deps);
   const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
@@ -90,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clock,
     config,
     deps: composed.deps,
+    dataDir: dir,
     emulator,
     createPerson: async (opts = {}) => (await control<{ id: string }>('/__emulator/persons', opts)).id,
     control,
