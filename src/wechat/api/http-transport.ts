@@ -42,8 +42,9 @@ export function createUndiciTransport(options: { connections?: number; keepAlive
       status: res.statusCode,
       text: () => res.body.text(),
       body: {
+        // dump() discards the rest of the body and frees the socket; destroy() would emit an unhandled AbortError.
         cancel: async () => {
-          res.body.destroy();
+          await res.body.dump().catch(() => undefined);
         },
       },
     };
