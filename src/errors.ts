@@ -37,6 +37,11 @@ export const ERROR_CATALOG = {
     status: 409,
     message: 'The session_key this data was sealed with is no longer current: call wx.login again and retry.',
   },
+  ERR_LOGIN_CODE_INVALID: { status: 400, message: 'The login code is unknown, expired or already used.' },
+  ERR_OAUTH_STATE_INVALID: { status: 400, message: 'The OAuth state is unknown, expired or already used: start the login again.' },
+  ERR_OAUTH_REDIRECT_NOT_ALLOWED: { status: 400, message: 'The redirect URL is not allowed by this app\u2019s redirectAllowList.' },
+  ERR_OAUTH_DENIED: { status: 403, message: 'The person refused the WeChat authorisation.' },
+  ERR_OAUTH_SNAPSHOT_USER: { status: 403, message: 'WeChat showed the page in snapshot mode: the identity is virtual, so nobody was logged in.' },
   ERR_UNIONID_UNAVAILABLE: {
     status: 422,
     message: 'WeChat did not disclose a unionid (app not bound to an Open Platform account, or anonymised data).',
@@ -54,6 +59,19 @@ export const ERROR_CATALOG = {
   ERR_WECHAT_BAD_RESPONSE: { status: 502, message: 'WeChat answered with an unreadable or unexpected body.' },
   ERR_WECHAT_UNREACHABLE: { status: 503, message: 'WeChat could not be reached.' },
   ERR_WECHAT_TIMEOUT: { status: 503, message: 'WeChat did not answer in time.' },
+  // --- official-account callback crypto (WXBizMsgCrypt) ---
+  ERR_CALLBACK_SIGNATURE: { status: 403, message: 'The callback signature does not match.' },
+  ERR_CALLBACK_DECRYPT: { status: 400, message: 'The callback message could not be decrypted.' },
+  ERR_CALLBACK_APPID: { status: 400, message: 'The callback message was encrypted for another appid.' },
+  ERR_CALLBACK_AES_KEY: { status: 500, message: 'The EncodingAESKey is invalid: it must be 43 characters that decode to 32 bytes.' },
+  ERR_CALLBACK_NOT_CONFIGURED: { status: 404, message: 'This official account has no callback Token (or, for encrypted pushes, no EncodingAESKey) configured.' },
+  ERR_CALLBACK_TIMESTAMP: { status: 403, message: 'The callback timestamp is outside the accepted window (a replay, or a skewed clock).' },
+  ERR_CALLBACK_XML: { status: 400, message: 'The callback body is not a well-formed WeChat XML message.' },
+  ERR_CALLBACK_XML_DOCTYPE: { status: 400, message: 'The callback XML declares a DOCTYPE or entities, which are refused.' },
+  // --- scan-to-follow website login ---
+  ERR_QR_LOGIN_NOT_FOUND: { status: 404, message: 'No such QR login.' },
+  ERR_QR_LOGIN_EXPIRED: { status: 410, message: 'The QR login expired before it was completed: show a new QR code.' },
+  ERR_QR_LOGIN_USED: { status: 410, message: 'The QR login was already completed and its login code handed out: show a new QR code.' },
   // --- store ---
   ERR_STORE_CONFLICT: { status: 503, message: 'Too many concurrent changes to the same identity; retry.' },
   ERR_STORE_SCHEMA: { status: 500, message: 'The database schema is not at the version this build expects.' },

@@ -1,6 +1,6 @@
 /**
- * The sandbox: what `npm start` runs when no config file exists. Two bound mini programs and an official account in
- * one union, one unbound mini program, the built-in emulator under the legacy unionid rule (the world the seeds were
+ * The sandbox: what `npm start` runs when no config file exists. Two bound mini programs, an official account, a
+ * website app and a mobile app in one union, one unbound mini program, the built-in emulator under the legacy unionid rule (the world the seeds were
  * written for, where code2session often omits the unionid).
  */
 import type { ConfigInput } from './schema.js';
@@ -10,6 +10,8 @@ export const DEMO_APPS = {
   mp2: 'wxdemo00000000mp02',
   mpUnbound: 'wxdemo0000000mpu03',
   oa: 'wxdemo00000000oa01',
+  web: 'wxdemo0000000web01',
+  app: 'wxdemo0000000app01',
 } as const;
 
 export const DEMO_UNION = { id: 'acme', openAppid: 'wxopen0000000acme1' } as const;
@@ -32,7 +34,18 @@ export function demoConfig(options: { port?: number; emulatorPort?: number; data
         name: 'ACME official account',
         token: 'sandboxtoken',
         encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+        originalId: 'gh_acme0000demo',
+        redirectAllowList: ['http://127.0.0.1', 'http://localhost'],
       },
+      {
+        appid: DEMO_APPS.web,
+        secret: 'sandbox-secret-web',
+        kind: 'website',
+        union: 'acme',
+        name: 'ACME website (QR login)',
+        redirectAllowList: ['http://127.0.0.1', 'http://localhost'],
+      },
+      { appid: DEMO_APPS.app, secret: 'sandbox-secret-app', kind: 'mobile', union: 'acme', name: 'ACME mobile app' },
     ],
   };
 }

@@ -15,8 +15,16 @@ const appSchema = z.strictObject({
   union: z.string().min(1).nullable().default(null),
   name: z.string().optional(),
   /** Official accounts: the callback Token and EncodingAESKey (used by the callback routes). */
-  token: z.string().optional(),
-  encodingAesKey: z.string().length(43).optional(),
+  token: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'a callback Token is 3–32 letters or digits').optional(),
+  encodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
+  /** The EncodingAESKey before the last rotation: still accepted while WeChat switches over. */
+  previousEncodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
+  /** Official accounts: the original id (`gh_…`), the ToUserName of pushes. */
+  originalId: z.string().optional(),
+  /** Where OAuth / QR logins may send the browser back to: URL prefixes (scheme + host [+ path]). */
+  redirectAllowList: z.array(z.url()).default([]),
+  /** An outside system that owns this app's access_token: GET it, answer `{ access_token, expires_in }`. */
+  accessTokenUrl: z.url().optional(),
 });
 
 const unionSchema = z.strictObject({
@@ -58,6 +66,34 @@ export const configSchema = z
           .optional(),
         timeoutMs: z.number().int().min(100).max(60_000).default(5000),
         tokenMode: z.enum(['stable', 'token']).default('stable'),
+        /** Where browsers are sent for OAuth consent and QR login pages (the emulator's URL in sandbox mode). */
+        openBaseUrl: z.url().default('https://open.weixin.qq.com'),
+        /** Where parameterised QR code images are shown (`showqrcode?ticket=`). */
+        mpBaseUrl: z.url().default('https://mp.weixin.qq.com'),
+      })
+      .prefault({}),
+    /** This service's own public URL (OAuth redirect_uri and the official-account callback are built from it). */
+    publicUrl: z.url().optional(),
+    flows: z
+      .strictObject({
+        oauthStateTtlSeconds: z.number().int().min(30).max(3600).default(600),
+        loginCodeTtlSeconds: z.number().int().min(10).max(600).default(60),
+        qrLoginTtlSeconds: z.number().int().min(30).max(2_592_000).default(300),
+      })
+      .prefault({}),
+    callback: z
+      .strictObject({
+        /** Pushes whose timestamp is further than this from now are refused as replays. */
+        timestampWindowSeconds: z.number().int().min(10).max(3600).default(300),
+        bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+      })
+      .prefault({}),
+    jobs: z
+      .strictObject({
+        pollMs: z.number().int().min(10).max(60_000).default(500),
+        leaseMs: z.number().int().min(1000).max(600_000).default(30_000),
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        concurrency: z.number().int().min(1).max(64).default(4),
       })
       .prefault({}),
     unions: z.array(unionSchema).default([]),

@@ -3,6 +3,7 @@ import type { CallStats } from './stats.js';
 import type { FaultRegistry } from './faults.js';
 import type { IdMinter } from './ids.js';
 import type { AdvanceableClock, ResolvedEmulatorOptions } from './options.js';
+import type { PushSimulator } from './push-simulator.js';
 import type { EmulatorState } from './state.js';
 import type { WeChatReplier } from './wechat-reply.js';
 
@@ -14,6 +15,7 @@ export interface EmulatorContext {
   readonly faults: FaultRegistry;
   readonly stats: CallStats;
   readonly wx: WeChatReplier;
+  readonly pushes: PushSimulator;
 }
 
 /** Paths under this prefix are the emulator's own control API; everything else is "WeChat". */

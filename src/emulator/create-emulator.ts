@@ -3,22 +3,41 @@
  * `/__emulator`, on a virtual clock. Build it without listening to `inject()` or mount it; `listen()` for real HTTP.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import type { AppCallbackPatch, AppCallbackView } from './app-callbacks.js';
 import { installBodyParser } from './body-parser.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { applyFault, FaultRegistry } from './faults.js';
 import { IdMinter } from './ids.js';
 import { resolveEmulatorOptions, type AdvanceableClock, type EmulatorOptions } from './options.js';
+import type { PushRecord } from './push-record.js';
+import { PushSimulator } from './push-simulator.js';
 import { registerChecksession } from './routes/checksession.js';
 import { registerControlAdmin } from './routes/control-admin.js';
+import { registerControlApps } from './routes/control-apps.js';
 import { registerControlClock } from './routes/control-clock.js';
 import { registerControlFaults } from './routes/control-faults.js';
+import { registerControlOAuth } from './routes/control-oauth.js';
+import { registerControlPay } from './routes/control-pay.js';
+import { registerControlPersonActions } from './routes/control-person-actions.js';
 import { registerControlPersons } from './routes/control-persons.js';
+import { registerControlPushes } from './routes/control-pushes.js';
 import { registerControlWx } from './routes/control-wx.js';
 import { registerJscode2session } from './routes/jscode2session.js';
+import { registerOAuthPages } from './routes/oauth-pages.js';
+import { registerOpenGet } from './routes/open-get.js';
+import { registerPaidUnionid } from './routes/paid-unionid.js';
+import { registerPhoneNumber } from './routes/phone-number.js';
+import { registerQrcodeCreate } from './routes/qrcode-create.js';
 import { registerResetUserSessionKey } from './routes/resetusersessionkey.js';
+import { registerShowQrcode } from './routes/showqrcode.js';
+import { registerSnsOAuthToken } from './routes/sns-oauth-token.js';
+import { registerSnsUserinfo } from './routes/sns-userinfo.js';
 import { registerStableToken } from './routes/stable-token.js';
 import { registerToken } from './routes/token.js';
+import { registerUserGet } from './routes/user-get.js';
+import { registerUserInfo } from './routes/user-info.js';
 import { EmulatorState, type EmulatorStateView } from './state.js';
 import { CallStats } from './stats.js';
 import { createWeChatReplier } from './wechat-reply.js';
@@ -32,6 +51,18 @@ export interface Emulator {
   readonly clock: AdvanceableClock;
   /** Listen (default 127.0.0.1, port 0 = any free port) and return the base URL, e.g. `http://127.0.0.1:54321`. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Changes an official account's push settings (what `PATCH /__emulator/apps/:appid` does), e.g. the callback URL
+   * once the server listens. Unknown appid or invalid settings → TypeError.
+   * @example
+   *   emu.configureApp('wxoa…', { callbackUrl: `${serverUrl}/v1/oa/wxoa…/callback`, messageMode: 'safe' });
+   */
+  configureApp(appid: string, patch: AppCallbackPatch): AppCallbackView;
+  /** The push records, oldest first (copies). */
+  pushes(): PushRecord[];
+  /** Resolves once push `id` — or, without an id, every push in flight — is done. */
+  settlePushes(id?: string): Promise<void>;
+  /** Cancels pushes in flight (no timer is left behind), then stops the server. */
   close(): Promise<void>;
 }
 
@@ -48,6 +79,14 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   const options = resolveEmulatorOptions(input);
   const { clock } = options;
   const ids = new IdMinter(options.random);
+  const pushes = new PushSimulator({
+    clock,
+    ids,
+    timeoutMs: options.pushTimeoutMs,
+    retryDelayMs: options.pushRetryDelayMs,
+    attempts: options.pushAttempts,
+    logger: options.logger,
+  });
   const ctx: EmulatorContext = {
     options,
     clock,
@@ -56,6 +95,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     faults: new FaultRegistry(ids),
     stats: new CallStats(),
     wx: createWeChatReplier(ids, clock),
+    pushes,
   };
 
   // Request logging is ours (path only): Fastify's default would log query strings full of secrets and tokens.
@@ -86,8 +126,23 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   registerStableToken(app, ctx);
   registerChecksession(app, ctx);
   registerResetUserSessionKey(app, ctx);
+  registerUserInfo(app, ctx);
+  registerUserGet(app, ctx);
+  registerQrcodeCreate(app, ctx);
+  registerShowQrcode(app, ctx);
+  registerSnsOAuthToken(app, ctx);
+  registerSnsUserinfo(app, ctx);
+  registerOAuthPages(app, ctx);
+  registerPhoneNumber(app, ctx);
+  registerPaidUnionid(app, ctx);
+  registerOpenGet(app, ctx);
   registerControlPersons(app, ctx);
+  registerControlPersonActions(app, ctx);
   registerControlWx(app, ctx);
+  registerControlOAuth(app, ctx);
+  registerControlPay(app, ctx);
+  registerControlPushes(app, ctx);
+  registerControlApps(app, ctx);
   registerControlClock(app, ctx);
   registerControlFaults(app, ctx);
   registerControlAdmin(app, ctx);
@@ -100,7 +155,19 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     async listen(o: { port?: number; host?: string } = {}): Promise<string> {
       return app.listen({ port: o.port ?? 0, host: o.host ?? '127.0.0.1' });
     },
+    configureApp(appid: string, patch: AppCallbackPatch): AppCallbackView {
+      try {
+        return ctx.state.callbacks.configure(appid, patch);
+      } catch (e) {
+        // In-process misuse is a programmer error; the control API answers the same checks with 400/404.
+        if (e instanceof AppError) throw new TypeError(`configureApp(${appid}): ${e.message}`, { cause: e });
+        throw e;
+      }
+    },
+    pushes: () => pushes.list(),
+    settlePushes: (id?: string) => pushes.settled(id),
     async close(): Promise<void> {
+      await pushes.close();
       await app.close();
     },
   });

@@ -6,6 +6,7 @@ export {
   type AppKind,
   type EmulatorApp,
   type EmulatorOptions,
+  type OAuthCodeTtls,
   type RandomBytes,
   type UnionidRule,
 } from './options.js';
@@ -14,3 +15,8 @@ export type { PersonSnapshot } from './persons.js';
 export type { FaultSpec } from './faults.js';
 export { WECHAT_CONTENT_TYPE, WECHAT_ERRMSG } from './wechat-reply.js';
 export type { SealedUserInfo, UserProfile } from './user-data-sealer.js';
+export type { AppCallbackPatch, AppCallbackView } from './app-callbacks.js';
+export type { MessageMode } from './push-xml.js';
+export type { PushAttempt, PushKind, PushRecord } from './push-record.js';
+export type { OAuthScope } from './oauth-tokens.js';
+export { callbackSignature, decryptMessage, encryptMessage, type DecryptedMessage } from './msg-crypt.js';

@@ -3,17 +3,36 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { ManualClock, type Clock } from '../clock.js';
+import { callbackProblem, callbackUrlSchema, encodingAesKeySchema, initialSettings, tokenSchema } from './app-callbacks.js';
+import { MESSAGE_MODES, type MessageMode } from './push-xml.js';
 
 /** The four kinds of WeChat app an Open Platform account can bind. */
 export const APP_KINDS = ['miniprogram', 'officialAccount', 'website', 'mobile'] as const;
 export type AppKind = (typeof APP_KINDS)[number];
 
-/** One WeChat app the emulator serves. `openAppid` is the Open Platform account it is bound to (null = unbound). */
+/**
+ * One WeChat app the emulator serves. `openAppid` is the Open Platform account it is bound to (null = unbound).
+ * Official accounts may also have a push callback: `callbackUrl`, the `token` that signs pushes, the
+ * `encodingAesKey` that encrypts them, `messageMode` (default `safe` with a key, else `plain`) and `originalId`
+ * (`gh_…`, the ToUserName; default `gh_<appid>`). All of those can change later through `configureApp`.
+ */
 export interface EmulatorApp {
   readonly appid: string;
   readonly secret: string;
   readonly kind: AppKind;
   readonly openAppid: string | null;
+  readonly callbackUrl?: string | null | undefined;
+  readonly token?: string | undefined;
+  readonly encodingAesKey?: string | undefined;
+  readonly messageMode?: MessageMode | undefined;
+  readonly originalId?: string | undefined;
+}
+
+/** Lifetimes of OAuth codes per kind of app: official account, website, mobile app. */
+export interface OAuthCodeTtls {
+  oa: number;
+  web: number;
+  app: number;
 }
 
 /** A source of random bytes (defaults to `crypto.randomBytes`); inject a seeded one for reproducible runs. */
@@ -42,6 +61,28 @@ export interface EmulatorOptions {
   clock?: Clock;
   random?: RandomBytes;
   logger?: FastifyBaseLogger | false;
+  /** How long a push waits for the callback's answer (real ms; WeChat: 5 s). */
+  pushTimeoutMs?: number;
+  /** Real ms between a failed try and the next (beyond the timeout); default 0. */
+  pushRetryDelayMs?: number;
+  /** Tries per push in total (WeChat: 3 — wechat-api.md §6.5 reads it as 3 tries overall). */
+  pushAttempts?: number;
+  /** OAuth code lifetimes, seconds: official account 300, website 600, mobile app 600 (the latter two [unconf]). */
+  oauthCodeTtlSeconds?: Partial<OAuthCodeTtls>;
+  /** OAuth access_token lifetime, seconds (7200). */
+  oauthTokenTtlSeconds?: number;
+  /** OAuth refresh_token lifetime, seconds (30 days). */
+  oauthRefreshTtlSeconds?: number;
+  /** Whether snsapi_base OAuth discloses the unionid (docs: no; some developers report yes). Default false. */
+  unionidForBaseScope?: boolean;
+  /** expire_seconds of a temporary QR code created without one (older docs 30 s, newer 60 s [unconf]). Default 30. */
+  qrDefaultExpireSeconds?: number;
+  /** Openids per `cgi-bin/user/get` page (WeChat: 10,000); smaller values make paging testable. */
+  userGetPageSize?: number;
+  /** Phone code lifetime, seconds (300). */
+  phoneCodeTtlSeconds?: number;
+  /** How long after a payment getpaidunionid works, seconds (300). */
+  paidUnionidWindowSeconds?: number;
 }
 
 export interface ResolvedEmulatorOptions {
@@ -55,14 +96,37 @@ export interface ResolvedEmulatorOptions {
   readonly clock: AdvanceableClock;
   readonly random: RandomBytes;
   readonly logger: FastifyBaseLogger | false;
+  readonly pushTimeoutMs: number;
+  readonly pushRetryDelayMs: number;
+  readonly pushAttempts: number;
+  readonly oauthCodeTtlSeconds: Readonly<OAuthCodeTtls>;
+  readonly oauthTokenTtlSeconds: number;
+  readonly oauthRefreshTtlSeconds: number;
+  readonly unionidForBaseScope: boolean;
+  readonly qrDefaultExpireSeconds: number;
+  readonly userGetPageSize: number;
+  readonly phoneCodeTtlSeconds: number;
+  readonly paidUnionidWindowSeconds: number;
 }
 
-const appSchema = z.strictObject({
-  appid: z.string().min(1),
-  secret: z.string().min(1),
-  kind: z.enum(APP_KINDS),
-  openAppid: z.string().min(1).nullable(),
-});
+const appSchema = z
+  .strictObject({
+    appid: z.string().min(1),
+    secret: z.string().min(1),
+    kind: z.enum(APP_KINDS),
+    openAppid: z.string().min(1).nullable(),
+    callbackUrl: callbackUrlSchema.nullable().optional(),
+    token: tokenSchema.optional(),
+    encodingAesKey: encodingAesKeySchema.optional(),
+    messageMode: z.enum(MESSAGE_MODES).optional(),
+    originalId: z.string().min(1).max(64).optional(),
+  })
+  .superRefine((app, ctx) => {
+    const problem = callbackProblem(app, initialSettings(app));
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const positiveInt = z.number().int().positive();
 
 const isFn = (v: unknown): boolean => typeof v === 'function';
 
@@ -85,6 +149,19 @@ const optionsSchema = z.strictObject({
       ),
     ])
     .default(false),
+  pushTimeoutMs: positiveInt.max(600_000).default(5000),
+  pushRetryDelayMs: z.number().int().nonnegative().max(600_000).default(0),
+  pushAttempts: positiveInt.max(10).default(3),
+  oauthCodeTtlSeconds: z
+    .strictObject({ oa: positiveInt.default(300), web: positiveInt.default(600), app: positiveInt.default(600) })
+    .prefault({}),
+  oauthTokenTtlSeconds: positiveInt.default(7200),
+  oauthRefreshTtlSeconds: positiveInt.default(30 * 86_400),
+  unionidForBaseScope: z.boolean().default(false),
+  qrDefaultExpireSeconds: positiveInt.max(2_592_000).default(30),
+  userGetPageSize: positiveInt.max(10_000).default(10_000),
+  phoneCodeTtlSeconds: positiveInt.default(300),
+  paidUnionidWindowSeconds: positiveInt.default(300),
 });
 
 function isAdvanceable(clock: Clock): clock is AdvanceableClock {
@@ -103,6 +180,7 @@ export function resolveEmulatorOptions(input: EmulatorOptions): ResolvedEmulator
   return Object.freeze({
     ...o,
     apps: Object.freeze(o.apps.map((a) => Object.freeze({ ...a }))),
+    oauthCodeTtlSeconds: Object.freeze({ ...o.oauthCodeTtlSeconds }),
     clock,
     random: o.random ?? ((n: number) => randomBytes(n)),
   });

@@ -1,12 +1,27 @@
-/** All mutable emulator state in one place (persons, codes, session keys, tokens, login quota), plus a read-only view for tests. */
+/**
+ * All mutable emulator state in one place (persons, codes, session keys, tokens, login quota, OAuth codes and
+ * tokens, QR tickets, phone codes, payments, callback settings), plus a read-only view for tests.
+ */
 import type { Clock } from '../clock.js';
+import { AppCallbacks, type AppCallbackView } from './app-callbacks.js';
 import { CodeStore } from './codes.js';
 import type { IdMinter } from './ids.js';
 import { LoginRateLimiter } from './login-rate.js';
+import { OAuthTokenStore, type OAuthScope } from './oauth-tokens.js';
+import { OneTimeCodes } from './one-time-codes.js';
 import type { EmulatorApp, ResolvedEmulatorOptions } from './options.js';
+import { Payments } from './payments.js';
 import { PersonRegistry, type PersonSnapshot } from './persons.js';
+import { QrTickets } from './qr-tickets.js';
 import { SessionKeys } from './session-keys.js';
 import { TokenStore } from './tokens.js';
+
+/** What an OAuth code stands for. */
+export interface OAuthCodeData {
+  readonly personId: string;
+  readonly scope: OAuthScope;
+  readonly snapshot: boolean;
+}
 
 /** An app as the control API shows it: never the secret. */
 export interface AppSummary {
@@ -27,6 +42,8 @@ export interface EmulatorStateView {
   unionid(personId: string, openAppid: string): string;
   /** Live (not yet swept) login codes and tokens, to check nothing leaks. */
   counts(): { persons: number; codes: number; tokens: number };
+  /** An app's push settings (never its Token or EncodingAESKey). */
+  appCallback(appid: string): AppCallbackView | undefined;
 }
 
 export class EmulatorState {
@@ -36,6 +53,13 @@ export class EmulatorState {
   readonly sessionKeys: SessionKeys;
   readonly tokens: TokenStore;
   readonly loginRate: LoginRateLimiter;
+  readonly oauthCodes: OneTimeCodes<OAuthCodeData>;
+  readonly oauthTokens: OAuthTokenStore;
+  readonly phoneCodes: OneTimeCodes<{ personId: string }>;
+  readonly tickets: QrTickets;
+  readonly payments: Payments;
+  /** Push settings per app: not cleared by reset (they are app configuration). */
+  readonly callbacks: AppCallbacks;
   readonly #byAppid: ReadonlyMap<string, EmulatorApp>;
 
   constructor(options: ResolvedEmulatorOptions, ids: IdMinter, clock: Clock) {
@@ -46,19 +70,30 @@ export class EmulatorState {
     this.sessionKeys = new SessionKeys(ids);
     this.tokens = new TokenStore({ ttlSeconds: options.tokenTtlSeconds, overlapSeconds: options.tokenOverlapSeconds, clock, ids });
     this.loginRate = new LoginRateLimiter(options.loginLimitPerMinute, clock);
+    this.oauthCodes = new OneTimeCodes(clock, ids);
+    this.oauthTokens = new OAuthTokenStore({ clock, ids, ttlSeconds: options.oauthTokenTtlSeconds, refreshTtlSeconds: options.oauthRefreshTtlSeconds });
+    this.phoneCodes = new OneTimeCodes(clock, ids);
+    this.tickets = new QrTickets(clock, ids);
+    this.payments = new Payments(clock, ids);
+    this.callbacks = new AppCallbacks(options.apps);
   }
 
   app(appid: string): EmulatorApp | undefined {
     return this.#byAppid.get(appid);
   }
 
-  /** Forget persons, codes, keys, tokens and quotas. Apps stay. */
+  /** Forget persons, codes, keys, tokens, quotas, tickets and payments. Apps (and their push settings) stay. */
   reset(): void {
     this.persons.clear();
     this.codes.clear();
     this.sessionKeys.clear();
     this.tokens.clear();
     this.loginRate.clear();
+    this.oauthCodes.clear();
+    this.oauthTokens.clear();
+    this.phoneCodes.clear();
+    this.tickets.clear();
+    this.payments.clear();
   }
 
   view(): EmulatorStateView {
@@ -73,6 +108,7 @@ export class EmulatorState {
       openid: (personId: string, appid: string) => this.persons.openid(personId, appid),
       unionid: (personId: string, openAppid: string) => this.persons.unionid(personId, openAppid),
       counts: () => ({ persons: this.persons.list().length, codes: this.codes.size, tokens: this.tokens.size }),
+      appCallback: (appid: string) => this.callbacks.view(appid),
     });
   }
 }

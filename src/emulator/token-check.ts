@@ -1,7 +1,10 @@
 /**
  * The access_token check every token-taking endpoint runs first: missing → 41001, unknown or superseded →
  * 40001, expired → 42001 (https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html).
+ * An endpoint of another kind of account (e.g. `cgi-bin/user/info` with a mini program's token) → 48001 "api unauthorized".
  */
+import type { EmulatorApp } from './options.js';
+import type { EmulatorState } from './state.js';
 import type { TokenStore } from './tokens.js';
 import { queryParam } from './wechat-reply.js';
 
@@ -12,4 +15,15 @@ export function checkAccessToken(tokens: TokenStore, query: unknown): TokenGate 
   const token = queryParam(query, 'access_token');
   if (token === undefined) return { ok: false, errcode: 41001 };
   return tokens.check(token);
+}
+
+export type AppTokenGate = { ok: true; app: EmulatorApp } | { ok: false; errcode: 41001 | 40001 | 42001 | 48001 };
+
+/** `checkAccessToken`, then the token's app must be one of `kinds` (else 48001). */
+export function checkAppToken(state: EmulatorState, query: unknown, kinds: readonly EmulatorApp['kind'][]): AppTokenGate {
+  const gate = checkAccessToken(state.tokens, query);
+  if (!gate.ok) return gate;
+  const app = state.app(gate.appid);
+  if (app === undefined || !kinds.includes(app.kind)) return { ok: false, errcode: 48001 };
+  return { ok: true, app };
 }

@@ -17,6 +17,8 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = Object.freeze({
   40003: 'invalid openid',
   40013: 'invalid appid',
   40029: 'invalid code',
+  40030: 'invalid refresh_token',
+  40097: 'invalid args',
   40125: 'invalid appsecret',
   40163: 'code been used',
   40226: 'code blocked',
@@ -26,12 +28,16 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = Object.freeze({
   41008: 'missing code',
   41009: 'missing openid',
   42001: 'access_token expired',
+  42002: 'refresh_token expired',
   43002: 'require POST method',
   44002: 'empty post data',
   45011: 'api minute-quota reach limit mustslower retry next minute',
   47001: 'data format error',
+  48001: 'api unauthorized',
   87008: 'invalid sig_method',
   87009: 'invalid signature',
+  89002: 'open not exists',
+  89300: 'invalid trade',
 });
 
 export interface WeChatErrorBody {

@@ -2,7 +2,7 @@
  * Reading users back: an id we ever issued → the live user (through `merged_into`), and a secret-free
  * view of that user's identities for the API.
  */
-import type { IdentityStore } from '../store/port.js';
+import type { IdentityStore, ProfileStore } from '../store/port.js';
 
 /** One app identity as the API shows it (never the session_key). */
 export interface AppIdentityView {
@@ -11,6 +11,16 @@ export interface AppIdentityView {
   unionid: string | null;
   firstSeenAt: number;
   lastSeenAt: number;
+  /** Official accounts: following (true), not (false), never recorded (null, and always for other apps). */
+  subscribed: boolean | null;
+}
+
+/** The phone number the person disclosed through a mini program (getPhoneNumber). */
+export interface PhoneView {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+  updatedAt: number;
 }
 
 export interface UnionIdentityView {
@@ -24,6 +34,8 @@ export interface UserView {
   /** Ids merged into this user; each resolves to `userId`. */
   aliases: string[];
   identities: { app: AppIdentityView[]; union: UnionIdentityView[] };
+  /** The live user's phone number; null when none was ever disclosed (a merge keeps the survivor's, or the loser's). */
+  phone: PhoneView | null;
   createdAt: number;
 }
 
@@ -51,23 +63,35 @@ export async function resolveUserId(store: Pick<IdentityStore, 'findUser'>, id: 
  *   const view = await getUserView(store, userId);
  *   view?.identities.app.map((a) => a.appid);
  */
-export async function getUserView(store: IdentityStore, id: string): Promise<UserView | undefined> {
+export async function getUserView(
+  store: IdentityStore & Pick<ProfileStore, 'findUserPhone'>,
+  id: string,
+): Promise<UserView | undefined> {
   const userId = await resolveUserId(store, id);
   if (userId === undefined) return undefined;
-  const [user, apps, unions, aliases] = await Promise.all([
+  const [user, apps, unions, aliases, phone] = await Promise.all([
     store.findUser(userId),
     store.listAppIdentities(userId),
     store.listUnionIdentities(userId),
     store.listAliases(userId),
+    store.findUserPhone(userId),
   ]);
   if (!user) return undefined;
   return {
     userId,
     aliases,
     identities: {
-      app: apps.map(({ appid, openid, unionid, firstSeenAt, lastSeenAt }) => ({ appid, openid, unionid, firstSeenAt, lastSeenAt })),
+      app: apps.map(({ appid, openid, unionid, firstSeenAt, lastSeenAt, subscribed }) => ({
+        appid,
+        openid,
+        unionid,
+        firstSeenAt,
+        lastSeenAt,
+        subscribed,
+      })),
       union: unions.map(({ unionId, unionid }) => ({ unionId, unionid })),
     },
+    phone: phone ? { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, updatedAt: phone.updatedAt } : null,
     createdAt: user.createdAt,
   };
 }

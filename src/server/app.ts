@@ -9,6 +9,13 @@ import { registerMe } from './routes/me.js';
 import { registerMpLogin } from './routes/mp-login.js';
 import { registerMpUnionid } from './routes/mp-unionid.js';
 import { registerWellKnown } from './routes/well-known.js';
+import { registerAppLogin } from './routes/app-login.js';
+import { registerMpPaidUnionid } from './routes/mp-paid-unionid.js';
+import { registerMpPhone } from './routes/mp-phone.js';
+import { registerOaCallback } from './routes/oa-callback.js';
+import { registerOAuthWeb } from './routes/oauth-web.js';
+import { registerQrLogin } from './routes/qr-login.js';
+import { registerSessionExchange } from './routes/session-exchange.js';
 
 /** Field paths pino must never print. */
 export const REDACT_PATHS = [
@@ -37,6 +44,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMpLogin(app, deps);
   registerMpUnionid(app, deps);
   registerMe(app, deps);
+  registerMpPhone(app, deps);
+  registerMpPaidUnionid(app, deps);
+  registerOaCallback(app, deps);
+  registerQrLogin(app, deps);
+  registerOAuthWeb(app, deps);
+  registerAppLogin(app, deps);
+  registerSessionExchange(app, deps);
   await app.ready();
   return app;
 }

@@ -10,6 +10,16 @@ export function emulatorAppsFor(config: Config): EmulatorApp[] {
       secret: a.secret,
       kind: a.kind,
       openAppid: union ? (union.openAppid ?? `open_${union.id}`) : null,
+      ...(a.token ? { token: a.token } : {}),
+      ...(a.encodingAesKey ? { encodingAesKey: a.encodingAesKey } : {}),
+      ...(a.originalId ? { originalId: a.originalId } : {}),
     };
   });
+}
+
+/** Points the emulator's push simulator at this server's callback route for every official account with a token. */
+export function officialAccountCallbacks(config: Config, serverUrl: string): Array<{ appid: string; callbackUrl: string }> {
+  return config.apps
+    .filter((a) => a.kind === 'officialAccount' && a.token)
+    .map((a) => ({ appid: a.appid, callbackUrl: `${serverUrl}/v1/oa/${a.appid}/callback` }));
 }

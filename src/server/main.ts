@@ -10,7 +10,8 @@ import type { Config, ConfigInput } from '../config/schema.js';
 import { createEmulator } from '../emulator/index.js';
 import { buildApp, REDACT_PATHS } from './app.js';
 import { compose } from './compose.js';
-import { emulatorAppsFor } from './emulator-apps.js';
+import { emulatorAppsFor, officialAccountCallbacks } from './emulator-apps.js';
+import { startHousekeeping } from './housekeeping.js';
 
 export interface RunningService {
   url: string;
@@ -51,19 +52,24 @@ export async function startService(options: {
       logger: false,
     });
     emulatorUrl = await emulator.listen({ port: config.wechat.emulator.port, host: config.server.host });
-    config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl } });
+    // WeChat's API host and its browser pages (OAuth consent, QR login) are both the emulator in the sandbox.
+    config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl, openBaseUrl: emulatorUrl, mpBaseUrl: emulatorUrl } });
     clock = virtual; // the sandbox shares the emulator's virtual clock, so moving it moves token and code expiry alike
   }
 
   const composed = await compose(config, { clock, logger });
   const app = await buildApp(composed.deps);
   const url = await app.listen({ port: config.server.port, host: config.server.host });
+  if (emulator) for (const { appid, callbackUrl } of officialAccountCallbacks(config, url)) emulator.configureApp(appid, { callbackUrl });
+  composed.deps.jobs.start();
+  const stopHousekeeping = startHousekeeping(composed.deps);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
-      await composed.close();
+      stopHousekeeping();
+      await app.close(); // stop accepting, finish in-flight requests
+      await composed.close(); // stop the job runner (waits for jobs in flight), close the store
       if (emulator) await emulator.close();
     })());
   return { url, emulatorUrl, config, sandbox, close };

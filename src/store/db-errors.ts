@@ -46,3 +46,12 @@ function sqliteConstraintName(message: string): string {
   if (table !== undefined && table in CONSTRAINTS) return CONSTRAINTS[table as keyof typeof CONSTRAINTS];
   return table ?? 'unknown';
 }
+
+/** Runs `fn`, rethrowing any driver error through `mapDbError`. */
+export async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw mapDbError(e);
+  }
+}

@@ -3,11 +3,11 @@
  * executor: the pool (reads outside a transaction) or a transaction's connection (`IdentityTx`).
  * Every driver error goes through `mapDbError`.
  */
-import type { Kysely, Selectable } from 'kysely';
-import { mapDbError } from './db-errors.js';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { withDbErrors } from './db-errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
-import type { AppIdentityRow, EventRow, EventType, IdentityTx, UnionIdentityRow, UserRow } from './port.js';
+import type { AppIdentityRow, EventRow, EventType, IdentityTx, NewAppIdentityRow, UnionIdentityRow, UserRow } from './port.js';
 
 type Counts = { users: number; liveUsers: number; appIdentities: number; unionIdentities: number; events: number };
 
@@ -71,7 +71,7 @@ export class IdentityQueries implements IdentityTx {
     });
   }
 
-  insertAppIdentity(row: AppIdentityRow): Promise<void> {
+  insertAppIdentity(row: NewAppIdentityRow): Promise<void> {
     return run(async () => {
       await this.#db
         .insertInto('app_identities')
@@ -83,6 +83,8 @@ export class IdentityQueries implements IdentityTx {
           session_key_enc: row.sessionKeyEnc,
           first_seen_at: row.firstSeenAt,
           last_seen_at: row.lastSeenAt,
+          subscribed: row.subscribed == null ? null : row.subscribed ? 1 : 0,
+          subscribed_at: row.subscribedAt ?? null,
         })
         .execute();
     });
@@ -103,7 +105,7 @@ export class IdentityQueries implements IdentityTx {
     patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>,
   ): Promise<void> {
     return run(async () => {
-      const set: Partial<AppIdentitiesTable> = {};
+      const set: Updateable<AppIdentitiesTable> = {};
       if (patch.unionid !== undefined) set.unionid = patch.unionid;
       if (patch.sessionKeyEnc !== undefined) set.session_key_enc = patch.sessionKeyEnc;
       if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt;
@@ -150,6 +152,20 @@ export class IdentityQueries implements IdentityTx {
         .where('id', '=', loserId)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new TypeError(`no user ${loserId} to mark merged`);
+      // The person's phone number survives the merge: the survivor keeps its own, or takes the loser's.
+      const loser = await this.#db
+        .selectFrom('users')
+        .select(['phone_number', 'phone_pure', 'phone_country', 'phone_at'])
+        .where('id', '=', loserId)
+        .executeTakeFirstOrThrow();
+      if (loser.phone_number !== null) {
+        await this.#db
+          .updateTable('users')
+          .set({ phone_number: loser.phone_number, phone_pure: loser.phone_pure, phone_country: loser.phone_country, phone_at: loser.phone_at })
+          .where('id', '=', survivorId)
+          .where('phone_number', 'is', null)
+          .execute();
+      }
     });
   }
 
@@ -228,13 +244,7 @@ export class IdentityQueries implements IdentityTx {
   }
 }
 
-async function run<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw mapDbError(e);
-  }
-}
+const run = withDbErrors;
 
 function toUser(r: Selectable<UsersTable>): UserRow {
   return { id: r.id, createdAt: Number(r.created_at), mergedInto: r.merged_into, mergedAt: r.merged_at === null ? null : Number(r.merged_at) };
@@ -249,6 +259,8 @@ function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
     sessionKeyEnc: r.session_key_enc,
     firstSeenAt: Number(r.first_seen_at),
     lastSeenAt: Number(r.last_seen_at),
+    subscribed: r.subscribed === null ? null : Number(r.subscribed) === 1,
+    subscribedAt: r.subscribed_at === null ? null : Number(r.subscribed_at),
   };
 }
 

@@ -1,93 +1,132 @@
 /**
- * The one `IdentityStore` implementation, over Kysely, for SQLite and PostgreSQL. The dialects differ
- * only in how a transaction begins (see `transaction`); the SQL lives in `identity-queries.ts`.
+ * The one `WeunionStore` implementation, over Kysely, for SQLite and PostgreSQL. The dialects differ only in how a
+ * transaction begins (`write-transaction.ts`) and how jobs are claimed (`job-queries.ts`); the SQL lives in the
+ * `*-queries.ts` files, one per part of the port.
  */
-import { sql, type Kysely } from 'kysely';
-import { mapDbError } from './db-errors.js';
+import type { Kysely } from 'kysely';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
+import { FlowQueries } from './flow-queries.js';
 import { IdentityQueries } from './identity-queries.js';
+import { JobQueries } from './job-queries.js';
+import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
-import type { AppIdentityRow, EventRow, IdentityStore, IdentityTx, UnionIdentityRow, UserRow } from './port.js';
+import { writeTransaction } from './write-transaction.js';
+import type {
+  AppIdentityRow,
+  EventRow,
+  FlowKind,
+  FlowRow,
+  IdentityTx,
+  JobRow,
+  JobStatus,
+  UnionIdentityRow,
+  UserPhone,
+  UserRow,
+  WeunionStore,
+} from './port.js';
 
 /**
- * An `IdentityStore` over an open Kysely instance (which `close()` destroys).
+ * A `WeunionStore` over an open Kysely instance (which `close()` destroys).
  * @example
  *   const store = new KyselyStore(db);
  *   await store.transaction(async (tx) => tx.findUser('u_…'));
+ *   await store.enqueueJob({ kind: 'oa.lookup', payload: { appid, openid }, runAt: Date.now(), dedupKey });
  */
-export class KyselyStore implements IdentityStore {
+export class KyselyStore implements WeunionStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
   readonly #queries: IdentityQueries;
+  readonly #jobs: JobQueries;
+  readonly #flows: FlowQueries;
+  readonly #profiles: ProfileQueries;
   #closing: Promise<void> | undefined;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = dialectName(db);
     this.#queries = new IdentityQueries(db, this.#dialect);
+    this.#jobs = new JobQueries(db, this.#dialect);
+    this.#flows = new FlowQueries(db, this.#dialect);
+    this.#profiles = new ProfileQueries(db, this.#dialect);
   }
 
-  /**
-   * PostgreSQL: READ COMMITTED (set explicitly, whatever the server default) with row locks taken by
-   * `lockUser`: concurrent logins of one person queue on the user row instead of aborting each other
-   * (SERIALIZABLE was tried: 50 parallel logins of one person needed up to 9 attempts). Deadlocks
-   * (40P01), and 40001 should a DBA force a stricter level, surface as RetryableTransactionError.
-   * SQLite: BEGIN IMMEDIATE takes the write lock up front, so two processes on one file queue on
-   * busy_timeout instead of deadlocking on a read→write lock upgrade; in-process, Kysely's single
-   * connection already runs one transaction at a time.
-   */
-  async transaction<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
-    try {
-      if (this.#dialect === 'postgres') {
-        return await this.#db
-          .transaction()
-          .setIsolationLevel('read committed')
-          .execute((trx) => fn(new IdentityQueries(trx, 'postgres')));
-      }
-      return await this.#db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        let result: T;
-        try {
-          result = await fn(new IdentityQueries(conn, 'sqlite'));
-          await sql`commit`.execute(conn);
-        } catch (e) {
-          // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); that is fine.
-          await sql`rollback`.execute(conn).catch(() => undefined);
-          throw e;
-        }
-        return result;
-      });
-    } catch (e) {
-      throw mapDbError(e);
-    }
+  /** See `writeTransaction` for the isolation and locking on each dialect. */
+  transaction<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
+    return writeTransaction(this.#db, this.#dialect, (trx) => fn(new IdentityQueries(trx, this.#dialect)));
   }
 
+  // --- IdentityStore reads ---
   findUser(id: string): Promise<UserRow | undefined> {
     return this.#queries.findUser(id);
   }
-
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined> {
     return this.#queries.findAppIdentity(appid, openid);
   }
-
   listAppIdentities(userId: string): Promise<AppIdentityRow[]> {
     return this.#queries.listAppIdentities(userId);
   }
-
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return this.#queries.listUnionIdentities(userId);
   }
-
   listAliases(userId: string): Promise<string[]> {
     return this.#queries.listAliases(userId);
   }
-
   listEvents(options?: { afterId?: number; limit?: number }): Promise<EventRow[]> {
     return this.#queries.listEvents(options);
   }
-
   counts(): Promise<{ users: number; liveUsers: number; appIdentities: number; unionIdentities: number; events: number }> {
     return this.#queries.counts();
+  }
+
+  // --- JobStore ---
+  enqueueJob(job: Parameters<WeunionStore['enqueueJob']>[0]): Promise<{ id: string; inserted: boolean }> {
+    return this.#jobs.enqueueJob(job);
+  }
+  claimJobs(options: { now: number; limit: number; leaseMs: number; kinds?: string[] }): Promise<JobRow[]> {
+    return this.#jobs.claimJobs(options);
+  }
+  completeJob(id: string, now: number, options?: { attempt?: number }): Promise<boolean> {
+    return this.#jobs.completeJob(id, now, options);
+  }
+  failJob(id: string, options: { now: number; error: string; retryAt: number | null; attempt?: number }): Promise<boolean> {
+    return this.#jobs.failJob(id, options);
+  }
+  findJob(id: string): Promise<JobRow | undefined> {
+    return this.#jobs.findJob(id);
+  }
+  jobCounts(): Promise<Record<JobStatus, number>> {
+    return this.#jobs.jobCounts();
+  }
+
+  // --- FlowStore ---
+  putFlow(row: Omit<FlowRow, 'consumedAt' | 'createdAt'>, now: number): Promise<void> {
+    return this.#flows.putFlow(row, now);
+  }
+  findFlow(id: string): Promise<FlowRow | undefined> {
+    return this.#flows.findFlow(id);
+  }
+  consumeFlow(id: string, kind: FlowKind, now: number): Promise<FlowRow | undefined> {
+    return this.#flows.consumeFlow(id, kind, now);
+  }
+  updateFlow(id: string, patch: { status?: string; data?: Record<string, unknown> }, now: number): Promise<FlowRow | undefined> {
+    return this.#flows.updateFlow(id, patch, now);
+  }
+  findFlowByLookupKey(kind: FlowKind, lookupKey: string, now?: number): Promise<FlowRow | undefined> {
+    return this.#flows.findFlowByLookupKey(kind, lookupKey, now);
+  }
+  deleteExpiredFlows(now: number): Promise<number> {
+    return this.#flows.deleteExpiredFlows(now);
+  }
+
+  // --- ProfileStore ---
+  setFollowState(appid: string, openid: string, subscribed: boolean, at: number): Promise<boolean> {
+    return this.#profiles.setFollowState(appid, openid, subscribed, at);
+  }
+  setUserPhone(userId: string, phone: { phoneNumber: string; purePhoneNumber: string; countryCode: string }, at: number): Promise<string> {
+    return this.#profiles.setUserPhone(userId, phone, at);
+  }
+  findUserPhone(userId: string): Promise<UserPhone | undefined> {
+    return this.#profiles.findUserPhone(userId);
   }
 
   /** Destroys the Kysely instance (closing the pool / file). Idempotent. */

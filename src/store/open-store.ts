@@ -9,7 +9,7 @@ import type { DialectName } from './dialects/dialect-name.js';
 import { KyselyStore } from './kysely-store.js';
 import { checkSchema, migrate, type SchemaState } from './migrations/migrate.js';
 import type { Database } from './schema.js';
-import type { IdentityStore } from './port.js';
+import type { WeunionStore } from './port.js';
 
 /** The slice of a pino-like logger the store uses. */
 export interface StoreLogger {
@@ -23,7 +23,7 @@ export interface OpenStoreOptions {
 }
 
 export interface OpenedStore {
-  store: IdentityStore;
+  store: WeunionStore;
   db: Kysely<Database>;
   dialect: DialectName;
   /** Applies pending migrations; never throws, see `migrate()`. */

@@ -11,6 +11,11 @@ export interface UsersTable {
   created_at: number;
   merged_into: string | null;
   merged_at: number | null;
+  /** The phone number WeChat disclosed (0002); all four set together or all null. */
+  phone_number: Generated<string | null>;
+  phone_pure: Generated<string | null>;
+  phone_country: Generated<string | null>;
+  phone_at: Generated<number | null>;
 }
 
 /** `(appid, openid)` → user; primary key `app_identities_pk` on `(appid, openid)`. */
@@ -23,6 +28,9 @@ export interface AppIdentitiesTable {
   session_key_enc: string | null;
   first_seen_at: number;
   last_seen_at: number;
+  /** Official accounts (0002): 1 following, 0 not, null never recorded. */
+  subscribed: Generated<number | null>;
+  subscribed_at: Generated<number | null>;
 }
 
 /** `(union_id, unionid)` → user; primary key `union_identities_pk` on `(union_id, unionid)`. */
@@ -42,12 +50,41 @@ export interface EventsTable {
   created_at: number;
 }
 
+/** Durable jobs (0002); `payload` is JSON text; `id` grows (identity / AUTOINCREMENT). */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  status: string;
+  attempts: Generated<number>;
+  run_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  dedup_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Short-lived flow records (0002); `data` is JSON text, `lookup_key` a copy of its string `lookupKey`. */
+export interface FlowsTable {
+  id: string;
+  kind: string;
+  status: string;
+  data: string;
+  lookup_key: string | null;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
   app_identities: AppIdentitiesTable;
   union_identities: UnionIdentitiesTable;
   events: EventsTable;
+  jobs: JobsTable;
+  flows: FlowsTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */
@@ -55,4 +92,6 @@ export const CONSTRAINTS = {
   users: 'users_pk',
   app_identities: 'app_identities_pk',
   union_identities: 'union_identities_pk',
+  flows: 'flows_pk',
+  jobs: 'jobs_dedup_key_uq',
 } as const;

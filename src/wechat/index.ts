@@ -3,6 +3,15 @@ export { decodeStrictBase64, type Base64Defect } from './crypto/strict-base64.js
 export { decryptUserData, type DecryptUserDataInput, type UserDataPayload } from './crypto/user-data.js';
 export { rawDataSignature, verifyRawDataSignature, type VerifyRawDataSignatureInput } from './crypto/raw-data-signature.js';
 export { sessionKeySignature } from './crypto/session-signature.js';
+export {
+  createMessageCrypt,
+  type DecryptedMessage,
+  type EncryptOptions,
+  type MessageCrypt,
+  type MessageCryptOptions,
+  type MessageKey,
+} from './crypto/msg-crypt.js';
+export { callbackSignature } from './crypto/callback-signature.js';
 
 export { WeChatHttp, type RetryOptions, type WeChatHttpOptions, type WeChatRequest } from './api/request.js';
 export {
@@ -13,7 +22,7 @@ export {
   WeChatTransportError,
   type EndpointRef,
 } from './api/wechat-errors.js';
-export { WECHAT_ERRCODE, TOKEN_INVALID_ERRCODES, RETRYABLE_ERRCODES, errcodeToErrorCode } from './api/errcodes.js';
+export { WECHAT_ERRCODE, TOKEN_INVALID_ERRCODES, RETRYABLE_ERRCODES, errcodeToErrorCode, errcodeAdvice } from './api/errcodes.js';
 export {
   code2Session,
   checkSessionKey,
@@ -25,6 +34,37 @@ export {
   type CheckSessionKeyInput,
 } from './api/mini-program.js';
 export { createCodeExchanger, type CodeExchanger, type CodeExchangerDeps } from './api/code-exchange.js';
+export {
+  getUserInfo,
+  batchGetUserInfo,
+  getFollowers,
+  followerPages,
+  USER_INFO_PATH,
+  USER_INFO_BATCH_PATH,
+  USER_GET_PATH,
+  USER_INFO_BATCH_MAX,
+  FOLLOWER_PAGE_SIZE,
+  type OaUserInfo,
+  type FollowerPage,
+  type UserInfoLang,
+} from './api/user-info.js';
+export { createTempQrCode, showQrCodeUrl, QRCODE_CREATE_PATH, SHOW_QRCODE_PATH, TEMP_QRCODE_MAX_SECONDS, type TempQrCode } from './api/qrcode.js';
+export {
+  exchangeOAuthCode,
+  refreshOAuthToken,
+  getOAuthUserInfo,
+  checkOAuthToken,
+  OAUTH_ACCESS_TOKEN_PATH,
+  OAUTH_REFRESH_TOKEN_PATH,
+  SNS_USERINFO_PATH,
+  SNS_AUTH_PATH,
+  type OAuthToken,
+  type OAuthUserInfo,
+} from './api/oauth.js';
+export { createOAuthCodeExchanger, type OAuthCodeExchanger } from './api/oauth-code-exchange.js';
+export { getPhoneNumber, PHONE_NUMBER_PATH, type PhoneNumber } from './api/phone.js';
+export { getPaidUnionid, PAID_UNIONID_PATH, type PaidOrder } from './api/paid-unionid.js';
+export { getOpenAccount, OPEN_GET_PATH } from './api/open.js';
 export { createSingleFlight, type SingleFlight } from './api/single-flight.js';
 export {
   fetchAccessToken,
@@ -38,3 +78,5 @@ export {
 export { createAccessTokenManager, type AccessTokenManager, type AccessTokenManagerOptions } from './tokens/access-token.js';
 export { MemoryTokenCache } from './tokens/memory-token-cache.js';
 export type { CachedToken, TokenCache } from './tokens/token-cache.js';
+export type { TokenSource } from './tokens/token-source.js';
+export { createUrlTokenSource, type UrlTokenSourceOptions } from './tokens/url-token-source.js';

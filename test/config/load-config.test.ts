@@ -52,7 +52,7 @@ describe('parseConfig()', () => {
     expect(configError({ apps: [app], colour: 'blue' })).toMatch(/colour/);
   });
   it('accepts the sandbox config', () => {
-    expect(parseConfig(demoConfig()).apps).toHaveLength(4);
+    expect(parseConfig(demoConfig()).apps).toHaveLength(6);
   });
 });
 

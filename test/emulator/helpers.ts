@@ -8,7 +8,19 @@ export const MINI_UNBOUND: EmulatorApp = { appid: 'wxminiunbound001', secret: 'u
 export const OA: EmulatorApp = { appid: 'wxoa000000000001', secret: 'oa-secret', kind: 'officialAccount', openAppid: 'wxopen000000001' };
 export const WEB: EmulatorApp = { appid: 'wxweb00000000001', secret: 'web-secret', kind: 'website', openAppid: 'wxopen000000001' };
 export const OA_OTHER: EmulatorApp = { appid: 'wxoaother0000001', secret: 'oa-other-secret', kind: 'officialAccount', openAppid: 'wxopen000000002' };
-export const ALL_APPS = [MINI, MINI2, MINI_UNBOUND, OA, WEB, OA_OTHER];
+export const MOBILE: EmulatorApp = { appid: 'wxapp00000000001', secret: 'app-secret', kind: 'mobile', openAppid: 'wxopen000000001' };
+export const OA_UNBOUND: EmulatorApp = { appid: 'wxoaunbound00001', secret: 'oa-unbound-secret', kind: 'officialAccount', openAppid: null };
+/** An official account set up for pushes (Token + EncodingAESKey → safe mode by default; no callback URL yet). */
+export const OA_PUSH: EmulatorApp = {
+  appid: 'wxoapush00000001',
+  secret: 'oa-push-secret',
+  kind: 'officialAccount',
+  openAppid: 'wxopen000000001',
+  token: 'pushtoken',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  originalId: 'gh_0123456789ab',
+};
+export const ALL_APPS = [MINI, MINI2, MINI_UNBOUND, OA, WEB, OA_OTHER, MOBILE, OA_UNBOUND, OA_PUSH];
 
 export interface HttpResult {
   status: number;

@@ -20,6 +20,37 @@ describe('resolveEmulatorOptions()', () => {
     expect(o.random(16)).toHaveLength(16);
   });
 
+  it('resolveEmulatorOptions() fills in the push, OAuth, QR and mini program extra defaults', () => {
+    const o = resolveEmulatorOptions({ apps: [MINI], oauthCodeTtlSeconds: { web: 120 } });
+    expect(o).toMatchObject({
+      pushTimeoutMs: 5000,
+      pushRetryDelayMs: 0,
+      pushAttempts: 3,
+      oauthCodeTtlSeconds: { oa: 300, web: 120, app: 600 },
+      oauthTokenTtlSeconds: 7200,
+      oauthRefreshTtlSeconds: 30 * 86_400,
+      unionidForBaseScope: false,
+      qrDefaultExpireSeconds: 30,
+      userGetPageSize: 10_000,
+      phoneCodeTtlSeconds: 300,
+      paidUnionidWindowSeconds: 300,
+    });
+    expect(Object.isFrozen(o.oauthCodeTtlSeconds)).toBe(true);
+  });
+
+  it('resolveEmulatorOptions() throws TypeError for invalid push / OAuth options and callback settings', () => {
+    expect(() => resolveEmulatorOptions({ apps: [MINI], pushTimeoutMs: 0 })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [MINI], pushAttempts: 11 })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [MINI], userGetPageSize: 10_001 })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [MINI], qrDefaultExpireSeconds: 2_592_001 })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [MINI], oauthCodeTtlSeconds: { oa: 0 } })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [{ ...OA, token: 'a b' }] })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [{ ...OA, token: 'tok', callbackUrl: 'not a url' }] })).toThrow(TypeError);
+    expect(() => resolveEmulatorOptions({ apps: [{ ...OA, messageMode: 'compatible' }] })).toThrow(/encodingAesKey/);
+    const ok = resolveEmulatorOptions({ apps: [{ ...OA, token: 'tok', callbackUrl: 'http://127.0.0.1:1/cb', messageMode: 'plain' }] });
+    expect(ok.apps[0]?.callbackUrl).toBe('http://127.0.0.1:1/cb');
+  });
+
   it('resolveEmulatorOptions() defaults to a virtual clock over the system clock', () => {
     const o = resolveEmulatorOptions({ apps: [] });
     expect(Math.abs(o.clock.now() - Date.now())).toBeLessThan(1000);

@@ -15,7 +15,7 @@ import { createEmulator } from '../../src/emulator/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { compose } from '../../src/server/compose.js';
 import type { AppDeps } from '../../src/server/deps.js';
-import { emulatorAppsFor } from '../../src/server/emulator-apps.js';
+import { emulatorAppsFor, officialAccountCallbacks } from '../../src/server/emulator-apps.js';
 
 export interface StackOptions {
   unionidRule?: 'current' | 'legacy';
@@ -28,6 +28,10 @@ export interface StackOptions {
   logger?: FastifyBaseLogger;
   /** The HTTP transport the server uses to reach the emulator (default undici). */
   fetch?: HttpTransport;
+  /** How the emulator pushes to the official-account callback (default: safe, since the sandbox OA has a key). */
+  messageMode?: 'plain' | 'compatible' | 'safe';
+  /** Emulator options beyond the defaults (e.g. pushTimeoutMs). */
+  emulatorOptions?: Record<string, unknown>;
 }
 
 export interface Stack {
@@ -43,6 +47,10 @@ export interface Stack {
   createPerson(options?: { name?: string; riskBlocked?: boolean; declinesUserInfo?: boolean }): Promise<string>;
   /** POST a JSON control call to the emulator and return the parsed body (throws on non-2xx). */
   control<T = unknown>(pathname: string, body?: unknown, method?: string): Promise<T>;
+  /** Runs every due durable job now (official-account lookups…); returns how many ran. */
+  runJobs(): Promise<number>;
+  /** Waits until the emulator's pushes are all answered, then drains the jobs they enqueued. */
+  settle(): Promise<void>;
   /** POST JSON to weunion; returns status and parsed body. */
   api<T = any>(pathname: string, body?: unknown, options?: { token?: string; method?: string }): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
@@ -60,12 +68,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     rotateSessionKeyOnLogin: options.rotateSessionKeyOnLogin ?? false,
     clock,
     logger: false,
+    ...(options.emulatorOptions ?? {}),
   });
   const emulatorUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
-  config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl } });
+  config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl, openBaseUrl: emulatorUrl, mpBaseUrl: emulatorUrl } });
   const composed = await compose(config, { clock, logger: options.logger ?? false, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const app = await buildApp(composed.deps);
   const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  for (const { appid, callbackUrl } of officialAccountCallbacks(config, serverUrl)) {
+    emulator.configureApp(appid, { callbackUrl, ...(options.messageMode ? { messageMode: options.messageMode } : {}) });
+  }
 
   async function control<T>(pathname: string, body?: unknown, method = 'POST'): Promise<T> {
     const res = await fetch(emulatorUrl + pathname, {
@@ -103,6 +115,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     createPerson: async (opts = {}) => (await control<{ id: string }>('/__emulator/persons', opts)).id,
     control,
     api,
+    runJobs: () => composed.deps.jobs.runDue(),
+    async settle() {
+      for (let i = 0; i < 200; i++) {
+        const pushes = await control<Array<{ done: boolean }>>('/__emulator/pushes', undefined, 'GET');
+        if (pushes.every((p) => p.done)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      while ((await composed.deps.jobs.runDue()) > 0);
+    },
     async close() {
       await app.close();
       await composed.close();

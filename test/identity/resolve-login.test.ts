@@ -4,7 +4,7 @@ import { linkUnionid } from '../../src/identity/link-unionid.js';
 import { resolveLogin, type ResolveLoginDeps } from '../../src/identity/resolve-login.js';
 import { getUserView, resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
-import type { IdentityStore } from '../../src/store/port.js';
+import type { WeunionStore } from '../../src/store/port.js';
 import { identityBackends, type Backend } from './backends.js';
 
 const T0 = 1_750_000_000_000;
@@ -13,7 +13,7 @@ const UNION = 'acme';
 describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) => {
   let backend: Backend;
   let opened: OpenedStore;
-  let store: IdentityStore;
+  let store: WeunionStore;
   let clock: ManualClock;
   let deps: ResolveLoginDeps;
   let seq: number;
@@ -44,6 +44,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
     expect(await store.findAppIdentity('wxA', 'oA1')).toEqual({
       appid: 'wxA', openid: 'oA1', userId: 'u_1', unionid: null, sessionKeyEnc: 'sealed-1', firstSeenAt: T0, lastSeenAt: T0,
+      subscribed: null, subscribedAt: null,
     });
     expect(await store.listUnionIdentities('u_1')).toEqual([]);
     const events = await store.listEvents();
@@ -155,11 +156,12 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
       aliases: ['u_1'],
       identities: {
         app: [
-          { appid: 'wxA', openid: 'oA1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 + 61_000 },
-          { appid: 'wxB', openid: 'oB1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 },
+          { appid: 'wxA', openid: 'oA1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 + 61_000, subscribed: null },
+          { appid: 'wxB', openid: 'oB1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0, subscribed: null },
         ],
         union: [{ unionId: UNION, unionid: 'X1' }],
       },
+      phone: null,
       createdAt: T0,
     });
   });
@@ -213,6 +215,43 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
   it('getUserView() and resolveUserId() return undefined for an id never issued', async () => {
     expect(await resolveUserId(store, 'u_nobody')).toBeUndefined();
     expect(await getUserView(store, 'u_nobody')).toBeUndefined();
+  });
+
+  it('getUserView() shows the live user\'s phone and each identity\'s follow state', async () => {
+    await login('wxA', 'oA1'); // u_1
+    await login('wxOA', 'oF1'); // u_2
+    await store.setUserPhone('u_1', { phoneNumber: '+8613800000001', purePhoneNumber: '13800000001', countryCode: '86' }, T0 + 5);
+    expect(await store.setFollowState('wxOA', 'oF1', true, T0 + 6)).toBe(true);
+    expect((await getUserView(store, 'u_1'))?.phone).toEqual({
+      phoneNumber: '+8613800000001',
+      purePhoneNumber: '13800000001',
+      countryCode: '86',
+      updatedAt: T0 + 5,
+    });
+    expect((await getUserView(store, 'u_2'))?.phone).toBeNull();
+    expect((await getUserView(store, 'u_2'))?.identities.app).toEqual([
+      { appid: 'wxOA', openid: 'oF1', unionid: null, firstSeenAt: T0, lastSeenAt: T0, subscribed: true },
+    ]);
+    expect((await getUserView(store, 'u_1'))?.identities.app[0]?.subscribed).toBeNull();
+  });
+
+  it('resolveLogin() merging a person gives the survivor the loser\'s phone when it has none, else keeps its own', async () => {
+    const phone = (n: string) => ({ phoneNumber: `+86${n}`, purePhoneNumber: n, countryCode: '86' });
+    await login('wxA', 'oA1'); // u_1, has a phone
+    await login('wxB', 'oB1', 'X1'); // u_2 owns X1, no phone
+    await store.setUserPhone('u_1', phone('13800000001'), T0 + 1);
+    await login('wxA', 'oA1', 'X1'); // u_1 → u_2
+    expect((await getUserView(store, 'u_1'))).toMatchObject({ userId: 'u_2', phone: { purePhoneNumber: '13800000001', updatedAt: T0 + 1 } });
+
+    await login('wxC', 'oC1'); // u_3, has its own phone
+    await login('wxD', 'oD1', 'Y1'); // u_4 owns Y1, has a phone
+    await store.setUserPhone('u_3', phone('13800000003'), T0 + 3);
+    await store.setUserPhone('u_4', phone('13800000004'), T0 + 4);
+    await login('wxC', 'oC1', 'Y1'); // u_3 → u_4
+    expect((await getUserView(store, 'u_3'))).toMatchObject({ userId: 'u_4', phone: { purePhoneNumber: '13800000004' } });
+    // A phone set later through the loser's old id lands on the survivor.
+    expect(await store.setUserPhone('u_3', phone('13800000033'), T0 + 9)).toBe('u_4');
+    expect((await getUserView(store, 'u_4'))?.phone?.purePhoneNumber).toBe('13800000033');
   });
 
   it('getUserView() never exposes the session_key', async () => {

@@ -23,6 +23,8 @@ const app = (appid: string, openid: string, userId: string, extra: Partial<AppId
   sessionKeyEnc: null,
   firstSeenAt: T0,
   lastSeenAt: T0,
+  subscribed: null,
+  subscribedAt: null,
   ...extra,
 });
 const union = (unionId: string, unionid: string, userId: string): UnionIdentityRow => ({ unionId, unionid, userId, createdAt: T0 });

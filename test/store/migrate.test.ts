@@ -22,7 +22,10 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(await opened.checkSchema()).toBe('behind');
       const { error, results } = await opened.migrate();
       expect(error).toBeUndefined();
-      expect(results).toEqual([{ migrationName: '0001-initial', direction: 'Up', status: 'Success' }]);
+      expect(results).toEqual([
+        { migrationName: '0001-initial', direction: 'Up', status: 'Success' },
+        { migrationName: '0002-jobs-flows-profile', direction: 'Up', status: 'Success' },
+      ]);
       expect(await opened.checkSchema()).toBe('current');
     });
 
@@ -43,14 +46,37 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(await opened.checkSchema()).toBe('ahead');
     });
 
-    it('the initial migration goes down cleanly', async () => {
+    it('0002 upgrades a database holding 0001 data (new columns null) and goes down to it again', async () => {
+      opened = await fresh().open();
+      const migrator = await createMigrator(opened.db);
+      expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+      await sql`insert into users (id, created_at) values ('u_1', 1)`.execute(opened.db);
+      await sql`insert into app_identities (appid, openid, user_id, first_seen_at, last_seen_at) values ('wxA', 'o1', 'u_1', 1, 1)`.execute(
+        opened.db,
+      );
+      expect((await opened.migrate()).error).toBeUndefined();
+      expect(await opened.store.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', subscribed: null, subscribedAt: null });
+      expect(await opened.store.findUserPhone('u_1')).toBeUndefined();
+      await opened.store.setUserPhone('u_1', { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' }, 2);
+      const down = await migrator.migrateTo('0001-initial');
+      expect(down.results).toEqual([{ migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' }]);
+      const { rows } = await sql<{ id: string }>`select id from users`.execute(opened.db);
+      expect(rows.map((r) => r.id)).toEqual(['u_1']);
+      await expect(sql`select phone_number from users`.execute(opened.db)).rejects.toThrow(/phone_number/);
+      expect(await opened.checkSchema()).toBe('behind');
+    });
+
+    it('every migration goes down cleanly', async () => {
       opened = await fresh().open();
       await opened.migrate();
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
-      expect(down.results).toEqual([{ migrationName: '0001-initial', direction: 'Down', status: 'Success' }]);
+      expect(down.results).toEqual([
+        { migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' },
+        { migrationName: '0001-initial', direction: 'Down', status: 'Success' },
+      ]);
       // Counting our tables by name in the current schema (introspection would list every schema).
-      for (const table of ['users', 'app_identities', 'union_identities', 'events']) {
+      for (const table of ['users', 'app_identities', 'union_identities', 'events', 'jobs', 'flows']) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }
       expect(await opened.checkSchema()).toBe('behind');

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { postgresBackend, type Backend } from './backends.js';
 import { identityStoreContract } from './contract.js';
+import { flowStoreContract } from './flow-contract.js';
+import { jobStoreContract } from './job-contract.js';
+import { profileStoreContract } from './profile-contract.js';
 
 const available = await postgresAvailable();
 
@@ -13,5 +16,11 @@ describe.runIf(available)('PostgreSQL store', () => {
   afterAll(async () => {
     await backend?.teardown();
   });
-  identityStoreContract(async () => (await backend.open()).store);
+  const open = async () => (await backend.open()).store;
+  // A second pool on the same schema: another instance.
+  const openPeer = async () => (await backend.open({ keep: true })).store;
+  identityStoreContract(open);
+  jobStoreContract(open, openPeer);
+  flowStoreContract(open, openPeer);
+  profileStoreContract(open);
 });

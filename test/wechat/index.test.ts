@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as wechat from '../../src/wechat/index.js';
 
@@ -9,6 +10,8 @@ describe('src/wechat/index.ts', () => {
       'rawDataSignature',
       'verifyRawDataSignature',
       'sessionKeySignature',
+      'createMessageCrypt',
+      'callbackSignature',
       'WeChatHttp',
       'WeChatApiError',
       'WeChatTransportError',
@@ -16,6 +19,7 @@ describe('src/wechat/index.ts', () => {
       'WeChatBodyError',
       'WeChatTimeoutError',
       'errcodeToErrorCode',
+      'errcodeAdvice',
       'code2Session',
       'checkSessionKey',
       'isStaleSessionKeyError',
@@ -23,10 +27,36 @@ describe('src/wechat/index.ts', () => {
       'createSingleFlight',
       'fetchAccessToken',
       'fetchStableAccessToken',
+      'getUserInfo',
+      'batchGetUserInfo',
+      'getFollowers',
+      'followerPages',
+      'createTempQrCode',
+      'showQrCodeUrl',
+      'exchangeOAuthCode',
+      'refreshOAuthToken',
+      'getOAuthUserInfo',
+      'checkOAuthToken',
+      'createOAuthCodeExchanger',
+      'getPhoneNumber',
+      'getPaidUnionid',
+      'getOpenAccount',
       'createAccessTokenManager',
+      'createUrlTokenSource',
       'MemoryTokenCache',
     ]) {
       expect(wechat, name).toHaveProperty(name);
     }
+  });
+});
+
+describe("'weunion' main entry", () => {
+  it('exports createMessageCrypt, which opens the §6.7 vector', async () => {
+    const weunion = await import('../../src/index.js');
+    const v = JSON.parse(readFileSync(new URL('../vectors/msg-crypt.json', import.meta.url), 'utf8')).messages[0];
+    const crypt = weunion.createMessageCrypt({ token: v.token, encodingAesKey: v.encodingAesKey, appid: v.appid });
+    expect(crypt.signature(v.timestamp, v.nonce, v.encrypt)).toBe(v.msgSignature);
+    expect(crypt.decrypt(v.encrypt)).toBe(v.plaintext);
+    expect(crypt.encrypt(v.plaintext, { random: v.random })).toBe(v.encrypt);
   });
 });

@@ -3,15 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { CONTROL_PREFIX, type EmulatorContext } from '../context.js';
 
 export function registerControlAdmin(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { state, stats, faults } = ctx;
+  const { state, stats, faults, pushes } = ctx;
   app.get(`${CONTROL_PREFIX}/apps`, async () => state.apps.map(({ appid, kind, openAppid }) => ({ appid, kind, openAppid })));
   app.get(`${CONTROL_PREFIX}/stats`, async () => stats.snapshot());
   app.delete(`${CONTROL_PREFIX}/stats`, async () => {
     stats.clear();
     return { ok: true };
   });
-  /** Clears persons, codes, keys, tokens, faults and stats; apps and the clock stay. */
+  /** Clears persons, codes, keys, tokens, tickets, payments, pushes (cancelling those in flight), faults and stats; apps (with their push settings) and the clock stay. */
   app.post(`${CONTROL_PREFIX}/reset`, async () => {
+    await pushes.clear();
     state.reset();
     faults.clear();
     stats.clear();

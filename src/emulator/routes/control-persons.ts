@@ -1,6 +1,7 @@
 /**
- * Control API for persons: create, read, flag (risk-blocked, declines user info), follow/unfollow an official
- * account, record an OAuth authorisation, and rotate a session_key behind the app's back.
+ * Control API for persons: create, read, flag (risk-blocked, declines user info), set the phone number, record an
+ * OAuth authorisation, and rotate a session_key behind the app's back. Follow / unfollow / scan / message, which push
+ * to the official account's callback, are in control-person-actions.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,7 +14,13 @@ const createSchema = z.strictObject({
   riskBlocked: z.boolean().optional(),
   declinesUserInfo: z.boolean().optional(),
 });
-const patchSchema = z.strictObject({ riskBlocked: z.boolean().optional(), declinesUserInfo: z.boolean().optional() });
+/** `+<country code> <number>` or a bare number (then +86): e.g. `+86 13800138000`, `+1 2025550123`, `13800138000`. */
+const PHONE = /^(?:\+(\d{1,4})[ -])?(\d{5,15})$/;
+const patchSchema = z.strictObject({
+  riskBlocked: z.boolean().optional(),
+  declinesUserInfo: z.boolean().optional(),
+  phoneNumber: z.string().regex(PHONE, 'a phone number like +86 13800138000').optional(),
+});
 const appidSchema = z.strictObject({ appid: z.string().min(1) });
 
 type IdParams = { Params: { id: string } };
@@ -36,20 +43,10 @@ export function registerControlPersons(app: FastifyInstance, ctx: EmulatorContex
     const patch = parseBody(patchSchema, request.body);
     if (patch.riskBlocked !== undefined) person.riskBlocked = patch.riskBlocked;
     if (patch.declinesUserInfo !== undefined) person.declinesUserInfo = patch.declinesUserInfo;
-    return state.persons.snapshot(person);
-  });
-
-  app.post<IdParams>(`${base}/:id/follow`, async (request) => {
-    const person = requirePerson(state, request.params.id);
-    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['officialAccount']);
-    person.follows.add(target.appid);
-    return state.persons.snapshot(person);
-  });
-
-  app.post<IdParams>(`${base}/:id/unfollow`, async (request) => {
-    const person = requirePerson(state, request.params.id);
-    const target = requireApp(state, parseBody(appidSchema, request.body).appid, ['officialAccount']);
-    person.follows.delete(target.appid);
+    if (patch.phoneNumber !== undefined) {
+      const [, countryCode, number] = PHONE.exec(patch.phoneNumber) as RegExpExecArray;
+      person.phone = { countryCode: countryCode ?? '86', number: number as string };
+    }
     return state.persons.snapshot(person);
   });
 

@@ -1,19 +1,18 @@
 /**
  * Control API standing in for the mini program's client side: `wx.login` mints a code (and creates or rotates
- * the session_key), `wx.getUserInfo` returns sealed user data as the wx API would.
+ * the session_key), `wx.getUserInfo` returns sealed user data as the wx API would, `wx.getPhoneNumber` mints a
+ * phone code (single use, 5 min — what `<button open-type="getPhoneNumber">` hands the page).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { CONTROL_PREFIX, type EmulatorContext } from '../context.js';
 import { parseBody, requireApp, requirePerson } from '../control-request.js';
+import { DEFAULT_AVATAR, DEFAULT_NICKNAME } from '../profile-defaults.js';
 import { sealUserInfo, type UserProfile } from '../user-data-sealer.js';
 
 const callSchema = z.strictObject({ appid: z.string().min(1), person: z.string().min(1) });
 
-/** The grey default avatar WeChat has handed out since the 2021–2022 profile changes (wechat-api.md §7.3). */
-const DEFAULT_AVATAR =
-  'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132';
 
 export function registerControlWx(app: FastifyInstance, ctx: EmulatorContext): void {
   const { state, options, clock, ids } = ctx;
@@ -24,6 +23,13 @@ export function registerControlWx(app: FastifyInstance, ctx: EmulatorContext): v
     const target = requireApp(state, call.appid, ['miniprogram']);
     state.sessionKeys.onLogin(person.id, target.appid, options.rotateSessionKeyOnLogin);
     return { code: state.codes.mint(target.appid, person.id) };
+  });
+
+  app.post(`${CONTROL_PREFIX}/wx.getPhoneNumber`, async (request) => {
+    const call = parseBody(callSchema, request.body);
+    const person = requirePerson(state, call.person);
+    const target = requireApp(state, call.appid, ['miniprogram']);
+    return { code: state.phoneCodes.mint(target.appid, { personId: person.id }, options.phoneCodeTtlSeconds) };
   });
 
   app.post(`${CONTROL_PREFIX}/wx.getUserInfo`, async (request, reply) => {
@@ -37,7 +43,7 @@ export function registerControlWx(app: FastifyInstance, ctx: EmulatorContext): v
       throw new AppError('ERR_EMULATOR_BAD_REQUEST', { message: `${person.id} has no session with ${target.appid}: call wx.login first.` });
     }
     const profile: UserProfile = {
-      nickName: person.name ?? '微信用户',
+      nickName: person.name ?? DEFAULT_NICKNAME,
       gender: 0,
       language: 'zh_CN',
       city: '',

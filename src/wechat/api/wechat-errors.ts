@@ -3,7 +3,7 @@
  * None of them ever carries a URL query, a secret, a code or a token: only the endpoint path.
  */
 import { AppError, type WeChatErrorDetail } from '../../errors.js';
-import { errcodeToErrorCode } from './errcodes.js';
+import { errcodeAdvice, errcodeToErrorCode } from './errcodes.js';
 
 /** Where the failure happened, e.g. `GET /sns/jscode2session` (never the query). */
 export interface EndpointRef {
@@ -23,8 +23,11 @@ export class WeChatApiError extends AppError {
   declare readonly wechat: WeChatErrorDetail;
 
   constructor(endpoint: EndpointRef, wechat: WeChatErrorDetail) {
-    // The catalogue message is kept: for 4xx codes (40029, 40163…) it is what the client reads.
+    // The catalogue message is kept: for 4xx codes (40029, 40163…) it is what the client reads. Quota and IP
+    // whitelist failures say what the operator has to do instead.
+    const advice = errcodeAdvice(wechat.errcode);
     super(errcodeToErrorCode(wechat.errcode), {
+      ...(advice ? { message: advice } : {}),
       wechat,
       details: { endpoint: where(endpoint) },
     });

@@ -2,6 +2,7 @@
  * One access_token per appid, shared through a `TokenCache`: refreshed ahead of expiry by one caller at a
  * time (in-process single flight; a cross-instance lock comes with the Redis cache), invalidated only
  * if it is still the token that failed, and retried once on 40001/40014/42001 (wechat-api.md §0, §2).
+ * The token comes from WeChat (stable_token or token) or, per app, from an outside `TokenSource`.
  */
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
@@ -12,6 +13,7 @@ import { type AccessTokenResult, type AppCredentials, fetchAccessToken, fetchSta
 import { WeChatApiError } from '../api/wechat-errors.js';
 import { MemoryTokenCache } from './memory-token-cache.js';
 import type { TokenCache } from './token-cache.js';
+import type { TokenSource } from './token-source.js';
 
 export interface AccessTokenManagerOptions {
   http: WeChatHttp;
@@ -26,6 +28,11 @@ export interface AccessTokenManagerOptions {
   refreshAheadSeconds?: number;
   /** Default: in-process single flight. */
   flight?: SingleFlight;
+  /**
+   * Per app, an outside system that owns the token (e.g. `createUrlTokenSource` for `accessTokenUrl`); undefined
+   * = fetch it from WeChat with the app's credentials (`mode`). Called on every refresh, so keep it cheap.
+   */
+  tokenSource?: (appid: string) => TokenSource | undefined;
 }
 
 export interface AccessTokenManager {
@@ -53,20 +60,38 @@ export function createAccessTokenManager(options: AccessTokenManagerOptions): Ac
   if (!Number.isFinite(refreshAheadMs) || refreshAheadMs < 0) throw new TypeError('createAccessTokenManager: refreshAheadSeconds must be >= 0');
   const cache = options.cache ?? new MemoryTokenCache({ clock });
   const flight = options.flight ?? createSingleFlight();
+  const sourceOf = options.tokenSource ?? (() => undefined);
+  if (typeof sourceOf !== 'function') throw new TypeError('createAccessTokenManager: tokenSource must be a function');
 
-  // stable and plain tokens are independent at WeChat, so they never share a cache entry.
-  const keyOf = (appid: string): string => `wechat:access_token:${mode}:${appid}`;
+  function sourceFor(appid: string): TokenSource | undefined {
+    const source = sourceOf(appid);
+    if (source !== undefined && (typeof source?.fetch !== 'function' || typeof source.id !== 'string' || source.id === '')) {
+      throw new TypeError('createAccessTokenManager: tokenSource() must return a TokenSource or undefined');
+    }
+    return source;
+  }
+
+  // stable and plain tokens are independent at WeChat, and an outside source's are its own: never a shared entry.
+  const keyOf = (appid: string): string => `wechat:access_token:${sourceFor(appid)?.id ?? mode}:${appid}`;
+
+  async function fetchToken(appid: string): Promise<AccessTokenResult> {
+    const source = sourceFor(appid);
+    if (source) return source.fetch(appid);
+    const creds = await apps(appid);
+    if (!creds) throw new AppError('ERR_APP_UNKNOWN', { details: { appid } });
+    return mode === 'stable' ? fetchStableAccessToken(http, creds) : fetchAccessToken(http, creds);
+  }
 
   async function refresh(appid: string): Promise<string> {
     const key = keyOf(appid);
     // Someone (another flight, another instance) may have refreshed while we waited.
     const again = await cache.get(key);
     if (again && clock.now() < again.refreshAt) return again.token;
-    const creds = await apps(appid);
-    if (!creds) throw new AppError('ERR_APP_UNKNOWN', { details: { appid } });
     const startedAt = clock.now(); // count the lifetime from before the call: conservative
-    const r: AccessTokenResult =
-      mode === 'stable' ? await fetchStableAccessToken(http, creds) : await fetchAccessToken(http, creds);
+    const r = await fetchToken(appid);
+    if (typeof r?.accessToken !== 'string' || r.accessToken === '' || !Number.isFinite(r.expiresIn) || r.expiresIn <= 0) {
+      throw new TypeError('createAccessTokenManager: a token source must resolve { accessToken, expiresIn > 0 }');
+    }
     const lifeMs = r.expiresIn * 1000;
     const expiresAt = startedAt + lifeMs;
     // A stable token fetched in its last minutes comes back with little life left: refresh at half of it,

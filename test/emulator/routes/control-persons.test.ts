@@ -13,7 +13,16 @@ describe('control API: persons', () => {
     expect(await h.person()).toBe('p_2');
     const r = await h.get('/__emulator/persons/p_1');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ id: 'p_1', name: 'Ann', follows: [], authorized: [], riskBlocked: false, declinesUserInfo: false });
+    expect(r.json).toMatchObject({
+      id: 'p_1',
+      name: 'Ann',
+      follows: [],
+      subscribedAt: {},
+      authorized: [],
+      riskBlocked: false,
+      declinesUserInfo: false,
+      phoneNumber: '+86 13900000001',
+    });
     expect(Object.keys(r.json.openids)).toEqual(ALL_APPS.map((a) => a.appid));
     expect(Object.keys(r.json.unionids).sort()).toEqual(['wxopen000000001', 'wxopen000000002']);
     for (const id of [...Object.values(r.json.openids), ...Object.values(r.json.unionids)]) expect(id).toMatch(/^o[A-Za-z0-9_-]{27}$/);

@@ -5,6 +5,8 @@ import { checkSessionKey } from '../../../src/wechat/api/mini-program.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { createAccessTokenManager, type AccessTokenManagerOptions } from '../../../src/wechat/tokens/access-token.js';
 import { MemoryTokenCache } from '../../../src/wechat/tokens/memory-token-cache.js';
+import type { TokenSource } from '../../../src/wechat/tokens/token-source.js';
+import { createUrlTokenSource } from '../../../src/wechat/tokens/url-token-source.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
 
 const t0 = Date.UTC(2025, 0, 1);
@@ -234,6 +236,83 @@ describe('createAccessTokenManager().withToken()', () => {
     expect(seen.filter((t) => t === 'wxa-T2')).toHaveLength(5);
     expect(tokenCalls()).toBe(2);
     expect(await m.get('wxa')).toBe('wxa-T2');
+  });
+});
+
+describe('createAccessTokenManager() with a tokenSource', () => {
+  /** An outside token server on the fake upstream: hands out OUT-n tokens it also counts as valid. */
+  function serveOutside(life = 3600): void {
+    up.on('GET', '/outside/token', async (_q, r) => {
+      await delay(20);
+      const token = `OUT-${issued.length + 1}`;
+      issued.push(token);
+      valid.add(token);
+      return sendJson(r, { access_token: token, expires_in: life });
+    });
+  }
+
+  it('takes the token of a sourced app from the outside URL (not WeChat), caches it and refreshes it ahead of expiry', async () => {
+    serveOutside();
+    const source = createUrlTokenSource({ url: `${up.baseUrl}/outside/token?app=wxa` });
+    const m = manager({ tokenSource: (appid) => (appid === 'wxa' ? source : undefined) });
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => m.get('wxa')));
+    expect(new Set(tokens)).toEqual(new Set(['OUT-1']));
+    expect(up.callsTo('/outside/token')).toHaveLength(1);
+    expect(up.callsTo('/outside/token')[0]!.query).toEqual({ app: 'wxa' });
+    clock.advance(3600 - 300 - 1);
+    expect(await m.get('wxa')).toBe('OUT-1');
+    clock.advance(1);
+    expect(await m.get('wxa')).toBe('OUT-2');
+    // Other apps still go to WeChat.
+    expect(await m.get('wxb')).toBe('wxb-T3');
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('drops a sourced token WeChat rejects (40001) and asks the source again once', async () => {
+    serveOutside();
+    const source = createUrlTokenSource({ url: `${up.baseUrl}/outside/token` });
+    const m = manager({ tokenSource: () => source });
+    const first = await m.get('wxa');
+    valid.delete(first);
+    const seen: string[] = [];
+    const check = (token: string) => checkSessionKey(http, { accessToken: token, openid: 'o', sessionKey: 'k' });
+    await expect(m.withToken('wxa', (t) => (seen.push(t), check(t)))).resolves.toBe(true);
+    expect(seen).toEqual(['OUT-1', 'OUT-2']);
+    expect(up.callsTo('/outside/token')).toHaveLength(2);
+  });
+
+  it('keeps tokens of a source apart from WeChat’s in a shared cache, and accepts a function source', async () => {
+    const cache = new MemoryTokenCache({ clock });
+    let n = 0;
+    const fnSource: TokenSource = { id: 'vault', fetch: async (appid) => ({ accessToken: `${appid}-V${++n}`, expiresIn: 7200 }) };
+    expect(await manager({ cache }).get('wxa')).toBe('wxa-T1');
+    expect(await manager({ cache, tokenSource: () => fnSource }).get('wxa')).toBe('wxa-V1');
+    expect(await manager({ cache }).get('wxa')).toBe('wxa-T1');
+    expect(await manager({ cache, tokenSource: () => fnSource }).get('wxa')).toBe('wxa-V1');
+  });
+
+  it('rejects a source answer that is not a token, and a tokenSource that returns something else', async () => {
+    const bad: TokenSource = { id: 'bad', fetch: async () => ({ accessToken: '', expiresIn: 7200 }) };
+    await expect(manager({ tokenSource: () => bad }).get('wxa')).rejects.toThrow(TypeError);
+    await expect(manager({ tokenSource: () => ({ id: '' }) as never }).get('wxa')).rejects.toThrow(TypeError);
+    expect(() => manager({ tokenSource: 5 as never })).toThrow(TypeError);
+  });
+});
+
+describe('quota and whitelist failures', () => {
+  it('say what to do: 45009 → reset the quota, 40164/61004 → whitelist this server’s IP', async () => {
+    const m = manager();
+    tokenFailure = { errcode: 45009, errmsg: 'reach max api daily quota limit rid: 1' };
+    const quota = await m.get('wxa').catch((e: AppError) => e);
+    expect(quota).toMatchObject({ code: 'ERR_WECHAT_QUOTA', wechat: { errcode: 45009 } });
+    expect((quota as AppError).message).toMatch(/reset it in the WeChat console/i);
+    for (const errcode of [40164, 61004]) {
+      tokenFailure = { errcode, errmsg: 'invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist rid: 1' };
+      const ip = await m.get('wxa').catch((e: AppError) => e);
+      expect(ip).toMatchObject({ code: 'ERR_WECHAT_CREDENTIALS', wechat: { errcode } });
+      expect((ip as AppError).message).toMatch(/add this server.s outbound IP .*IP whitelist/);
+      expect(JSON.stringify((ip as AppError).toBody())).not.toContain('secret-a');
+    }
   });
 });
 

@@ -6,6 +6,8 @@
  *  2. Han Meimei declines the profile prompt → an openid-only user B. She follows the official account; in mini
  *     program 2 code2session now carries her unionid → user C. Back in mini program 1, the unionid arrives for the
  *     openid that belongs to B → B is merged into C, and B's old id and token still resolve to C.
+ *  3. Zhang Wei uses every channel: mini program (openid only), follows the official account (a push, a job,
+ *     user/info), the website by QR (OAuth), the mobile app, scan-to-follow on the website, the mini program again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,72 @@ import { DEMO_APPS, demoConfig } from '../../../config/demo-config.js';
 import { startService } from '../../../server/main.js';
 
 const say = (line = '') => process.stdout.write(line + '\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Control = <T>(pathname: string, body: unknown) => Promise<T>;
+
+async function waitForPushes(emulatorUrl: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const pushes = (await (await fetch(`${emulatorUrl}/__emulator/pushes`)).json()) as Array<{ done: boolean }>;
+    if (pushes.every((p) => p.done)) return;
+    await sleep(20);
+  }
+}
+
+async function exchange(api: string, code: string): Promise<{ userId: string; token: string }> {
+  const res = await fetch(`${api}/v1/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  return (await res.json()) as { userId: string; token: string };
+}
+
+/** Act 3: one person through every road; true when every id ends on one live user. */
+async function everyChannel(api: string, emulatorUrl: string, control: Control, me: (token: string) => Promise<{ userId: string }>): Promise<boolean> {
+  say('3) Zhang Wei, on every channel');
+  const p = (await control<{ id: string }>('/__emulator/persons', { name: 'Zhang Wei', declinesUserInfo: true })).id;
+  const post = async (path: string, body: unknown) =>
+    (await (await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
+  const { code: mpCode } = await control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person: p });
+  const mp = await post(`/v1/mp/${DEMO_APPS.mp1}/login`, { code: mpCode });
+  say(`   mini program 1 (declines the prompt): user ${mp.userId}, unionid ${mp.unionid}`);
+
+  await control(`/__emulator/persons/${p}/follow`, { appid: DEMO_APPS.oa });
+  await waitForPushes(emulatorUrl);
+  say('   follows the official account: WeChat pushes "subscribe" (safe mode, AES); weunion answers at once and a job');
+  say('   calls user/info for the unionid');
+
+  const start = await fetch(`${api}/v1/web/${DEMO_APPS.web}/authorize?redirect=${encodeURIComponent('http://127.0.0.1/welcome')}`, { redirect: 'manual' });
+  const consent = new URL(start.headers.get('location')!);
+  const { location } = await control<{ location: string }>('/__emulator/oauth/authorize', {
+    appid: DEMO_APPS.web,
+    person: p,
+    scope: consent.searchParams.get('scope'),
+    redirectUri: consent.searchParams.get('redirect_uri'),
+    state: consent.searchParams.get('state'),
+    decision: 'consent',
+  });
+  const landed = await fetch(location, { redirect: 'manual' });
+  const web = await exchange(api, new URL(landed.headers.get('location')!).searchParams.get('code')!);
+  say(`   website QR login (OAuth snsapi_login) → one-time code → session: user ${web.userId}`);
+
+  const { code: appCode } = await control<{ code: string }>('/__emulator/app.login', { appid: DEMO_APPS.app, person: p });
+  const app = await post(`/v1/app/${DEMO_APPS.app}/login`, { code: appCode });
+  say(`   mobile app login: user ${app.userId}`);
+
+  const qr = await post(`/v1/oa/${DEMO_APPS.oa}/qr-login`, {});
+  await control(`/__emulator/persons/${p}/scan`, { appid: DEMO_APPS.oa, ticket: qr.ticket });
+  let state: any = {};
+  for (let i = 0; i < 50 && state.status !== 'done'; i++) {
+    state = await (await fetch(`${api}/v1/qr-login/${qr.id}?wait=5&since=${state.status ?? 'pending'}`)).json();
+  }
+  const scanned = await exchange(api, state.loginCode);
+  say(`   scan-to-follow website login (SCAN event → job → done): user ${scanned.userId}`);
+
+  const { code: again } = await control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person: p });
+  const back = await post(`/v1/mp/${DEMO_APPS.mp1}/login`, { code: again });
+  say(`   mini program 1 again: code2session now carries the unionid → ${mp.userId} merged into ${back.userId}`);
+  const viaFirst = await me(mp.token);
+  say(`   his first mini program token resolves to ${viaFirst.userId} ${viaFirst.userId === back.userId ? '✓' : '✗'}`);
+  return new Set([web.userId, app.userId, scanned.userId, back.userId, viaFirst.userId]).size === 1;
+}
 
 export async function runDemo(env: Record<string, string | undefined>): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weunion-demo-'));
@@ -60,7 +128,9 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
     const old = await me(h1.token);
     say(`   her first token (issued to ${h1.userId}) now resolves to ${old.userId} ${old.userId === h3.userId ? '✓' : '✗'}`);
     say();
-    const ok = l1.userId === l2.userId && h3.userId === h2.userId && old.userId === h3.userId;
+    const zhang = await everyChannel(service.url, emulatorUrl, control, me);
+    say();
+    const ok = l1.userId === l2.userId && h3.userId === h2.userId && old.userId === h3.userId && zhang;
     say(ok ? 'One person, one user id — whatever the order.' : 'Something did not add up: see above.');
     return ok ? 0 : 1;
   } finally {

@@ -1,0 +1,96 @@
+/**
+ * The durable jobs the official-account callback enqueues, run by the job runner (src/jobs/) with retries and
+ * backoff. Every handler is idempotent: it may run again after a crash or a failed attempt. An error thrown here
+ * (WeChat -1 after the client's own retries, 45009, token errors after the refetch…) makes the runner retry; a
+ * PermanentJobError (malformed payload, app no longer configured) fails the job at once.
+ * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html
+ */
+import type { AppConfig } from '../../config/schema.js';
+import { isAppError } from '../../errors.js';
+import { resolveLogin } from '../../identity/index.js';
+import { PermanentJobError, type JobHandler } from '../../jobs/index.js';
+import { requireApp } from '../app-registry.js';
+import type { AppDeps } from '../deps.js';
+import { OA_EVENT_JOB, OA_LOOKUP_JOB, OA_UNSUBSCRIBE_JOB, type OaLookupPayload, type OaUnsubscribePayload } from '../oa/push-job.js';
+import { completeQrLogin } from '../oa/qr-login-flow.js';
+
+function str(payload: Record<string, unknown>, name: string): string {
+  const v = payload[name];
+  if (typeof v !== 'string' || v === '') throw new PermanentJobError(`malformed job payload: ${name} must be a non-empty string`);
+  return v;
+}
+
+function createTime(payload: Record<string, unknown>): number {
+  const v = payload.createTime;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new PermanentJobError('malformed job payload: createTime must be unix seconds');
+  return v;
+}
+
+function lookupPayload(p: Record<string, unknown>): OaLookupPayload {
+  const reason = p.reason;
+  if (reason !== 'subscribe' && reason !== 'scan' && reason !== 'message' && reason !== 'event') {
+    throw new PermanentJobError('malformed job payload: unknown reason');
+  }
+  return {
+    appid: str(p, 'appid'),
+    openid: str(p, 'openid'),
+    reason,
+    createTime: createTime(p),
+    ...(typeof p.qrScene === 'string' ? { qrScene: p.qrScene } : {}),
+  };
+}
+
+/** The official account, or a permanent failure: an app removed from the config will not come back by retrying. */
+function officialAccount(deps: AppDeps, appid: string): AppConfig {
+  try {
+    return requireApp(deps.config, appid, 'officialAccount');
+  } catch (e) {
+    if (isAppError(e)) throw new PermanentJobError(`${e.code}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * `subscribe` asks WeChat every time (follow state, and a unionid the account may have gained); other pushes only
+ * while the unionid of this openid is still unknown — LOCATION reports arrive every few seconds and would otherwise
+ * spend the user/info quota (45009).
+ */
+async function lookup(deps: AppDeps, app: AppConfig, p: OaLookupPayload): Promise<{ unionid: string | null; subscribed: boolean }> {
+  const known = await deps.store.findAppIdentity(p.appid, p.openid);
+  const needsWeChat = p.reason === 'subscribe' || !known || (app.union !== null && known.unionid === null);
+  if (!needsWeChat) return { unionid: app.union === null ? null : known.unionid, subscribed: true };
+  const info = await deps.wechat.userInfo(app, p.openid);
+  return { unionid: app.union === null ? null : (info.unionid ?? known?.unionid ?? null), subscribed: info.subscribe };
+}
+
+/**
+ * The handlers by job kind, for `createJobRunner`.
+ * @example
+ *   const runner = createJobRunner({ store, clock, handlers: createJobHandlers(deps), … });
+ */
+export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
+  return {
+    /** user/info → unionid → resolve/link (a late unionid merges, design.md), follow state, scan-to-follow login. */
+    [OA_LOOKUP_JOB]: async (payload) => {
+      const p = lookupPayload(payload);
+      const app = officialAccount(deps, p.appid);
+      const { unionid, subscribed } = await lookup(deps, app, p);
+      const result = await resolveLogin(
+        { store: deps.store, clock: deps.clock, newId: deps.newId },
+        { unionId: app.union, appid: p.appid, openid: p.openid, unionid },
+      );
+      // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
+      await deps.store.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
+      if (p.qrScene) {
+        await completeQrLogin(deps, { appid: p.appid, scene: p.qrScene, openid: p.openid, userId: result.userId, unionid, isNewUser: result.isNewUser });
+      }
+    },
+    /** The person unfollowed: recorded on the identity (when we know it); nothing is deleted. */
+    [OA_UNSUBSCRIBE_JOB]: async (payload) => {
+      const p: OaUnsubscribePayload = { appid: str(payload, 'appid'), openid: str(payload, 'openid'), createTime: createTime(payload) };
+      await deps.store.setFollowState(p.appid, p.openid, false, p.createTime * 1000);
+    },
+    /** Nothing to do: the job only records that the push was accepted (WeChat's retries of it are dropped). */
+    [OA_EVENT_JOB]: async () => {},
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Which durable job a pushed message or event becomes, and its deduplication key. Every accepted push is recorded
+ * as exactly one job whose `dedupKey` identifies the push, so WeChat's retries of it (same MsgId, or same
+ * FromUserName + CreateTime + Event) insert nothing and are answered `success` without further work.
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html (排重)
+ */
+import { isOaEvent, type OaMessage } from './oa-message.js';
+import { qrSceneOf } from './qr-scene.js';
+
+/** `cgi-bin/user/info` → unionid → resolve/link, follow state, scan-to-follow completion. */
+export const OA_LOOKUP_JOB = 'oa.lookup';
+/** The person unfollowed: record it (nothing is deleted). */
+export const OA_UNSUBSCRIBE_JOB = 'oa.unsubscribe';
+/** An event weunion does not act on (mass-send reports, card events…): the job only records the push (dedup). */
+export const OA_EVENT_JOB = 'oa.event';
+
+/** Events a person triggers in the chat (so FromUserName is someone to look up). */
+const PERSON_EVENTS = new Set(['subscribe', 'scan', 'location', 'click', 'view']);
+
+export interface OaLookupPayload {
+  appid: string;
+  openid: string;
+  /** `subscribe` always asks WeChat; other pushes only while the identity's unionid is unknown. */
+  reason: 'subscribe' | 'scan' | 'message' | 'event';
+  /** The push's CreateTime (unix s). */
+  createTime: number;
+  /** Set when the push is a scan of a scan-to-follow login QR code (`wl_…`). */
+  qrScene?: string;
+}
+
+export interface OaUnsubscribePayload {
+  appid: string;
+  openid: string;
+  createTime: number;
+}
+
+export interface PushJob {
+  kind: typeof OA_LOOKUP_JOB | typeof OA_UNSUBSCRIBE_JOB | typeof OA_EVENT_JOB;
+  payload: Record<string, unknown>;
+  dedupKey: string;
+}
+
+/**
+ * `oa:<appid>:msg:<MsgId>` for messages, `oa:<appid>:evt:<FromUserName>:<CreateTime>:<Event>` for events (and for
+ * the rare message without a MsgId, its MsgType in place of the event).
+ */
+export function pushDedupKey(m: OaMessage): string {
+  if (isOaEvent(m)) return `oa:${m.appid}:evt:${m.fromUserName}:${m.createTime}:${m.event}`;
+  if (m.msgId) return `oa:${m.appid}:msg:${m.msgId}`;
+  return `oa:${m.appid}:evt:${m.fromUserName}:${m.createTime}:${m.msgType}`;
+}
+
+/**
+ * The job a push becomes.
+ * @example
+ *   const { kind, payload, dedupKey } = planPushJob(message);
+ *   await store.enqueueJob({ kind, payload, dedupKey, runAt: now });
+ */
+export function planPushJob(m: OaMessage): PushJob {
+  const dedupKey = pushDedupKey(m);
+  const who = { appid: m.appid, openid: m.fromUserName, createTime: m.createTime };
+  if (!isOaEvent(m)) {
+    return { kind: OA_LOOKUP_JOB, dedupKey, payload: { ...who, reason: 'message' } satisfies OaLookupPayload };
+  }
+  if (m.event === 'unsubscribe') return { kind: OA_UNSUBSCRIBE_JOB, dedupKey, payload: { ...who } satisfies OaUnsubscribePayload };
+  const event = m.event.toLowerCase();
+  if (!PERSON_EVENTS.has(event)) return { kind: OA_EVENT_JOB, dedupKey, payload: { appid: m.appid, event: m.event } };
+  const reason = event === 'subscribe' ? 'subscribe' : event === 'scan' ? 'scan' : 'event';
+  const qrScene = qrSceneOf(m);
+  return { kind: OA_LOOKUP_JOB, dedupKey, payload: { ...who, reason, ...(qrScene ? { qrScene } : {}) } satisfies OaLookupPayload };
+}

@@ -1,0 +1,61 @@
+/**
+ * The OAuth `state`: a random, single-use token that ties WeChat's callback to the authorize request weunion
+ * itself started (CSRF protection for the callback). It is 160 random bits in hex — WeChat accepts at most 128
+ * characters of `[A-Za-z0-9]` — and its meaning (app, scope, where to send the browser) stays server-side in a
+ * FlowStore 'oauth_state' row, so nothing in the URL can be altered to change it.
+ * https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md (state: `[a-zA-Z0-9]`, at most 128 bytes)
+ */
+import { AppError } from '../../errors.js';
+import type { AppDeps } from '../deps.js';
+
+/** Which browser flow a state belongs to: the official account's in-WeChat OAuth or a website app's QR login. */
+export type OAuthFlowKind = 'officialAccount' | 'website';
+
+export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login';
+
+export interface OAuthStateData {
+  appid: string;
+  kind: OAuthFlowKind;
+  scope: OAuthScope;
+  /** The normalised redirect URL, already checked against the app's allow-list. */
+  redirect: string;
+}
+
+const STATE_PATTERN = /^[0-9a-f]{40}$/;
+const flowId = (state: string) => `os_${state}`;
+
+/**
+ * Stores a new state for `data`, valid `flows.oauthStateTtlSeconds`, and returns it.
+ * @example
+ *   const state = await createOAuthState(deps, { appid, kind: 'website', scope: 'snsapi_login', redirect: url.href });
+ */
+export async function createOAuthState(deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>, data: OAuthStateData): Promise<string> {
+  const state = deps.random(20).toString('hex');
+  const now = deps.clock.now();
+  await deps.store.putFlow(
+    { id: flowId(state), kind: 'oauth_state', status: 'issued', data: { ...data }, expiresAt: now + deps.config.flows.oauthStateTtlSeconds * 1000 },
+    now,
+  );
+  return state;
+}
+
+/**
+ * Consumes a state once. Unknown, malformed, expired, already used, or issued for another app or flow →
+ * ERR_OAUTH_STATE_INVALID; a state presented on the wrong app's callback is left unconsumed (a stray or forged
+ * request must not burn the real browser's login).
+ */
+export async function consumeOAuthState(
+  deps: Pick<AppDeps, 'store' | 'clock'>,
+  state: string | undefined,
+  expected: { appid: string; kind: OAuthFlowKind },
+): Promise<OAuthStateData> {
+  if (state === undefined || !STATE_PATTERN.test(state)) throw new AppError('ERR_OAUTH_STATE_INVALID');
+  const found = await deps.store.findFlow(flowId(state));
+  if (!found || found.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
+  const data = found.data as Partial<OAuthStateData>;
+  if (data.appid !== expected.appid || data.kind !== expected.kind) throw new AppError('ERR_OAUTH_STATE_INVALID');
+  const row = await deps.store.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
+  if (!row) throw new AppError('ERR_OAUTH_STATE_INVALID');
+  const d = row.data as unknown as OAuthStateData;
+  return { appid: d.appid, kind: d.kind, scope: d.scope, redirect: d.redirect };
+}

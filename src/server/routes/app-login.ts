@@ -1,0 +1,32 @@
+/**
+ * POST /v1/app/:appid/login { code } — a mobile app login: the app got `code` from the WeChat OpenSDK (`SendAuth`,
+ * scope `snsapi_userinfo`) and sends it here; weunion exchanges it with the app's own appid/secret, resolves the
+ * person (the unionid links them to the mini programs and official account) and answers a session.
+ * https://developers.weixin.qq.com/doc/oplatform/Mobile_App/WeChat_Login/Authorized_API_call_UnionID.html
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requireApp } from '../app-registry.js';
+import type { AppDeps } from '../deps.js';
+import { loginAnswer } from '../oauth/login-answer.js';
+import { loginWithOAuthCode } from '../oauth/oauth-login.js';
+import { parseOrThrow } from '../validate.js';
+import { appidParams } from './mp-schemas.js';
+
+const appLoginBody = z.strictObject({
+  code: z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
+  // SendAuth.Resp also carries the state the app chose, its language and country: accepted and ignored.
+  state: z.string().max(1024).optional(),
+  lang: z.string().max(32).optional(),
+  country: z.string().max(32).optional(),
+});
+
+/** Registers `POST /v1/app/:appid/login`. */
+export function registerAppLogin(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/v1/app/:appid/login', async (request) => {
+    const { appid } = parseOrThrow(appidParams, request.params, 'path');
+    const wxApp = requireApp(deps.config, appid, 'mobile');
+    const { code } = parseOrThrow(appLoginBody, request.body);
+    return loginAnswer(deps, await loginWithOAuthCode(deps, wxApp, code));
+  });
+}

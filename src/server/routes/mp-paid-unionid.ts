@@ -1,0 +1,50 @@
+/**
+ * POST /v1/mp/:appid/paid-unionid (Bearer) { transactionId } | { mchId, outTradeNo } — one more road to the
+ * unionid: within 5 minutes of a WeChat Pay payment, `wxa/getpaidunionid` discloses the payer's unionid even when
+ * code2session did not. Learning it links the session's openid, or merges its openid-only user into the unionid's
+ * owner; the answer has the login shape with a new token (the user id may have changed).
+ * https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { resolveLogin } from '../../identity/index.js';
+import { requireApp } from '../app-registry.js';
+import type { AppDeps } from '../deps.js';
+import { loginAnswer } from '../oauth/login-answer.js';
+import { requireSession } from '../plugins/bearer-session.js';
+import { parseOrThrow } from '../validate.js';
+import { appidParams } from './mp-schemas.js';
+
+// WeChat Pay: transaction_id is 32 digits, mch_id digits, out_trade_no 6–32 of [A-Za-z0-9_-|*@]; bounds are lenient.
+const paidBody = z.union([
+  z.strictObject({ transactionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a WeChat Pay transaction id') }),
+  z.strictObject({
+    mchId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a merchant id'),
+    outTradeNo: z.string().regex(/^[A-Za-z0-9_\-|*@]{1,64}$/, 'an out_trade_no'),
+  }),
+]);
+
+/** Registers `POST /v1/mp/:appid/paid-unionid`. */
+export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/v1/mp/:appid/paid-unionid', async (request) => {
+    const { appid } = parseOrThrow(appidParams, request.params, 'path');
+    const wxApp = requireApp(deps.config, appid, 'miniprogram');
+    const claims = await requireSession(request, deps.sessions);
+    if (claims.appid !== appid) throw new AppError('ERR_AUTH_APP_MISMATCH');
+    const order = parseOrThrow(paidBody, request.body);
+
+    const identity = await deps.store.findAppIdentity(appid, claims.openid);
+    if (!identity) throw new AppError('ERR_AUTH_INVALID', { message: 'The session\u2019s identity no longer exists.' });
+    if (wxApp.union === null) {
+      throw new AppError('ERR_UNIONID_UNAVAILABLE', { message: `The app ${appid} is not bound to an Open Platform account, so WeChat never discloses a unionid for it.` });
+    }
+
+    const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order);
+    const result = await resolveLogin(
+      { store: deps.store, clock: deps.clock, newId: deps.newId },
+      { unionId: wxApp.union, appid, openid: claims.openid, unionid },
+    );
+    return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid, isNewUser: result.isNewUser });
+  });
+}

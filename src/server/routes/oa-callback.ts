@@ -1,0 +1,123 @@
+/**
+ * `GET|POST /v1/oa/:appid/callback` — the official account's server URL (wechat-api.md §6).
+ * GET: URL verification (echo `echostr` when `signature` matches). POST: a message or event push, plain or
+ * encrypted (compatible/safe mode). A push is verified and opened (open-push.ts), recorded as one durable job
+ * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once: `success`, or the
+ * passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
+ * A forged, malformed or replayed push is answered 4xx with a typed code, logged without secrets, and stores nothing.
+ * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppConfig, Config } from '../../config/schema.js';
+import { AppError, isAppError } from '../../errors.js';
+import type { MessageCrypt } from '../../wechat/index.js';
+import { requireApp } from '../app-registry.js';
+import type { AppDeps } from '../deps.js';
+import { checkSignature, messageCryptFor, openPush, pushQuery } from '../oa/open-push.js';
+import { buildReplyXml } from '../oa/passive-reply.js';
+import { planPushJob } from '../oa/push-job.js';
+import { markQrLoginScanned } from '../oa/qr-login-flow.js';
+import { qrSceneOf } from '../oa/qr-scene.js';
+import { parseOrThrow } from '../validate.js';
+
+const params = z.object({ appid: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/) });
+const verifyQuery = pushQuery.extend({ echostr: z.string().min(1).max(512) });
+
+type CallbackApp = AppConfig & { token: string };
+
+function callbackApp(config: Config, appid: string): CallbackApp {
+  const app = requireApp(config, appid, 'officialAccount');
+  if (!app.token) throw new AppError('ERR_CALLBACK_NOT_CONFIGURED');
+  return app as CallbackApp;
+}
+
+/** One line per refused request: the code and the appid, never the body, keys or token. */
+function logRejected(request: FastifyRequest, appid: string, err: unknown): void {
+  if (isAppError(err) && err.status < 500) {
+    request.log.warn({ appid, code: err.code, details: err.details }, 'official-account callback refused');
+  }
+}
+
+export function registerOaCallback(app: FastifyInstance, deps: AppDeps): void {
+  const bodyLimit = deps.config.callback.bodyLimitBytes;
+  const crypts = new Map<string, MessageCrypt>();
+  const cryptOf = (wxApp: CallbackApp): MessageCrypt | undefined => {
+    if (!wxApp.encodingAesKey) return undefined;
+    let crypt = crypts.get(wxApp.appid);
+    if (!crypt) crypts.set(wxApp.appid, (crypt = messageCryptFor(wxApp)));
+    return crypt;
+  };
+
+  // Own scope: WeChat sends text/xml (and some proxies something else); any body is taken as text, up to the limit.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+
+    scope.get('/v1/oa/:appid/callback', async (request, reply) => {
+      const { appid } = parseOrThrow(params, request.params, 'path');
+      try {
+        const wxApp = callbackApp(deps.config, appid);
+        const q = parseOrThrow(verifyQuery, request.query, 'query');
+        checkSignature(wxApp.token, q);
+        return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(q.echostr);
+      } catch (err) {
+        logRejected(request, appid, err);
+        throw err;
+      }
+    });
+
+    scope.post('/v1/oa/:appid/callback', { bodyLimit }, async (request, reply) => {
+      const { appid } = parseOrThrow(params, request.params, 'path');
+      let opened;
+      try {
+        const wxApp = callbackApp(deps.config, appid);
+        opened = openPush({
+          app: wxApp,
+          query: request.query,
+          body: typeof request.body === 'string' ? request.body : '',
+          nowMs: deps.clock.now(),
+          windowSeconds: deps.config.callback.timestampWindowSeconds,
+          crypt: (request.query as { encrypt_type?: string }).encrypt_type === 'aes' ? cryptOf(wxApp) : undefined,
+        });
+      } catch (err) {
+        logRejected(request, appid, err);
+        throw err;
+      }
+      return answerPush(deps, request, reply, opened, cryptOf);
+    });
+  });
+}
+
+async function answerPush(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opened: ReturnType<typeof openPush>,
+  cryptOf: (app: CallbackApp) => MessageCrypt | undefined,
+): Promise<FastifyReply> {
+  const { message } = opened;
+  const now = deps.clock.now();
+  const success = () => reply.type('text/plain; charset=utf-8').send('success');
+
+  // The browser waiting on a scan-to-follow login sees "scanned" at once; the job finishes it.
+  const scene = qrSceneOf(message);
+  if (scene) await markQrLoginScanned(deps, { appid: message.appid, scene, openid: message.fromUserName });
+
+  const job = planPushJob(message);
+  const { inserted } = await deps.store.enqueueJob({ ...job, runAt: now });
+  if (inserted) deps.jobs.poke(); // run it now rather than at the next poll
+  if (!inserted) {
+    request.log.info({ appid: message.appid, dedupKey: job.dedupKey }, 'official-account push already accepted (WeChat retry)');
+    return success();
+  }
+
+  const passive = await deps.hooks.dispatch(message, request.log);
+  if (!passive) return success();
+  const createTime = Math.floor(now / 1000);
+  const xml = buildReplyXml(passive, { toUser: message.fromUserName, fromUser: message.toUserName, createTime });
+  if (!opened.encrypted) return reply.type('text/xml; charset=utf-8').send(xml);
+  const crypt = cryptOf(callbackApp(deps.config, message.appid))!;
+  const nonce = String(deps.random(4).readUInt32BE(0));
+  return reply.type('text/xml; charset=utf-8').send(crypt.encryptedReply(xml, { timestamp: createTime, nonce, key: opened.key ?? 'current' }));
+}

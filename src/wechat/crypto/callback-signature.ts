@@ -1,0 +1,35 @@
+/**
+ * The official-account callback signatures (wechat-api.md §6.1, §6.3): `sha1_hex(concat(sort([token, timestamp,
+ * nonce])))` for `signature` (URL verification and every push), and the same over four items, the `Encrypt` text
+ * included, for `msg_signature` and an encrypted passive reply's `MsgSignature`.
+ * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Lowercase-hex SHA-1 of the lexicographically sorted, concatenated items (3 without `encrypt`, 4 with it).
+ * @example
+ *   callbackSignature('AAAAA', '1714037059', '486452656'); // '899cf89e464efb63f54ddac96b0a0a235f53aa78'
+ */
+export function callbackSignature(token: string, timestamp: string | number, nonce: string, encrypt?: string): string {
+  if (typeof token !== 'string' || token === '') throw new TypeError('callbackSignature: token must be a non-empty string');
+  if (typeof timestamp === 'number') timestamp = Number.isSafeInteger(timestamp) ? String(timestamp) : '';
+  if (typeof timestamp !== 'string') throw new TypeError('callbackSignature: timestamp must be a string or an integer');
+  if (typeof nonce !== 'string') throw new TypeError('callbackSignature: nonce must be a string');
+  if (encrypt !== undefined && typeof encrypt !== 'string') throw new TypeError('callbackSignature: encrypt must be a string');
+  const items = encrypt === undefined ? [token, timestamp, nonce] : [token, timestamp, nonce, encrypt];
+  // Default sort compares UTF-16 code units: the same order as the byte order of WeChat's ASCII inputs.
+  items.sort();
+  return createHash('sha1').update(items.join(''), 'utf8').digest('hex');
+}
+
+/**
+ * Constant-time comparison of a received signature with the expected lowercase hex (WeChat sends lowercase).
+ * Anything that is not a string of the same length is simply unequal: query parameters come from the network.
+ */
+export function signaturesEqual(expected: string, received: unknown): boolean {
+  if (typeof received !== 'string') return false;
+  const a = Buffer.from(received, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

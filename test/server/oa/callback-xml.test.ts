@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../../../src/errors.js';
+import { parseCallbackXml, xmlText } from '../../../src/server/oa/callback-xml.js';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isAppError(e) ? e.code : `not an AppError: ${String(e)}`;
+  }
+  return undefined;
+}
+
+describe('parseCallbackXml()', () => {
+  it('returns the root fields as strings, CDATA unwrapped and 64-bit MsgIds intact', () => {
+    const fields = parseCallbackXml(
+      '<?xml version="1.0"?><xml><ToUserName><![CDATA[gh_1]]></ToUserName><CreateTime>1714037059</CreateTime>' +
+        '<MsgId>23456789012345678901</MsgId><Content><![CDATA[a & b <x>]]></Content><Empty></Empty></xml>',
+    );
+    expect(fields).toEqual({ ToUserName: 'gh_1', CreateTime: '1714037059', MsgId: '23456789012345678901', Content: 'a & b <x>', Empty: '' });
+  });
+
+  it('decodes the predefined entities and leaves unknown references as text', () => {
+    const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &foo;</A></xml>');
+    expect(xmlText(fields, 'A')).toBe('x < y && &foo;');
+  });
+
+  it('accepts DOCTYPE-looking text inside CDATA (a person may send it as a message)', () => {
+    const fields = parseCallbackXml('<xml><Content><![CDATA[<!DOCTYPE html><!ENTITY x "y">]]></Content></xml>');
+    expect(xmlText(fields, 'Content')).toBe('<!DOCTYPE html><!ENTITY x "y">');
+  });
+
+  it('refuses an entity bomb with ERR_CALLBACK_XML_DOCTYPE', () => {
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">' +
+      '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><xml><Content>&lol3;</Content></xml>';
+    expect(codeOf(() => parseCallbackXml(bomb))).toBe('ERR_CALLBACK_XML_DOCTYPE');
+  });
+
+  it('refuses a DOCTYPE anywhere outside CDATA, in any case, and an external entity', () => {
+    expect(codeOf(() => parseCallbackXml('<xml><A>1</A></xml><!doctype x>'))).toBe('ERR_CALLBACK_XML_DOCTYPE');
+    expect(codeOf(() => parseCallbackXml('<xml><A>1</A><!DOCTYPE x [<!ENTITY a "b">]></xml>'))).toBe('ERR_CALLBACK_XML_DOCTYPE');
+    expect(codeOf(() => parseCallbackXml('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;</A></xml>'))).toBe(
+      'ERR_CALLBACK_XML_DOCTYPE',
+    );
+  });
+
+  it('refuses malformed XML, other roots and empty bodies with ERR_CALLBACK_XML', () => {
+    for (const text of ['', 'success', '<xml><A>1</B></xml>', '<xml><A>1</A></xml>junk', '<root><A>1</A></root>', '<xml></xml>', '<xml>text</xml>']) {
+      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+    }
+  });
+
+  it('refuses prototype-polluting element names with ERR_CALLBACK_XML', () => {
+    expect(codeOf(() => parseCallbackXml('<xml><__proto__><A>1</A></__proto__></xml>'))).toBe('ERR_CALLBACK_XML');
+  });
+
+  it('refuses nesting deeper than a WeChat message ever has', () => {
+    const deep = `<xml>${'<a>'.repeat(40)}x${'</a>'.repeat(40)}</xml>`;
+    expect(codeOf(() => parseCallbackXml(deep))).toBe('ERR_CALLBACK_XML');
+  });
+});
+
+describe('xmlText()', () => {
+  it('returns only single text elements', () => {
+    const fields = parseCallbackXml('<xml><A>1</A><B>1</B><B>2</B><C><D>x</D></C></xml>');
+    expect(xmlText(fields, 'A')).toBe('1');
+    expect(xmlText(fields, 'B')).toBeUndefined();
+    expect(xmlText(fields, 'C')).toBeUndefined();
+    expect(xmlText(fields, 'toString')).toBeUndefined();
+  });
+});

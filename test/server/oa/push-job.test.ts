@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseCallbackXml } from '../../../src/server/oa/callback-xml.js';
+import { toOaMessage } from '../../../src/server/oa/oa-message.js';
+import { planPushJob, pushDedupKey } from '../../../src/server/oa/push-job.js';
+import { newQrLoginScene, qrSceneOf } from '../../../src/server/oa/qr-scene.js';
+
+const APPID = 'wxtest0000000oa01';
+const SCENE = 'wl_AAAAAAAAAAAAAAAA';
+function push(type: string, rest: string, createTime = 1714037059, from = 'o-person') {
+  return toOaMessage(
+    APPID,
+    parseCallbackXml(
+      `<xml><ToUserName>gh_acme</ToUserName><FromUserName>${from}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${type}</MsgType>${rest}</xml>`,
+    ),
+  );
+}
+
+describe('pushDedupKey()', () => {
+  it('keys messages by MsgId and events by FromUserName + CreateTime + Event', () => {
+    expect(pushDedupKey(push('text', '<Content>a</Content><MsgId>987654321987654321</MsgId>'))).toBe(`oa:${APPID}:msg:987654321987654321`);
+    expect(pushDedupKey(push('event', '<Event>subscribe</Event>'))).toBe(`oa:${APPID}:evt:o-person:1714037059:subscribe`);
+    expect(pushDedupKey(push('event', '<Event>unsubscribe</Event>'))).toBe(`oa:${APPID}:evt:o-person:1714037059:unsubscribe`);
+  });
+
+  it('tells apart events that differ in person, time or kind', () => {
+    const keys = new Set([
+      pushDedupKey(push('event', '<Event>subscribe</Event>')),
+      pushDedupKey(push('event', '<Event>subscribe</Event>', 1714037060)),
+      pushDedupKey(push('event', '<Event>subscribe</Event>', 1714037059, 'o-other')),
+      pushDedupKey(push('event', '<Event>unsubscribe</Event>')),
+    ]);
+    expect(keys.size).toBe(4);
+  });
+
+  it('keys a message without MsgId like an event, by its MsgType', () => {
+    expect(pushDedupKey(push('text', '<Content>a</Content>'))).toBe(`oa:${APPID}:evt:o-person:1714037059:text`);
+  });
+});
+
+describe('planPushJob()', () => {
+  it('looks up the sender of messages, subscribes, scans and menu events', () => {
+    expect(planPushJob(push('text', '<Content>a</Content><MsgId>1</MsgId>'))).toMatchObject({ kind: 'oa.lookup', payload: { appid: APPID, openid: 'o-person', reason: 'message', createTime: 1714037059 } });
+    expect(planPushJob(push('event', '<Event>subscribe</Event>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'subscribe' } });
+    expect(planPushJob(push('event', '<Event>SCAN</Event><EventKey>123</EventKey>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'scan' } });
+    expect(planPushJob(push('event', '<Event>CLICK</Event><EventKey>M</EventKey>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'event' } });
+  });
+
+  it('records an unsubscribe, and only records events weunion does not act on', () => {
+    expect(planPushJob(push('event', '<Event>unsubscribe</Event>'))).toMatchObject({ kind: 'oa.unsubscribe', payload: { appid: APPID, openid: 'o-person', createTime: 1714037059 } });
+    expect(planPushJob(push('event', '<Event>MASSSENDJOBFINISH</Event>'))).toMatchObject({ kind: 'oa.event', payload: { appid: APPID, event: 'MASSSENDJOBFINISH' } });
+  });
+
+  it('carries the login scene of a scan-to-follow QR code (subscribe with qrscene_ prefix, or SCAN)', () => {
+    expect(planPushJob(push('event', `<Event>subscribe</Event><EventKey>qrscene_${SCENE}</EventKey><Ticket>T</Ticket>`)).payload.qrScene).toBe(SCENE);
+    expect(planPushJob(push('event', `<Event>SCAN</Event><EventKey>${SCENE}</EventKey><Ticket>T</Ticket>`)).payload.qrScene).toBe(SCENE);
+    expect(planPushJob(push('event', '<Event>subscribe</Event><EventKey>qrscene_123</EventKey>')).payload).not.toHaveProperty('qrScene');
+  });
+});
+
+describe('qrSceneOf() / newQrLoginScene()', () => {
+  it('recognises only login scenes in subscribe/SCAN events', () => {
+    expect(qrSceneOf(push('event', `<Event>SCAN</Event><EventKey>qrscene_${SCENE}</EventKey>`))).toBeUndefined();
+    expect(qrSceneOf(push('event', `<Event>subscribe</Event><EventKey>${SCENE}</EventKey>`))).toBeUndefined();
+    expect(qrSceneOf(push('event', `<Event>CLICK</Event><EventKey>${SCENE}</EventKey>`))).toBeUndefined();
+    expect(qrSceneOf(push('event', '<Event>SCAN</Event><EventKey>wl_short</EventKey>'))).toBeUndefined();
+  });
+
+  it('makes scenes that qrSceneOf recognises and that fit scene_str (≤ 64 characters)', () => {
+    let n = 0;
+    const scene = newQrLoginScene((size) => Buffer.alloc(size, ++n));
+    expect(scene).toMatch(/^wl_[A-Za-z0-9_-]{16}$/);
+    expect(qrSceneOf(push('event', `<Event>SCAN</Event><EventKey>${scene}</EventKey>`))).toBe(scene);
+  });
+});
