@@ -39,6 +39,7 @@ export const ERROR_CATALOG = {
   },
   ERR_LOGIN_CODE_INVALID: { status: 400, message: 'The login code is unknown, expired or already used.' },
   ERR_OAUTH_STATE_INVALID: { status: 400, message: 'The OAuth state is unknown, expired or already used: start the login again.' },
+  ERR_OAUTH_BROWSER_MISMATCH: { status: 400, message: 'This login was started in another browser (or its cookie is gone): start it again here.' },
   ERR_OAUTH_REDIRECT_NOT_ALLOWED: { status: 400, message: 'The redirect URL is not allowed by this app\u2019s redirectAllowList.' },
   ERR_OAUTH_DENIED: { status: 403, message: 'The person refused the WeChat authorisation.' },
   ERR_OAUTH_SNAPSHOT_USER: { status: 403, message: 'WeChat showed the page in snapshot mode: the identity is virtual, so nobody was logged in.' },
@@ -66,6 +67,8 @@ export const ERROR_CATALOG = {
   ERR_CALLBACK_AES_KEY: { status: 500, message: 'The EncodingAESKey is invalid: it must be 43 characters that decode to 32 bytes.' },
   ERR_CALLBACK_NOT_CONFIGURED: { status: 404, message: 'This official account has no callback Token (or, for encrypted pushes, no EncodingAESKey) configured.' },
   ERR_CALLBACK_TIMESTAMP: { status: 403, message: 'The callback timestamp is outside the accepted window (a replay, or a skewed clock).' },
+  ERR_CALLBACK_MODE: { status: 403, message: 'This official account expects encrypted pushes (encrypt_type=aes).' },
+  ERR_CALLBACK_REPLAYED: { status: 403, message: 'This push signature was already used with another body.' },
   ERR_CALLBACK_XML: { status: 400, message: 'The callback body is not a well-formed WeChat XML message.' },
   ERR_CALLBACK_XML_DOCTYPE: { status: 400, message: 'The callback XML declares a DOCTYPE or entities, which are refused.' },
   // --- scan-to-follow website login ---
@@ -74,6 +77,7 @@ export const ERROR_CATALOG = {
   ERR_QR_LOGIN_USED: { status: 410, message: 'The QR login was already completed and its login code handed out: show a new QR code.' },
   // --- store ---
   ERR_STORE_CONFLICT: { status: 503, message: 'Too many concurrent changes to the same identity; retry.' },
+  ERR_STORE_UNAVAILABLE: { status: 503, message: 'The database cannot take this request now; retry.' },
   ERR_STORE_SCHEMA: { status: 500, message: 'The database schema is not at the version this build expects.' },
   // --- emulator control API ---
   ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },

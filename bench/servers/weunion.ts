@@ -9,7 +9,8 @@ import { compose } from '../../src/server/compose.js';
 
 const emulatorUrl = process.env.EMULATOR_URL!;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-'));
-const base = parseConfig({ ...demoConfig({ port: 0, dataDir }), wechat: { baseUrl: emulatorUrl } });
+// One client IP and one appid send every login: the login rate limit must not be what is measured.
+const base = parseConfig({ ...demoConfig({ port: 0, dataDir }), wechat: { baseUrl: emulatorUrl }, rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 } });
 const composed = await compose(base, { logger: false });
 const app = await buildApp(composed.deps);
 const url = await app.listen({ port: 0, host: '127.0.0.1' });

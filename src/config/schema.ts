@@ -19,6 +19,12 @@ const appSchema = z.strictObject({
   encodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
   /** The EncodingAESKey before the last rotation: still accepted while WeChat switches over. */
   previousEncodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
+  /**
+   * Official accounts: the message mode set in the console (明文/兼容/安全). Default `safe` when an encodingAesKey is
+   * configured, else `plain`. In compatible and safe mode an unencrypted push is refused: its signature does not
+   * cover the body, so accepting one would let anyone who saw a single signed URL post any XML.
+   */
+  callbackMode: z.enum(['plain', 'compatible', 'safe']).optional(),
   /** Official accounts: the original id (`gh_…`), the ToUserName of pushes. */
   originalId: z.string().optional(),
   /** Where OAuth / QR logins may send the browser back to: URL prefixes (scheme + host [+ path]). */
@@ -52,6 +58,24 @@ export const configSchema = z
       .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'storage is sqlite:<path> or postgres://…')
       .optional(),
     storagePoolSize: z.number().int().min(1).max(200).default(10),
+    /**
+     * Applying migrations at start: `auto` migrates (the default for SQLite, the embedded single-instance case);
+     * `check` refuses to start on an unmigrated or newer schema (the default for PostgreSQL: run `weunion migrate`).
+     */
+    migrations: z.enum(['auto', 'check']).optional(),
+    /** `memory` (one instance) or `redis://…` (shared by every instance: access tokens, locks, single flights, rate limits). */
+    cache: z
+      .string()
+      .regex(/^(memory|rediss?:\/\/.+)$/, 'cache is "memory" or redis://…')
+      .default('memory'),
+    rateLimit: z
+      .strictObject({
+        /** Login-route requests per client IP per minute. */
+        perIpPerMinute: z.number().int().min(1).default(120),
+        /** Login-route requests per appid per minute, across all clients. */
+        perAppPerMinute: z.number().int().min(1).default(20_000),
+      })
+      .prefault({}),
     wechat: z
       .strictObject({
         /** WeChat's API host; the built-in emulator's URL in sandbox mode. */

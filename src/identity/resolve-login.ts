@@ -95,6 +95,12 @@ async function unchangedLogin(
   const sessionKeyEnc = input.sessionKeyEnc ?? null;
   if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) return undefined;
   if (touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) return undefined;
+  if (unionid !== null && input.unionId !== null) {
+    // The unionid must be linked in THIS union too: an app re-bound to another Open Platform account (or a renamed
+    // union) has to go through the transaction once, which links (newUnion, unionid) to the user.
+    const linkedHere = (await store.listUnionIdentities(a.userId)).some((u) => u.unionId === input.unionId && u.unionid === unionid);
+    if (!linkedHere) return undefined;
+  }
   return { userId: a.userId, isNewUser: false, linked: false, mergedUserIds: [] };
 }
 

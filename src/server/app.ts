@@ -2,9 +2,14 @@
  * buildApp(deps): the weunion HTTP API as a Fastify instance, without listening (tests use it over real HTTP or
  * inject(); `main.ts` listens). All I/O arrives in `deps`.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { AppDeps } from './deps.js';
+import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerRequestLog } from './plugins/request-log.js';
+import { registerLoginRateLimit } from './plugins/rate-limit.js';
+import { registerHealth, type Readiness } from './routes/health.js';
 import { registerMe } from './routes/me.js';
 import { registerMpLogin } from './routes/mp-login.js';
 import { registerMpUnionid } from './routes/mp-unionid.js';
@@ -29,17 +34,35 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
+/** Operations pieces `compose()` adds to the deps (optional, so hand-built deps keep working). */
+export interface OpsDeps {
+  /** Backs `/readyz`; without it only `/healthz` is served. */
+  readiness: Readiness;
+  /** The shared Redis client (config.cache = redis://…) for cluster-wide rate limits; null = in-memory counters. */
+  redis: Redis | null;
+}
+
 /**
  * @example
  *   const app = await buildApp(deps);
  *   await app.listen({ port: 3000 });
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const common = { bodyLimit: 64 * 1024, trustProxy: deps.config.server.trustProxy };
+export async function buildApp(deps: AppDeps & Partial<OpsDeps>): Promise<FastifyInstance> {
+  // Fastify's own request lines print raw URLs (ids, OAuth codes, signatures): see plugins/request-log.ts.
+  const common = {
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.config.server.trustProxy,
+    logController: new LogController({ disableRequestLogging: true }),
+  };
   const app: FastifyInstance = (
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger })
   ) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  registerRequestLog(app);
+  registerCloseConnections(app);
+  // Before the routes: it hooks itself onto the login routes as they are registered.
+  await registerLoginRateLimit(app, { limits: deps.config.rateLimit, appids: deps.config.apps.map((a) => a.appid), redis: deps.redis ?? null });
+  registerHealth(app, deps.readiness);
   registerWellKnown(app, deps);
   registerMpLogin(app, deps);
   registerMpUnionid(app, deps);

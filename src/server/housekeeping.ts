@@ -1,12 +1,17 @@
 /**
  * Periodic clean-up an instance does while it runs: expired one-time flow records (OAuth states, login codes,
- * scan-to-follow tickets) are deleted. Every instance may run it; the DELETE is idempotent.
+ * scan-to-follow tickets, plain-mode signatures) and jobs finished more than a week ago (a job row only needs to
+ * outlive WeChat's push retries, seconds, to deduplicate them). Every instance may run it; the DELETEs are idempotent.
  */
+
+export const DONE_JOB_RETENTION_MS = 7 * 86_400_000;
 import type { AppDeps } from './deps.js';
 
 export function startHousekeeping(deps: Pick<AppDeps, 'store' | 'clock'>, intervalMs = 60_000): () => void {
   const timer = setInterval(() => {
-    deps.store.deleteExpiredFlows(deps.clock.now()).catch(() => undefined); // retried at the next tick
+    const now = deps.clock.now();
+    deps.store.deleteExpiredFlows(now).catch(() => undefined); // retried at the next tick
+    deps.store.deleteDoneJobs(now - DONE_JOB_RETENTION_MS).catch(() => undefined);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

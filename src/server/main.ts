@@ -26,6 +26,8 @@ export async function startService(options: {
   cwd: string;
   /** A config object to use instead of reading a file (the demo passes its own sandbox). */
   config?: ConfigInput;
+  /** The clock of a deployment without the built-in emulator (default the system clock; tests move a ManualClock). */
+  clock?: Clock;
 }): Promise<RunningService> {
   const { env, cwd } = options;
   const source = options.config ? { file: '(given)', raw: options.config } : readConfigSource(env, cwd);
@@ -39,7 +41,7 @@ export async function startService(options: {
   let config = parseConfig(raw, env);
   const logger = pino({ level: env.LOG_LEVEL ?? config.server.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
 
-  let clock: Clock = systemClock;
+  let clock: Clock = options.clock ?? systemClock;
   let emulator: Awaited<ReturnType<typeof createEmulator>> | null = null;
   let emulatorUrl: string | null = null;
   if (config.wechat.emulator) {
@@ -68,8 +70,9 @@ export async function startService(options: {
   const close = () =>
     (closing ??= (async () => {
       stopHousekeeping();
-      await app.close(); // stop accepting, finish in-flight requests
-      await composed.close(); // stop the job runner (waits for jobs in flight), close the store
+      // Stop accepting (new requests get 503, /readyz says not ready, long polls answer now), finish in-flight requests.
+      await app.close();
+      await composed.close(); // stop claiming jobs, wait for the jobs in flight, then close the pools (database, Redis)
       if (emulator) await emulator.close();
     })());
   return { url, emulatorUrl, config, sandbox, close };

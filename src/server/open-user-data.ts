@@ -52,7 +52,11 @@ export async function openUserData(args: {
     } catch {
       current = false; // cannot tell: a fresh wx.login and one retry is harmless, a false "tampered" is not.
     }
-    if (current) throw e;
-    throw new AppError('ERR_SESSION_KEY_STALE', { cause: e });
+    if (!current) throw new AppError('ERR_SESSION_KEY_STALE', { cause: e });
+    // The key is current, so the bytes are bad. Bad padding and a padding that opens onto garbage must answer the
+    // SAME code: telling them apart is a padding oracle, which lets a client encrypt a payload of its choosing
+    // (another person's unionId) under its own session_key, one guessed byte at a time.
+    if (e.code === 'ERR_CRYPTO_PAYLOAD') throw new AppError('ERR_CRYPTO_DECRYPT');
+    throw e;
   }
 }

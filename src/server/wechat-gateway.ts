@@ -3,7 +3,15 @@
  * login and extras, official-account user info and QR codes, OAuth. Token-taking calls go through the
  * access_token manager (refetch once on a token WeChat rejects); an app with `accessTokenUrl` gets its token from
  * that outside system; one-shot codes are exchanged with single flight.
+ *
+ * Given a `sharedCache` (Redis in a cluster), all of that works across instances: one access_token per app in
+ * the shared cache, refreshed under a cluster-wide lock (one upstream call per expiry for the whole cluster), and
+ * one-shot codes exchanged once cluster-wide, their outcome kept sealed for a minute for the other instances.
  */
+import { createSharedFlight } from '../cache/shared-flight.js';
+import { createSharedLock, type SharedLock } from '../cache/shared-lock.js';
+import type { Sealer } from '../cache/sealer.js';
+import type { SharedCache } from '../cache/shared-cache.js';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/schema.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
@@ -21,10 +29,12 @@ import {
   getUserInfo,
   isStaleSessionKeyError,
   type AccessTokenManager,
+  type SingleFlight,
   type TokenCache,
   type TokenSource,
   WeChatHttp,
 } from '../wechat/index.js';
+import { createSharedTokenCache } from '../wechat/tokens/shared-token-cache.js';
 import type { WeChatGateway } from './deps.js';
 
 export interface WeChatGatewayOptions {
@@ -37,8 +47,15 @@ export interface WeChatGatewayOptions {
   fetch?: HttpTransport;
   /** `config.wechat.mpBaseUrl`: where QR images are shown (`showqrcode?ticket=`). Default https://mp.weixin.qq.com. */
   mpBaseUrl?: string;
-  /** Where access tokens are shared; default in memory (one per gateway). */
+  /** Where access tokens are kept; default in memory (one per gateway). Ignored when `sharedCache` is given. */
   tokenCache?: TokenCache;
+  /**
+   * The cache all instances share (`openCache(config.cache)`): access tokens, their refresh lock and one-shot code
+   * flights go there. Requires `seal`. Default: everything in this process only.
+   */
+  sharedCache?: SharedCache;
+  /** Seals what goes into `sharedCache` (session_keys, OAuth and access tokens): the at-rest cipher. */
+  seal?: Sealer;
   /** Waits between retries of -1/-1000; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -58,18 +75,19 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
   for (const a of options.apps) {
     if (a.accessTokenUrl) sources.set(a.appid, createUrlTokenSource({ url: a.accessTokenUrl, timeoutMs: options.timeoutMs, ...transport, ...sleep }));
   }
+  const shared = sharedPieces(options);
   const tokens = createAccessTokenManager({
     http,
     clock: options.clock,
     apps: (appid) => byAppid.get(appid),
     mode: options.tokenMode,
     tokenSource: (appid) => sources.get(appid),
-    ...(options.tokenCache ? { cache: options.tokenCache } : {}),
+    ...(shared ? { cache: shared.tokenCache, lock: shared.lock } : options.tokenCache ? { cache: options.tokenCache } : {}),
   });
-  const exchanger = createCodeExchanger(http);
-  const oauth = createOAuthCodeExchanger(http);
+  const exchanger = createCodeExchanger(http, { flight: shared?.flight() ?? createSingleFlight() });
+  const oauth = createOAuthCodeExchanger(http, { flight: shared?.flight() ?? createSingleFlight() });
   // Phone codes are single use too: a doubled request must not burn the code and hide the answer.
-  const phoneFlight = createSingleFlight();
+  const phoneFlight = shared?.flight() ?? createSingleFlight();
 
   const gateway: WeChatGateway & { tokens: AccessTokenManager } = {
     tokens,
@@ -114,4 +132,25 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
     },
   };
   return Object.freeze(gateway);
+}
+
+/** The pieces over `sharedCache`, or undefined without one. */
+function sharedPieces(options: WeChatGatewayOptions): { tokenCache: TokenCache; lock: SharedLock; flight: () => SingleFlight } | undefined {
+  const cache = options.sharedCache;
+  if (cache === undefined) return undefined;
+  if (typeof cache?.setIfAbsent !== 'function') throw new TypeError('createWeChatGateway: sharedCache must be a SharedCache');
+  const seal = options.seal;
+  if (typeof seal?.seal !== 'function' || typeof seal.open !== 'function') {
+    throw new TypeError('createWeChatGateway: sharedCache needs seal ({ seal, open }: the at-rest cipher), session_keys are stored only sealed');
+  }
+  // A holder keeps the lock longer than its WeChat call can take (3 attempts with backoff); a dead one frees it then.
+  const ttlMs = 3 * options.timeoutMs + 5_000;
+  // `options.sleep` (WeChat retry backoff) is not used for polling: waiting for another instance takes real time.
+  return {
+    tokenCache: createSharedTokenCache(cache, { clock: options.clock, seal }),
+    lock: createSharedLock(cache, { ttlMs }),
+    // The shared answer only has to outlive a double submit racing the first (seconds). Kept longer, anyone holding
+    // a copy of a used code could replay it for a session within that window; WeChat itself answers 40163.
+    flight: () => createSharedFlight(cache, { seal, ttlMs, resultTtlMs: 5_000 }),
+  };
 }

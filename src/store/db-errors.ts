@@ -2,6 +2,7 @@
  * Driver errors → the port's error classes, for both dialects, so the identity layer never looks at a
  * driver code. Anything else is returned unchanged.
  */
+import { AppError } from '../errors.js';
 import { CONSTRAINTS } from './schema.js';
 import { RetryableTransactionError, UniqueViolationError } from './port.js';
 
@@ -24,6 +25,14 @@ export function mapDbError(e: unknown): unknown {
       return new RetryableTransactionError('serialization', { cause: e });
     case '40P01':
       return new RetryableTransactionError('deadlock', { cause: e });
+    // The database is there but cannot take us now (too many connections, shutting down, starting up), or the
+    // connection failed: a 503 the client may retry, not a 500 bug.
+    case '53300':
+    case '57P01':
+    case '57P03':
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+      return new AppError('ERR_STORE_UNAVAILABLE', { cause: e });
     // SQLite extended result codes, as better-sqlite3 names them: https://sqlite.org/rescode.html
     case 'SQLITE_CONSTRAINT_UNIQUE':
     case 'SQLITE_CONSTRAINT_PRIMARYKEY':

@@ -10,7 +10,7 @@ import type { Database, FlowsTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 import type { FlowKind, FlowRow, FlowStore } from './port.js';
 
-const KINDS: readonly FlowKind[] = ['oauth_state', 'login_code', 'qr_login'];
+const KINDS: readonly FlowKind[] = ['oauth_state', 'login_code', 'qr_login', 'callback_signature'];
 
 /** `FlowStore` over the pool (`db`). */
 export class FlowQueries implements FlowStore {

@@ -165,6 +165,13 @@ export class JobQueries implements JobStore {
     });
   }
 
+  deleteDoneJobs(finishedBefore: number): Promise<number> {
+    return withDbErrors(async () => {
+      const r = await this.#db.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', finishedBefore).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    });
+  }
+
   jobCounts(): Promise<Record<JobStatus, number>> {
     return withDbErrors(async () => {
       const rows = await this.#db

@@ -94,6 +94,9 @@ export class KyselyStore implements WeunionStore {
   findJob(id: string): Promise<JobRow | undefined> {
     return this.#jobs.findJob(id);
   }
+  deleteDoneJobs(finishedBefore: number): Promise<number> {
+    return this.#jobs.deleteDoneJobs(finishedBefore);
+  }
   jobCounts(): Promise<Record<JobStatus, number>> {
     return this.#jobs.jobCounts();
   }

@@ -175,11 +175,14 @@ export interface JobStore {
    */
   failJob(id: string, options: { now: number; error: string; retryAt: number | null; attempt?: number }): Promise<boolean>;
   findJob(id: string): Promise<JobRow | undefined>;
+  /** Deletes jobs that finished (`done`) before the given time; returns how many. Failed jobs stay for inspection. */
+  deleteDoneJobs(finishedBefore: number): Promise<number>;
   /** How many jobs are in each status (every status present, 0 when none). */
   jobCounts(): Promise<Record<JobStatus, number>>;
 }
 
-export type FlowKind = 'oauth_state' | 'login_code' | 'qr_login';
+/** `callback_signature`: a plain-mode push signature seen, bound to its body's hash (see routes/oa-callback.ts). */
+export type FlowKind = 'oauth_state' | 'login_code' | 'qr_login' | 'callback_signature';
 
 /** A short-lived record of a multi-step flow: an OAuth `state`, a one-time login code, a scan-to-follow ticket. */
 export interface FlowRow {

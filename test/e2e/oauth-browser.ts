@@ -7,9 +7,29 @@ import type { Stack } from '../helpers/stack.js';
 
 export type Decision = 'consent' | 'refuse' | 'snapshot';
 
-/** One GET without following redirects. */
+/** The browser's cookies (weunion binds an OAuth state to the browser that started it). */
+const jar = new Map<string, string>();
+
+/** Forgets every cookie: the next hop is a different browser. */
+export function newBrowser(): void {
+  jar.clear();
+}
+
+function keepCookies(res: Response): void {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair, ...attrs] = line.split(';');
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq).trim();
+    if (attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+    else jar.set(name, pair!.slice(eq + 1).trim());
+  }
+}
+
+/** One GET without following redirects, with this browser's cookies. */
 export async function hop(url: string): Promise<{ status: number; location: string | null; body: any; headers: Headers }> {
-  const res = await fetch(url, { redirect: 'manual' });
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  keepCookies(res);
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { login, personView, snapshot } from '../helpers/flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { authorize, browserLogin, decide, decideOnPage, exchange, hop, land, oauthSession, redirectParam } from './oauth-browser.js';
+import { authorize, browserLogin, decide, decideOnPage, exchange, hop, land, newBrowser, oauthSession, redirectParam } from './oauth-browser.js';
 
 let stack: Stack;
 afterEach(async () => stack?.close());
@@ -87,6 +87,19 @@ describe('OAuth callback → login code → POST /v1/session/exchange', () => {
 
     const again = await oauthSession(stack, oaAuthorize('base'), p);
     expect(again).toMatchObject({ userId: r.body.userId, isNewUser: false });
+  });
+
+  it('login CSRF: a callback landed in another browser → 400 ERR_OAUTH_BROWSER_MISMATCH, and the real browser still finishes', async () => {
+    stack = await startStack();
+    const attacker = await stack.createPerson();
+    newBrowser();
+    const consent = await authorize(stack, oaAuthorize('userinfo'));
+    const callback = await decide(stack, consent, attacker, 'consent');
+    const before = await snapshot(stack);
+    newBrowser(); // the victim's browser: no binding cookie
+    const victim = await hop(callback);
+    expect([victim.status, victim.body?.error?.code]).toEqual([400, 'ERR_OAUTH_BROWSER_MISMATCH']);
+    expect(await snapshot(stack)).toBe(before);
   });
 
   it('works through WeChat’s consent page itself (the emulator’s HTML form)', async () => {

@@ -59,8 +59,15 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weunion-test-'));
   const clock = new ManualClock();
-  let config = parseConfig({ ...demoConfig({ port: 0, dataDir: dir }), wechat: {} });
-  if (options.storage) config = { ...config, storage: options.storage };
+  // Tests fire many logins from one IP: the login rate limit has its own tests (test/server/ops/).
+  let config = parseConfig({ ...demoConfig({ port: 0, dataDir: dir }), wechat: {}, rateLimit: { perIpPerMinute: 1_000_000, perAppPerMinute: 1_000_000 } });
+  // A test's fresh PostgreSQL schema is migrated at start (production PostgreSQL defaults to `check`).
+  if (options.storage) config = { ...config, storage: options.storage, migrations: 'auto' };
+  if (options.messageMode) {
+    // The console's mode is one setting at WeChat and in weunion: both sides get it.
+    const mode = options.messageMode;
+    config = { ...config, apps: config.apps.map((a) => (a.kind === 'officialAccount' ? { ...a, callbackMode: mode } : a)) };
+  }
   if (options.configure) config = options.configure(config);
   const emulator = await createEmulator({
     apps: emulatorAppsFor(config),

@@ -87,6 +87,13 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect(await store.findAppIdentity('wxA', 'oA1')).toMatchObject({ lastSeenAt: T0 + 60_000 });
   });
 
+  it('resolveLogin() does not take the fast path when the app now belongs to another union: it links there', async () => {
+    await login('wxA', 'oA1', 'X1', 'k1');
+    const r = await resolveLogin(deps, { unionId: 'other-union', appid: 'wxA', openid: 'oA1', unionid: 'X1', sessionKeyEnc: 'k1' });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: false });
+    expect((await store.listUnionIdentities('u_1')).map((u) => u.unionId).sort()).toEqual([UNION, 'other-union'].sort());
+  });
+
   it('resolveLogin() links a unionid learnt later to the existing user (case 3 with a unionid)', async () => {
     await login('wxA', 'oA1');
     const r = await login('wxA', 'oA1', 'X1');

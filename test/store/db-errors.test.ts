@@ -17,6 +17,13 @@ describe('mapDbError()', () => {
     expect(mapDbError(driverError({ code: '40P01' }))).toMatchObject({ name: 'RetryableTransactionError', reason: 'deadlock' });
   });
 
+  it('mapDbError() turns "too many clients", shutdown and refused connections into a 503 ERR_STORE_UNAVAILABLE', () => {
+    for (const code of ['53300', '57P01', '57P03', 'ECONNREFUSED']) {
+      const mapped = mapDbError(Object.assign(new Error('x'), { code }));
+      expect(mapped, code).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', status: 503 });
+    }
+  });
+
   it('mapDbError() turns SQLite unique/primary-key failures into UniqueViolationError named like PostgreSQL', () => {
     const unique = mapDbError(
       driverError({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY', message: 'UNIQUE constraint failed: union_identities.union_id, union_identities.unionid' }),

@@ -26,6 +26,20 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
         Array.from({ length: n }, (_, i) => store.enqueueJob({ kind: extra.kind ?? 'test', payload: { i }, runAt: extra.runAt ?? T0 + i })),
       );
 
+    it('deleteDoneJobs() deletes only done jobs finished before the cut-off; a deleted dedup key can be used again', async () => {
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((k) => store.enqueueJob({ kind: 'test', payload: {}, runAt: T0, dedupKey: k, now: T0 })));
+      const claimed = await store.claimJobs({ now: T0, limit: 3, leaseMs: LEASE });
+      expect(claimed).toHaveLength(3);
+      await store.completeJob(a!.id, T0 + 10);
+      await store.completeJob(b!.id, T0 + 5000);
+      await store.failJob(c!.id, { now: T0 + 10, error: 'x', retryAt: null });
+      expect(await store.deleteDoneJobs(T0 + 1000)).toBe(1);
+      expect(await store.findJob(a!.id)).toBeUndefined();
+      expect((await store.findJob(b!.id))?.status).toBe('done');
+      expect((await store.findJob(c!.id))?.status).toBe('failed');
+      expect((await store.enqueueJob({ kind: 'test', payload: {}, runAt: T0, dedupKey: 'a', now: T0 })).inserted).toBe(true);
+    });
+
     it('enqueueJob() inserts a pending job that findJob() reads back whole', async () => {
       const { id, inserted } = await store.enqueueJob({ kind: 'oa.lookup', payload: { appid: 'wxOA', n: 1, deep: { ok: true } }, runAt: T0 + 10, now: T0 });
       expect(inserted).toBe(true);

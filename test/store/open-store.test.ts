@@ -21,7 +21,7 @@ describe('openStore()', () => {
       expect((await opened.migrate()).error).toBeUndefined();
       expect(existsSync(file)).toBe(true);
       const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(opened.db)).rows[0] as object)[0];
-      expect(pragma('journal_mode')).resolves.toBe('wal');
+      expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('foreign_keys')).toBe(1);
       expect(await pragma('busy_timeout')).toBe(5000);
     } finally {

@@ -18,8 +18,32 @@ export type XmlFields = Readonly<Record<string, XmlValue>>;
 /** Parses one callback document into the root's fields; throws AppError ERR_CALLBACK_XML(_DOCTYPE). */
 export type XmlFieldsParser = (text: string) => XmlFields;
 
-const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
-const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+/**
+ * True when the text holds markup WeChat never sends and that could declare entities: any `<!` other than a CDATA
+ * section (DOCTYPE, ENTITY, comments — which could hide a DOCTYPE from a pattern check) and any processing
+ * instruction after the leading XML declaration. A left-to-right scan, so CDATA is skipped only as real CDATA.
+ */
+function hasForbiddenMarkup(text: string): boolean {
+  let i = text.search(/\S/);
+  if (i < 0) return false;
+  if (text.startsWith('<?xml', i)) {
+    const end = text.indexOf('?>', i);
+    if (end < 0) return true;
+    i = end + 2;
+  }
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) return false;
+    if (text.startsWith('<![CDATA[', lt)) {
+      const end = text.indexOf(']]>', lt + 9);
+      if (end < 0) return true;
+      i = end + 3;
+      continue;
+    }
+    if (text.startsWith('<!', lt) || text.startsWith('<?', lt)) return true;
+    i = lt + 1;
+  }
+}
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -38,7 +62,7 @@ const parser = new XMLParser({
  *   parseCallbackXml('<xml><MsgType><![CDATA[text]]></MsgType></xml>'); // → { MsgType: 'text' }
  */
 export const parseCallbackXml: XmlFieldsParser = (text) => {
-  if (DECLARATION.test(text.replace(CDATA, ''))) {
+  if (hasForbiddenMarkup(text)) {
     throw new AppError('ERR_CALLBACK_XML_DOCTYPE');
   }
   const valid = XMLValidator.validate(text);

@@ -72,6 +72,9 @@ export function openPush(input: OpenPushInput): OpenedPush {
   // The signature covers the timestamp, so a replay cannot move it: outside the window it is stale (or forged).
   if (Math.abs(input.nowMs / 1000 - Number(q.timestamp)) > input.windowSeconds) throw new AppError('ERR_CALLBACK_TIMESTAMP');
 
+  const mode = app.callbackMode ?? (app.encodingAesKey ? 'safe' : 'plain');
+  if (q.encrypt_type !== 'aes' && mode !== 'plain') throw new AppError('ERR_CALLBACK_MODE');
+
   const outer = parseXml(input.body);
   if (q.encrypt_type !== 'aes') return { message: toOaMessage(app.appid, outer), encrypted: false };
 

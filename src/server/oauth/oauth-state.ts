@@ -19,6 +19,8 @@ export interface OAuthStateData {
   scope: OAuthScope;
   /** The normalised redirect URL, already checked against the app's allow-list. */
   redirect: string;
+  /** SHA-256 of the browser-binding cookie (browser-binding.ts). */
+  browserHash?: string;
 }
 
 const STATE_PATTERN = /^[0-9a-f]{40}$/;
@@ -47,13 +49,16 @@ export async function createOAuthState(deps: Pick<AppDeps, 'store' | 'clock' | '
 export async function consumeOAuthState(
   deps: Pick<AppDeps, 'store' | 'clock'>,
   state: string | undefined,
-  expected: { appid: string; kind: OAuthFlowKind },
+  expected: { appid: string; kind: OAuthFlowKind; browser: (storedHash: unknown) => boolean },
 ): Promise<OAuthStateData> {
   if (state === undefined || !STATE_PATTERN.test(state)) throw new AppError('ERR_OAUTH_STATE_INVALID');
   const found = await deps.store.findFlow(flowId(state));
   if (!found || found.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
   const data = found.data as Partial<OAuthStateData>;
   if (data.appid !== expected.appid || data.kind !== expected.kind) throw new AppError('ERR_OAUTH_STATE_INVALID');
+  if (found.consumedAt !== null || found.expiresAt <= deps.clock.now()) throw new AppError('ERR_OAUTH_STATE_INVALID');
+  // Checked before consuming: a forged landing in another browser must not spoil the real person's login.
+  if (!expected.browser(data.browserHash)) throw new AppError('ERR_OAUTH_BROWSER_MISMATCH');
   const row = await deps.store.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
   if (!row) throw new AppError('ERR_OAUTH_STATE_INVALID');
   const d = row.data as unknown as OAuthStateData;

@@ -37,7 +37,8 @@ export function registerMpPhone(app: FastifyInstance, deps: AppDeps): void {
 
     // The openid lets WeChat check that the phone code was minted for this very person.
     const phone = await deps.wechat.getPhoneNumber(wxApp, code, claims.openid);
-    await deps.store.setUserPhone(userId, phone, deps.clock.now());
-    return { userId, phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
+    // setUserPhone follows merges made meanwhile and answers the live user it stored the phone on.
+    const liveUserId = await deps.store.setUserPhone(userId, phone, deps.clock.now());
+    return { userId: liveUserId, phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
   });
 }

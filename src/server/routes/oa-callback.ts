@@ -7,11 +7,13 @@
  * A forged, malformed or replayed push is answered 4xx with a typed code, logged without secrets, and stores nothing.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig, Config } from '../../config/schema.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { MessageCrypt } from '../../wechat/index.js';
+import { UniqueViolationError } from '../../store/port.js';
 import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
 import { checkSignature, messageCryptFor, openPush, pushQuery } from '../oa/open-push.js';
@@ -80,6 +82,7 @@ export function registerOaCallback(app: FastifyInstance, deps: AppDeps): void {
           windowSeconds: deps.config.callback.timestampWindowSeconds,
           crypt: (request.query as { encrypt_type?: string }).encrypt_type === 'aes' ? cryptOf(wxApp) : undefined,
         });
+        if (!opened.encrypted) await bindPlainSignature(deps, request.query as { signature: string }, typeof request.body === 'string' ? request.body : '');
       } catch (err) {
         logRejected(request, appid, err);
         throw err;
@@ -87,6 +90,28 @@ export function registerOaCallback(app: FastifyInstance, deps: AppDeps): void {
       return answerPush(deps, request, reply, opened, cryptOf);
     });
   });
+}
+
+/**
+ * Plain mode signs only (token, timestamp, nonce), not the body: a signed URL seen once could carry any XML for the
+ * whole timestamp window. So the first body seen with a signature is remembered (its SHA-256, for twice the window)
+ * and the same signature with another body is refused. Keyed on the signature alone: digits can move between
+ * timestamp and nonce without changing the sorted concatenation it signs.
+ */
+async function bindPlainSignature(deps: AppDeps, query: { signature: string }, body: string): Promise<void> {
+  const now = deps.clock.now();
+  const id = `cs_${createHash('sha256').update(query.signature).digest('base64url')}`;
+  const bodyHash = createHash('sha256').update(body).digest('base64url');
+  try {
+    await deps.store.putFlow(
+      { id, kind: 'callback_signature', status: 'seen', data: { bodyHash }, expiresAt: now + deps.config.callback.timestampWindowSeconds * 2000 },
+      now,
+    );
+  } catch (e) {
+    if (!(e instanceof UniqueViolationError)) throw e;
+    const seen = await deps.store.findFlow(id);
+    if (seen && seen.data.bodyHash !== bodyHash) throw new AppError('ERR_CALLBACK_REPLAYED');
+  }
 }
 
 async function answerPush(

@@ -11,6 +11,7 @@
  * ERR_OAUTH_SNAPSHOT_USER; WeChat failures: their codes). Nothing is stored for a failed login.
  * https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -19,10 +20,14 @@ import type { AppDeps } from '../deps.js';
 import { issueLoginCode } from '../login-codes.js';
 import { callbackUrl, consentUrl, publicOrigin, ROUTE_PREFIX } from '../oauth/authorize-url.js';
 import { loginWithOAuthCode } from '../oauth/oauth-login.js';
+import { bindBrowser, browserMatches, unbindBrowser } from '../oauth/browser-binding.js';
 import { consumeOAuthState, createOAuthState, type OAuthFlowKind, type OAuthScope } from '../oauth/oauth-state.js';
+
 import { redirectWithOutcome, requireAllowedRedirect } from '../oauth/redirect-allow-list.js';
 import { parseOrThrow } from '../validate.js';
 import { appidParams } from './mp-schemas.js';
+
+const sha256 = (v: string) => createHash('sha256').update(v).digest('base64url');
 
 const redirectField = z.string().min(1).max(4096);
 const oaAuthorizeQuery = z.strictObject({ scope: z.enum(['base', 'userinfo']), redirect: redirectField });
@@ -54,7 +59,9 @@ function registerFlow(app: FastifyInstance, deps: AppDeps, kind: OAuthFlowKind):
     }
     const redirect = requireAllowedRedirect(redirectText, wxApp.redirectAllowList);
     const redirectUri = callbackUrl(publicOrigin(deps.config.publicUrl, request), kind, appid);
-    const state = await createOAuthState(deps, { appid, kind, scope, redirect: redirect.href });
+    const binding = deps.random(16).toString('base64url');
+    const state = await createOAuthState(deps, { appid, kind, scope, redirect: redirect.href, browserHash: sha256(binding) });
+    bindBrowser(request, reply, state, binding, deps.config.flows.oauthStateTtlSeconds);
     return redirectNoStore(reply, consentUrl(deps.config.wechat.openBaseUrl, { kind, appid, redirectUri, scope, state }));
   });
 
@@ -62,7 +69,8 @@ function registerFlow(app: FastifyInstance, deps: AppDeps, kind: OAuthFlowKind):
     const { appid } = parseOrThrow(appidParams, request.params, 'path');
     const wxApp = requireApp(deps.config, appid, kind);
     const query = parseOrThrow(callbackQuery, request.query, 'query');
-    const flow = await consumeOAuthState(deps, query.state, { appid, kind });
+    const flow = await consumeOAuthState(deps, query.state, { appid, kind, browser: (h) => browserMatches(request, query.state!, h) });
+    unbindBrowser(reply, query.state!);
     // Checked again: the allow-list may have shrunk since the authorize request.
     const redirect = requireAllowedRedirect(flow.redirect, wxApp.redirectAllowList);
 

@@ -1,4 +1,4 @@
-/** GET /.well-known/jwks.json (public session keys, for offline verification) and GET /healthz. */
+/** GET /.well-known/jwks.json (public session keys, for offline verification). /healthz lives in health.ts. */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
@@ -7,5 +7,4 @@ export function registerWellKnown(app: FastifyInstance, deps: AppDeps): void {
     reply.header('cache-control', 'public, max-age=300');
     return deps.sessions.jwks();
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
 }

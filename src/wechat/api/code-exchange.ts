@@ -13,7 +13,10 @@ export interface CodeExchanger {
 }
 
 export interface CodeExchangerDeps {
-  /** Defaults to an in-process single flight; a cross-instance one can be swapped in later. */
+  /**
+   * Defaults to an in-process single flight. Several instances: `createSharedFlight` (src/cache), whose
+   * outcome is the result itself, so it must survive JSON (it does: strings and an optional unionid).
+   */
   flight?: SingleFlight;
 }
 
@@ -27,9 +30,11 @@ export function createCodeExchanger(http: WeChatHttp, deps: CodeExchangerDeps = 
   if (typeof flight.run !== 'function') throw new TypeError('createCodeExchanger: deps.flight must be a SingleFlight');
   return Object.freeze({
     exchange(input: Code2SessionInput): Promise<Readonly<Code2SessionResult>> {
-      // The key holds the code; it lives only in this process's memory while the call is in flight.
+      // The key holds the code: the in-process flight keeps it in memory only while the call is in flight; a
+      // shared flight stores only a digest of it.
       const key = JSON.stringify(['code2session', input.appid, input.code]);
-      return flight.run(key, async () => Object.freeze(await code2Session(http, input)));
+      // Frozen after the flight: another instance's answer arrives as a new object.
+      return flight.run(key, () => code2Session(http, input)).then((r) => Object.freeze(r));
     },
   });
 }

@@ -23,9 +23,11 @@ export function createOAuthCodeExchanger(http: WeChatHttp, deps: { flight?: Sing
   if (typeof flight.run !== 'function') throw new TypeError('createOAuthCodeExchanger: deps.flight must be a SingleFlight');
   return Object.freeze({
     exchange(input: { appid: string; secret: string; code: string }): Promise<Readonly<OAuthToken>> {
-      // The key holds the code; it lives only in this process's memory while the call is in flight.
+      // The key holds the code: the in-process flight keeps it in memory only while the call is in flight; a
+      // shared flight (src/cache) stores only a digest of it, and the outcome sealed.
       const key = JSON.stringify(['sns/oauth2/access_token', input.appid, input.code]);
-      return flight.run(key, async () => Object.freeze(await exchangeOAuthCode(http, input)));
+      // Frozen after the flight: another instance's answer arrives as a new object.
+      return flight.run(key, () => exchangeOAuthCode(http, input)).then((r) => Object.freeze(r));
     },
   });
 }

@@ -1,9 +1,10 @@
 /**
  * One access_token per appid, shared through a `TokenCache`: refreshed ahead of expiry by one caller at a
- * time (in-process single flight; a cross-instance lock comes with the Redis cache), invalidated only
- * if it is still the token that failed, and retried once on 40001/40014/42001 (wechat-api.md §0, §2).
+ * time (in-process single flight, plus a `SharedLock` across instances when the cache is shared), invalidated
+ * only if it is still the token that failed, and retried once on 40001/40014/42001 (wechat-api.md §0, §2).
  * The token comes from WeChat (stable_token or token) or, per app, from an outside `TokenSource`.
  */
+import type { SharedLock } from '../../cache/shared-lock.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import { TOKEN_INVALID_ERRCODES } from '../api/errcodes.js';
@@ -28,6 +29,12 @@ export interface AccessTokenManagerOptions {
   refreshAheadSeconds?: number;
   /** Default: in-process single flight. */
   flight?: SingleFlight;
+  /**
+   * With a cache shared by several instances: the cluster-wide lock a refresh runs under (key `<cache key>:lock`),
+   * so one expiry costs one upstream call in the whole cluster; the others wait for the token it stores.
+   * Default: none (one instance).
+   */
+  lock?: SharedLock;
   /**
    * Per app, an outside system that owns the token (e.g. `createUrlTokenSource` for `accessTokenUrl`); undefined
    * = fetch it from WeChat with the app's credentials (`mode`). Called on every refresh, so keep it cheap.
@@ -60,6 +67,8 @@ export function createAccessTokenManager(options: AccessTokenManagerOptions): Ac
   if (!Number.isFinite(refreshAheadMs) || refreshAheadMs < 0) throw new TypeError('createAccessTokenManager: refreshAheadSeconds must be >= 0');
   const cache = options.cache ?? new MemoryTokenCache({ clock });
   const flight = options.flight ?? createSingleFlight();
+  const lock = options.lock;
+  if (lock !== undefined && typeof lock?.run !== 'function') throw new TypeError('createAccessTokenManager: lock must be a SharedLock');
   const sourceOf = options.tokenSource ?? (() => undefined);
   if (typeof sourceOf !== 'function') throw new TypeError('createAccessTokenManager: tokenSource must be a function');
 
@@ -84,7 +93,19 @@ export function createAccessTokenManager(options: AccessTokenManagerOptions): Ac
 
   async function refresh(appid: string): Promise<string> {
     const key = keyOf(appid);
-    // Someone (another flight, another instance) may have refreshed while we waited.
+    if (!lock) return refreshNow(appid, key);
+    return lock.run(`${key}:lock`, () => refreshNow(appid, key), {
+      // Another instance holds the lock: take its token as soon as it is stored, or, while the current token is
+      // still valid (a refresh ahead of expiry), that one at once. Never a call to WeChat of our own meanwhile.
+      peek: async () => {
+        const cached = await cache.get(key);
+        return cached && clock.now() < cached.expiresAt ? cached.token : undefined;
+      },
+    });
+  }
+
+  async function refreshNow(appid: string, key: string): Promise<string> {
+    // Someone (another flight, another instance) may have refreshed while we waited for the flight or the lock.
     const again = await cache.get(key);
     if (again && clock.now() < again.refreshAt) return again.token;
     const startedAt = clock.now(); // count the lifetime from before the call: conservative

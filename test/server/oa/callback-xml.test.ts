@@ -45,6 +45,15 @@ describe('parseCallbackXml()', () => {
     );
   });
 
+  it('refuses a DOCTYPE hidden behind CDATA-looking text in a comment, and comments and PIs generally', () => {
+    const hidden =
+      '<!-- <![CDATA[ --><!DOCTYPE x [<!ENTITY a "pwned">]><!-- ]]> --><xml><Content>&a;</Content></xml>';
+    for (const text of [hidden, '<xml><!-- c --><A>1</A></xml>', '<xml><?pi x?><A>1</A></xml>', '<xml><A><![CDATA[x</A></xml>']) {
+      expect(() => parseCallbackXml(text), text).toThrow(expect.objectContaining({ code: 'ERR_CALLBACK_XML_DOCTYPE' }));
+    }
+    expect(parseCallbackXml('<?xml version="1.0" encoding="UTF-8"?><xml><A><![CDATA[<!-- fine ]]></A></xml>')).toEqual({ A: '<!-- fine ' });
+  });
+
   it('refuses malformed XML, other roots and empty bodies with ERR_CALLBACK_XML', () => {
     for (const text of ['', 'success', '<xml><A>1</B></xml>', '<xml><A>1</A></xml>junk', '<root><A>1</A></root>', '<xml></xml>', '<xml>text</xml>']) {
       expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');

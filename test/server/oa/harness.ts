@@ -58,7 +58,7 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
       storage: 'sqlite::memory:',
       unions: [{ id: 'acme' }],
       apps: [
-        { appid: OA, secret: 's1', kind: 'officialAccount', union: 'acme', token: TOKEN, encodingAesKey: AES_KEY, originalId: GH },
+        { appid: OA, secret: 's1', kind: 'officialAccount', union: 'acme', token: TOKEN, encodingAesKey: AES_KEY, originalId: GH, callbackMode: 'plain' }, // plain mode: takes plain and encrypted pushes
         { appid: OA_PLAIN, secret: 's2', kind: 'officialAccount', union: null, token: TOKEN },
         { appid: 'wxtest00000000mp01', secret: 's3', kind: 'miniprogram', union: 'acme' },
       ],

@@ -46,14 +46,28 @@ describe('POST /v1/oa/:appid/callback', () => {
 
   it('accepts a plain push to an account without an EncodingAESKey, whatever the content-type', async () => {
     const timestamp = String(now());
-    const q = new URLSearchParams({ signature: h.crypt.signature(timestamp, '1'), timestamp, nonce: '1' });
+    // A fresh nonce (so a fresh signature) per push: one signature with two bodies is refused as a forgery.
+    const q = (nonce: string) => new URLSearchParams({ signature: h.crypt.signature(timestamp, nonce), timestamp, nonce });
     for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
-      const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q}`, { method: 'POST', headers: { 'content-type': type }, body: textXml('hi', { msgId: type.length.toString() }) });
+      const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q(type)}`, { method: 'POST', headers: { 'content-type': type }, body: textXml('hi', { msgId: type.length.toString() }) });
       expect(res.status, type).toBe(200);
     }
-    const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q}`, { method: 'POST', body: new Blob([textXml('hi', { msgId: '77' })]) });
+    const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q('blob')}`, { method: 'POST', body: new Blob([textXml('hi', { msgId: '77' })]) });
     expect(res.status).toBe(200);
     expect(await h.jobCount()).toBe(4);
+  });
+
+  it('refuses a plain-mode signature reused with another body (ERR_CALLBACK_REPLAYED), accepts the same body again', async () => {
+    const timestamp = String(now());
+    const q = new URLSearchParams({ signature: h.crypt.signature(timestamp, '42'), timestamp, nonce: '42' });
+    const post = (body: string) => fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q}`, { method: 'POST', body });
+    expect((await post(textXml('original', { msgId: '4201' }))).status).toBe(200);
+    const jobs = await h.jobCount();
+    const forged = await post(textXml('forged', { msgId: '4202' }));
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('ERR_CALLBACK_REPLAYED');
+    expect(await h.jobCount()).toBe(jobs);
+    expect((await post(textXml('original', { msgId: '4201' }))).status).toBe(200); // WeChat's own retry: same body
   });
 
   it('answers a retried push (same MsgId) success and records nothing more', async () => {

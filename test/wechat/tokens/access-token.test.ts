@@ -322,5 +322,6 @@ describe('createAccessTokenManager()', () => {
     expect(() => createAccessTokenManager({ http, clock: undefined as never, apps })).toThrow(TypeError);
     expect(() => createAccessTokenManager({ http, clock, apps, mode: 'other' as never })).toThrow(TypeError);
     expect(() => createAccessTokenManager({ http, clock, apps, refreshAheadSeconds: -1 })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http, clock, apps, lock: {} as never })).toThrow(TypeError);
   });
 });

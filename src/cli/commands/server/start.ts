@@ -4,6 +4,14 @@ import { DEMO_APPS } from '../../../config/demo-config.js';
 
 export async function runStart(env: Record<string, string | undefined>, cwd: string): Promise<void> {
   const service = await startService({ env, cwd });
+  // Before anything is printed: whoever waits for the banner may signal at once.
+  const stop = async (signal: string) => {
+    process.stdout.write(`\n${signal}: closing…\n`);
+    await service.close(); // stop accepting, finish in-flight requests and jobs, close the pools
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   if (service.sandbox) {
     const lines = [
       '',
@@ -24,11 +32,4 @@ export async function runStart(env: Record<string, string | undefined>, cwd: str
   } else {
     process.stdout.write(`weunion listening on ${service.url} (config ${service.config.storage})\n`);
   }
-  const stop = async (signal: string) => {
-    process.stdout.write(`\n${signal}: closing…\n`);
-    await service.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -1,0 +1,113 @@
+/**
+ * /healthz (alive) and /readyz (database, cache, migrations → 200 with details and job counts, else 503) over real
+ * HTTP, plus createReadiness() with failing and hanging probes.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createReadiness } from '../../../src/server/routes/health.js';
+import { redisAvailable, testKeyPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
+import { call, startOpsApp, type OpsApp } from './ops-app.js';
+
+const redisUp = await redisAvailable();
+const keys = testKeyPrefix();
+afterAll(() => (redisUp ? keys.clean() : undefined));
+
+let app: OpsApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const okProbes = {
+  database: async () => undefined,
+  schema: async () => 'current' as const,
+  jobs: async () => ({ pending: 2, running: 1, done: 7, failed: 3 }),
+};
+
+describe('createReadiness()', () => {
+  it('check() is ready with every probe ok and reports pending/running/failed jobs', async () => {
+    const report = await createReadiness(okProbes).check();
+    expect(report).toMatchObject({
+      ready: true,
+      checks: { database: { ok: true }, cache: { ok: true, kind: 'memory' }, migrations: { ok: true, schema: 'current' } },
+      jobs: { pending: 2, running: 1, failed: 3 },
+    });
+  });
+
+  it('check() is not ready when the database rejects, naming the error code only', async () => {
+    const err = Object.assign(new Error('connect ECONNREFUSED postgres://user:pw@db'), { code: 'ECONNREFUSED' });
+    const report = await createReadiness({ ...okProbes, database: () => Promise.reject(err) }).check();
+    expect(report.ready).toBe(false);
+    expect(report.checks.database).toEqual({ ok: false, ms: expect.any(Number), error: 'ECONNREFUSED' });
+    expect(JSON.stringify(report)).not.toContain('pw@');
+  });
+
+  it('check() times a hanging cache out instead of hanging', async () => {
+    const readiness = createReadiness({ ...okProbes, cache: () => new Promise(() => undefined) }, { timeoutMs: 50 });
+    const report = await readiness.check();
+    expect(report.ready).toBe(false);
+    expect(report.checks.cache).toMatchObject({ ok: false, kind: 'redis', error: 'ETIMEDOUT' });
+  });
+
+  it('check() is not ready on pending migrations or a newer schema', async () => {
+    expect((await createReadiness({ ...okProbes, schema: async () => 'behind' }).check()).checks.migrations).toMatchObject({
+      ok: false,
+      schema: 'behind',
+      error: 'migrations are pending',
+    });
+    expect((await createReadiness({ ...okProbes, schema: async () => 'ahead' }).check()).ready).toBe(false);
+  });
+
+  it('check() is not ready once markClosing() was called', async () => {
+    const readiness = createReadiness(okProbes);
+    readiness.markClosing();
+    expect((await readiness.check()).ready).toBe(false);
+  });
+
+  it('createReadiness() throws a TypeError without the required probes', () => {
+    expect(() => createReadiness({ database: okProbes.database } as never)).toThrow(TypeError);
+  });
+});
+
+describe('GET /healthz and /readyz', () => {
+  it('/readyz is 200 with details on a migrated SQLite store, /healthz says ok', async () => {
+    app = await startOpsApp();
+    expect(await call(`${app.url}/healthz`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await call(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      ready: true,
+      checks: { database: { ok: true }, cache: { ok: true, kind: 'memory' }, migrations: { ok: true, schema: 'current' } },
+      jobs: { pending: 0, running: 0, failed: 0 },
+    });
+  });
+
+  it('/readyz turns 503 when a migration goes missing from the database (the schema is behind), /healthz stays 200', async () => {
+    app = await startOpsApp();
+    const db = new Database(path.join(app.dataDir, 'weunion.db'));
+    db.prepare("delete from kysely_migration where name = '0002-jobs-flows-profile'").run();
+    db.close();
+    const ready = await call(`${app.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ status: 'not ready', checks: { migrations: { ok: false, schema: 'behind' } } });
+    expect((await call(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it('/readyz turns 503 when the database is gone', async () => {
+    app = await startOpsApp();
+    await app.composed.deps.store.close();
+    const ready = await call(`${app.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.database.ok).toBe(false);
+  });
+
+  it.runIf(redisUp)('/readyz checks a configured Redis', async () => {
+    app = await startOpsApp({ cache: `${TEST_REDIS_URL}?keyPrefix=${encodeURIComponent(keys.prefix)}` });
+    const ready = await call(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.cache).toMatchObject({ ok: true, kind: 'redis' });
+  });
+});
