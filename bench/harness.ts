@@ -1,5 +1,6 @@
 /** Bench plumbing: start a peer process and wait for its URL; mint login codes; run autocannon with fresh codes. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface Peer {
@@ -42,6 +43,36 @@ export async function mintCodes(emulatorUrl: string, appid: string, count: numbe
   return codes;
 }
 
+/**
+ * Mints `count` login bodies for `appid` as a "server decides" client sends them: `{ code, encryptedData, iv }`, the
+ * user data sealed once per person (wx.getUserInfo after the person's first wx.login; the session_key does not
+ * rotate on the bench emulator, so it stays valid for all of that person's codes). Persons as in `mintCodes`.
+ */
+export async function mintServerDecidesLogins(emulatorUrl: string, appid: string, count: number, perPerson = 40): Promise<string[]> {
+  const persons = Math.ceil(count / perPerson);
+  const sealed = new Map<string, { encryptedData: string; iv: string }>();
+  const ids: string[] = [];
+  for (let i = 0; i < persons; i++) ids.push((await post(`${emulatorUrl}/__emulator/persons`, {})).id);
+  const jobs = Array.from({ length: count }, (_, i) => ids[i % persons]!);
+  const bodies: string[] = [];
+  const width = 16;
+  for (let i = 0; i < jobs.length; i += width) {
+    const batch = await Promise.all(
+      jobs.slice(i, i + width).map(async (person) => {
+        const { code } = await post(`${emulatorUrl}/__emulator/wx.login`, { appid, person });
+        let data = sealed.get(person);
+        if (!data) {
+          const u = await post(`${emulatorUrl}/__emulator/wx.getUserInfo`, { appid, person });
+          sealed.set(person, (data = { encryptedData: u.encryptedData, iv: u.iv }));
+        }
+        return JSON.stringify({ code, ...data });
+      }),
+    );
+    bodies.push(...batch);
+  }
+  return bodies;
+}
+
 export interface LoadResult {
   requests: number;
   rps: number;
@@ -56,7 +87,17 @@ export interface LoadResult {
  * the last response: autocannon's `amount` mode only notices it is done on its one-second tick, which would round
  * every run up to whole seconds.
  */
-export async function loadWithCodes(url: string, codes: string[], connections: number): Promise<LoadResult> {
+export function loadWithCodes(url: string, codes: string[], connections: number): Promise<LoadResult> {
+  return loadWithBodies(url, codes.map((code) => JSON.stringify({ code })), connections);
+}
+
+/** Like `loadWithCodes`, with ready-made JSON bodies (one request each; `contentType` for other payloads). */
+export function loadWithBodies(url: string, bodies: string[], connections: number, contentType = 'application/json'): Promise<LoadResult> {
+  return loadRequests(url, bodies.map((body) => ({ body })), connections, contentType);
+}
+
+/** One POST per entry (its own path + query when given, else `url`'s), until they run out; as `loadWithCodes`. */
+export async function loadRequests(url: string, requests: Array<{ path?: string; body: string }>, connections: number, contentType: string): Promise<LoadResult> {
   let next = 0;
   let lastResponseAt = 0;
   const started = performance.now();
@@ -65,12 +106,15 @@ export async function loadWithCodes(url: string, codes: string[], connections: n
       {
         url,
         connections,
-        amount: codes.length,
+        amount: requests.length,
         requests: [
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ code: codes[next++ % codes.length] }) }),
+            headers: { 'content-type': contentType },
+            setupRequest: (req: any) => {
+              const r = requests[next++ % requests.length]!;
+              return { ...req, ...(r.path === undefined ? {} : { path: r.path }), body: r.body };
+            },
           },
         ],
       },
@@ -89,4 +133,31 @@ export async function loadWithCodes(url: string, codes: string[], connections: n
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/** A process's peak resident set (VmHWM from /proc/<pid>/status), in MiB; undefined where /proc is not there. */
+export function peakRssMiB(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The median of a non-empty list. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; undefined where /proc is not there. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,9 @@
-/** Bench subject: weunion on its embedded defaults (SQLite file, in-memory caches), WeChat = the bench emulator. */
+/**
+ * Bench subject: weunion on its embedded defaults (SQLite file, in-memory caches), WeChat = the bench emulator.
+ * WEUNION_STORAGE overrides the store (a seeded `sqlite:<file>` or a `postgres://…` URL: bench/growth.ts).
+ * The job runner is not started (as in `buildApp` without main.ts): official-account pushes are enqueued, not run,
+ * so bench/callback.ts measures the callback's request path only.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +14,14 @@ import { compose } from '../../src/server/compose.js';
 
 const emulatorUrl = process.env.EMULATOR_URL!;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-'));
+const storage = process.env.WEUNION_STORAGE ? { storage: process.env.WEUNION_STORAGE, migrations: 'auto' as const } : {};
 // One client IP and one appid send every login: the login rate limit must not be what is measured.
-const base = parseConfig({ ...demoConfig({ port: 0, dataDir }), wechat: { baseUrl: emulatorUrl }, rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 } });
+const base = parseConfig({
+  ...demoConfig({ port: 0, dataDir }),
+  ...storage,
+  wechat: { baseUrl: emulatorUrl },
+  rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 },
+});
 const composed = await compose(base, { logger: false });
 const app = await buildApp(composed.deps);
 const url = await app.listen({ port: 0, host: '127.0.0.1' });

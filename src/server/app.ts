@@ -22,16 +22,25 @@ import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
 
-/** Field paths pino must never print. */
+/** Field paths pino must never print (one level deep: what our log calls pass; test/leaks/ scans for the rest). */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'res.headers["set-cookie"]',
   '*.secret',
   '*.sessionKey',
   '*.session_key',
+  '*.sessionKeyEnc',
   '*.access_token',
   '*.accessToken',
+  '*.refresh_token',
+  '*.refreshToken',
   '*.token',
+  '*.encodingAesKey',
+  '*.previousEncodingAesKey',
+  '*.atRestKey',
+  '*.signingJwk',
+  '*.loginCode',
 ];
 
 /** Operations pieces `compose()` adds to the deps (optional, so hand-built deps keep working). */

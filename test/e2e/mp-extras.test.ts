@@ -145,11 +145,11 @@ describe('POST /v1/mp/:appid/paid-unionid', () => {
     const s = await login(stack, stack.apps.mp1, p);
     const path = `/v1/mp/${stack.apps.mp1}/paid-unionid`;
     const theirs = await pay(q);
-    const other = await rejects(() => stack.api(path, { transactionId: theirs.transactionId }, { token: s.body.token }), 502, 'ERR_WECHAT_API');
+    const other = await rejects(() => stack.api(path, { transactionId: theirs.transactionId }, { token: s.body.token }), 422, 'ERR_UNIONID_UNAVAILABLE');
     expect(other.body.error.wechat.errcode).toBe(89300);
     const mine = await pay(p);
     await stack.control('/__emulator/clock', { advanceSeconds: 301 });
-    await rejects(() => stack.api(path, { transactionId: mine.transactionId }, { token: s.body.token }), 502, 'ERR_WECHAT_API', 89300);
+    await rejects(() => stack.api(path, { transactionId: mine.transactionId }, { token: s.body.token }), 422, 'ERR_UNIONID_UNAVAILABLE', 89300);
   });
 
   it('an unbound mini program → 422 ERR_UNIONID_UNAVAILABLE; bad sessions and bodies → typed 4xx', async () => {

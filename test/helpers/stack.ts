@@ -16,6 +16,8 @@ import { buildApp } from '../../src/server/app.js';
 import { compose } from '../../src/server/compose.js';
 import type { AppDeps } from '../../src/server/deps.js';
 import { emulatorAppsFor, officialAccountCallbacks } from '../../src/server/emulator-apps.js';
+import { createUndiciTransport } from '../../src/wechat/api/http-transport.js';
+import { createLeakRecorder, type LeakRecorder } from '../leaks/recorder.js';
 
 export interface StackOptions {
   unionidRule?: 'current' | 'legacy';
@@ -32,6 +34,11 @@ export interface StackOptions {
   messageMode?: 'plain' | 'compatible' | 'safe';
   /** Emulator options beyond the defaults (e.g. pushTimeoutMs). */
   emulatorOptions?: Record<string, unknown>;
+  /**
+   * Secret-leak scan (test/leaks/): a folder that receives the server's debug log, every response body `api()` saw
+   * and, at close, the stack's secrets; `npm run test:leaks` scans them. Default `WEUNION_LEAK_SCAN`; false = off.
+   */
+  leakScan?: string | false;
 }
 
 export interface Stack {
@@ -79,7 +86,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const emulatorUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
   config = Object.freeze({ ...config, wechat: { ...config.wechat, baseUrl: emulatorUrl, openBaseUrl: emulatorUrl, mpBaseUrl: emulatorUrl } });
-  const composed = await compose(config, { clock, logger: options.logger ?? false, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const leakDir = options.leakScan ?? process.env.WEUNION_LEAK_SCAN;
+  const leaks: LeakRecorder | null = leakDir ? createLeakRecorder(leakDir) : null;
+  const ownTransport = leaks && !options.fetch ? createUndiciTransport() : null;
+  const transport = leaks ? leaks.spy(options.fetch ?? ownTransport!) : options.fetch;
+  const composed = await compose(config, { clock, logger: options.logger ?? leaks?.logger ?? false, ...(transport ? { fetch: transport } : {}) });
   const app = await buildApp(composed.deps);
   const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   for (const { appid, callbackUrl } of officialAccountCallbacks(config, serverUrl)) {
@@ -107,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
+    leaks?.response(opts.method ?? (body === undefined ? 'GET' : 'POST'), pathname, res.status, text);
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
@@ -135,7 +147,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await app.close();
       await composed.close();
       await emulator.close();
+      await ownTransport?.close();
+      leaks?.finish({ config, dataDir: dir, sessionKeys: emulatorSessionKeys(emulator, config) });
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every current session_key the emulator holds for the stack's mini programs (for the leak scan). */
+function* emulatorSessionKeys(emulator: Stack['emulator'], config: Config): Iterable<[string, string]> {
+  const mps = config.apps.filter((a) => a.kind === 'miniprogram').map((a) => a.appid);
+  for (const p of emulator.state.persons()) {
+    for (const appid of mps) {
+      const key = emulator.state.sessionKey(p.id, appid);
+      if (key) yield [`session_key of ${p.id} in ${appid}`, key];
+    }
+  }
 }

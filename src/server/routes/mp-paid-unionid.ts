@@ -2,13 +2,15 @@
  * POST /v1/mp/:appid/paid-unionid (Bearer) { transactionId } | { mchId, outTradeNo } — one more road to the
  * unionid: within 5 minutes of a WeChat Pay payment, `wxa/getpaidunionid` discloses the payer's unionid even when
  * code2session did not. Learning it links the session's openid, or merges its openid-only user into the unionid's
- * owner; the answer has the login shape with a new token (the user id may have changed).
+ * owner; the answer has the login shape with a new token (the user id may have changed). An order WeChat does not
+ * know for this person (89300) is 422 ERR_UNIONID_UNAVAILABLE, with WeChat's errcode kept.
  * https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { resolveLogin } from '../../identity/index.js';
+import { WECHAT_ERRCODE } from '../../wechat/api/errcodes.js';
 import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
 import { loginAnswer } from '../oauth/login-answer.js';
@@ -40,7 +42,17 @@ export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void
       throw new AppError('ERR_UNIONID_UNAVAILABLE', { message: `The app ${appid} is not bound to an Open Platform account, so WeChat never discloses a unionid for it.` });
     }
 
-    const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order);
+    const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order).catch((e: unknown) => {
+      // 89300 is about the order the client named (unknown, someone else's, or paid over 5 minutes ago): a client
+      // error, not a WeChat failure — a made-up transactionId must not answer 502 (found by test/fuzz).
+      if (e instanceof AppError && e.wechat?.errcode === WECHAT_ERRCODE.INVALID_TRADE) {
+        throw new AppError('ERR_UNIONID_UNAVAILABLE', {
+          message: 'WeChat knows no payment by this person for this order in the last 5 minutes (89300 invalid trade).',
+          wechat: e.wechat,
+        });
+      }
+      throw e;
+    });
     const result = await resolveLogin(
       { store: deps.store, clock: deps.clock, newId: deps.newId },
       { unionId: wxApp.union, appid, openid: claims.openid, unionid },
