@@ -4,7 +4,7 @@
  * on two apps or two instances at once), so callers never see a unique violation.
  */
 import type { Clock } from '../clock.js';
-import { RetryableTransactionError, type IdentityStore, type IdentityTx } from '../store/port.js';
+import { RetryableTransactionError, type AppIdentityRow, type IdentityStore, type IdentityTx } from '../store/port.js';
 import { transactionWithRetries, type RetryOptions } from './retry-transaction.js';
 import { createUserId } from './user-id.js';
 
@@ -88,19 +88,23 @@ async function unchangedLogin(
   now: number,
   touch: boolean,
 ): Promise<ResolveLoginResult | undefined> {
-  const a = await store.findAppIdentity(input.appid, input.openid);
-  if (!a) return undefined;
   const unionid = input.unionid ?? null;
+  let a: AppIdentityRow | undefined;
+  if (unionid !== null && input.unionId !== null) {
+    // One read: the identity and the owner of (this union, unionid). The unionid must be linked in THIS union to
+    // this user: an app re-bound to another Open Platform account (or a renamed union) goes through the
+    // transaction once, which links (newUnion, unionid).
+    const found = await store.findAppIdentityInUnion(input.appid, input.openid, input.unionId, unionid);
+    if (!found || found.unionOwner !== found.identity.userId) return undefined;
+    a = found.identity;
+  } else {
+    a = await store.findAppIdentity(input.appid, input.openid);
+  }
+  if (!a) return undefined;
   if (unionid !== null && a.unionid !== unionid) return undefined;
   const sessionKeyEnc = input.sessionKeyEnc ?? null;
   if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) return undefined;
   if (touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) return undefined;
-  if (unionid !== null && input.unionId !== null) {
-    // The unionid must be linked in THIS union too: an app re-bound to another Open Platform account (or a renamed
-    // union) has to go through the transaction once, which links (newUnion, unionid) to the user.
-    const linkedHere = (await store.listUnionIdentities(a.userId)).some((u) => u.unionId === input.unionId && u.unionid === unionid);
-    if (!linkedHere) return undefined;
-  }
   return { userId: a.userId, isNewUser: false, linked: false, mergedUserIds: [] };
 }
 

@@ -191,6 +191,22 @@ export class IdentityQueries implements IdentityTx {
     });
   }
 
+  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
+    return run(async () => {
+      const row = await this.#db
+        .selectFrom('app_identities as a')
+        .leftJoin('union_identities as u', (join) => join.on('u.union_id', '=', unionId).on('u.unionid', '=', unionid))
+        .selectAll('a')
+        .select('u.user_id as union_owner')
+        .where('a.appid', '=', appid)
+        .where('a.openid', '=', openid)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { union_owner: unionOwner, ...app } = row;
+      return { identity: toAppIdentity(app as Parameters<typeof toAppIdentity>[0]), unionOwner: unionOwner ?? null };
+    });
+  }
+
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return run(async () => {
       const rows = await this.#db

@@ -65,6 +65,9 @@ export class KyselyStore implements WeunionStore {
   listAppIdentities(userId: string): Promise<AppIdentityRow[]> {
     return this.#queries.listAppIdentities(userId);
   }
+  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
+    return this.#queries.findAppIdentityInUnion(appid, openid, unionId, unionid);
+  }
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return this.#queries.listUnionIdentities(userId);
   }

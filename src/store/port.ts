@@ -116,6 +116,11 @@ export interface IdentityStore {
   findUser(id: string): Promise<UserRow | undefined>;
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
   listAppIdentities(userId: string): Promise<AppIdentityRow[]>;
+  /**
+   * One read for the login fast path: the app identity (appid, openid) and the user owning (unionId, unionid), or
+   * null when no one does.
+   */
+  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]>;
   /** Ids of the users merged into `userId` (aliases point straight at their survivor). */
   listAliases(userId: string): Promise<string[]>;

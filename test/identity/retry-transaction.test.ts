@@ -11,6 +11,7 @@ function flaky(inner: IdentityStore, failures: unknown[]): IdentityStore & { cal
   const wrapper = Object.create(inner) as IdentityStore & { calls: number };
   wrapper.calls = 0;
   wrapper.findAppIdentity = (appid, openid) => inner.findAppIdentity(appid, openid);
+  wrapper.findAppIdentityInUnion = (...args) => inner.findAppIdentityInUnion(...args);
   wrapper.transaction = async <T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> => {
     wrapper.calls++;
     const failure = failures.shift();

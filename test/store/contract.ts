@@ -102,6 +102,20 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
       expect(await store.listUnionIdentities('u_2')).toEqual([union('other', 'x1', 'u_2')]);
     });
 
+    it('findAppIdentityInUnion() returns the identity and the owner of (union, unionid) in one read', async () => {
+      await store.transaction(async (tx) => {
+        await tx.insertUser(user('u_1'));
+        await tx.insertUser(user('u_2'));
+        await tx.insertAppIdentity(app('wxA', 'o1', 'u_1', { unionid: 'x1' }));
+        await tx.insertUnionIdentity(union('acme', 'x1', 'u_1'));
+        await tx.insertUnionIdentity(union('other', 'x1', 'u_2'));
+      });
+      expect(await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'x1')).toEqual({ identity: app('wxA', 'o1', 'u_1', { unionid: 'x1' }), unionOwner: 'u_1' });
+      expect((await store.findAppIdentityInUnion('wxA', 'o1', 'other', 'x1'))?.unionOwner).toBe('u_2');
+      expect((await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'nobody'))?.unionOwner).toBeNull();
+      expect(await store.findAppIdentityInUnion('wxA', 'o2', 'acme', 'x1')).toBeUndefined();
+    });
+
     it('insertAppIdentity() refuses a user id that does not exist (foreign key), not as a unique violation', async () => {
       const err = await store.transaction((tx) => tx.insertAppIdentity(app('wxA', 'o1', 'u_ghost'))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
