@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
 import { resolveLogin } from '../../identity/index.js';
 import type { AppDeps } from '../deps.js';
-import type { LoginOutcome } from './login-answer.js';
+import type { LoginOutcome } from '../login-answer.js';
 
 /** Scopes whose token may call `sns/userinfo` (a `snsapi_base` token gets 48001 there). */
 const USERINFO_SCOPES: ReadonlySet<string> = new Set(['snsapi_userinfo', 'snsapi_login']);

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
-import { loginAnswer } from '../oauth/login-answer.js';
+import { loginAnswer } from '../login-answer.js';
 import { loginWithOAuthCode } from '../oauth/oauth-login.js';
 import { parseOrThrow } from '../validate.js';
 import { appidParams } from './mp-schemas.js';

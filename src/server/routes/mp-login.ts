@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { resolveLogin } from '../../identity/index.js';
 import { requireApp, sessionKeyAad } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
+import { loginAnswer } from '../login-answer.js';
 import { openUserData } from '../open-user-data.js';
 import { parseOrThrow } from '../validate.js';
 import { appidParams, loginBody } from './mp-schemas.js';
@@ -46,7 +47,6 @@ export function registerMpLogin(app: FastifyInstance, deps: AppDeps): void {
         sessionKeyEnc: deps.atRest.seal(session.sessionKey, sessionKeyAad(appid, session.openid)),
       },
     );
-    const { token, expiresIn } = await deps.sessions.issue({ userId: result.userId, appid, openid: session.openid });
-    return { userId: result.userId, openid: session.openid, unionid, isNewUser: result.isNewUser, token, expiresIn };
+    return loginAnswer(deps, { userId: result.userId, appid, openid: session.openid, unionid, isNewUser: result.isNewUser });
   });
 }

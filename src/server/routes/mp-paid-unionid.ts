@@ -11,12 +11,9 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { resolveLogin } from '../../identity/index.js';
 import { WECHAT_ERRCODE } from '../../wechat/api/errcodes.js';
-import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
-import { loginAnswer } from '../oauth/login-answer.js';
-import { requireSession } from '../plugins/bearer-session.js';
-import { parseOrThrow } from '../validate.js';
-import { appidParams } from './mp-schemas.js';
+import { mpSessionRequest, unboundAppError } from '../mp-session-request.js';
+import { loginAnswer } from '../login-answer.js';
 
 // WeChat Pay: transaction_id is 32 digits, mch_id digits, out_trade_no 6–32 of [A-Za-z0-9_-|*@]; bounds are lenient.
 const paidBody = z.union([
@@ -30,17 +27,8 @@ const paidBody = z.union([
 /** Registers `POST /v1/mp/:appid/paid-unionid`. */
 export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void {
   app.post('/v1/mp/:appid/paid-unionid', async (request) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, 'miniprogram');
-    const claims = await requireSession(request, deps.sessions);
-    if (claims.appid !== appid) throw new AppError('ERR_AUTH_APP_MISMATCH');
-    const order = parseOrThrow(paidBody, request.body);
-
-    const identity = await deps.store.findAppIdentity(appid, claims.openid);
-    if (!identity) throw new AppError('ERR_AUTH_INVALID', { message: 'The session\u2019s identity no longer exists.' });
-    if (wxApp.union === null) {
-      throw new AppError('ERR_UNIONID_UNAVAILABLE', { message: `The app ${appid} is not bound to an Open Platform account, so WeChat never discloses a unionid for it.` });
-    }
+    const { appid, wxApp, claims, body: order, identity } = await mpSessionRequest(request, deps, paidBody);
+    if (wxApp.union === null) throw unboundAppError(appid);
 
     const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order).catch((e: unknown) => {
       // 89300 is about the order the client named (unknown, someone else's, or paid over 5 minutes ago): a client

@@ -5,13 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import { resolveUserId } from '../../identity/index.js';
-import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
-import { requireSession } from '../plugins/bearer-session.js';
-import { parseOrThrow } from '../validate.js';
-import { appidParams } from './mp-schemas.js';
+import { mpSessionRequest } from '../mp-session-request.js';
 
 const phoneBody = z.strictObject({
   code: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
@@ -25,14 +21,8 @@ const phoneBody = z.strictObject({
 /** Registers `POST /v1/mp/:appid/phone`. */
 export function registerMpPhone(app: FastifyInstance, deps: AppDeps): void {
   app.post('/v1/mp/:appid/phone', async (request) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, 'miniprogram');
-    const claims = await requireSession(request, deps.sessions);
-    if (claims.appid !== appid) throw new AppError('ERR_AUTH_APP_MISMATCH');
-    const { code } = parseOrThrow(phoneBody, request.body);
-
-    const identity = await deps.store.findAppIdentity(appid, claims.openid);
-    if (!identity) throw new AppError('ERR_AUTH_INVALID', { message: 'The session\u2019s identity no longer exists.' });
+    const { wxApp, claims, body, identity } = await mpSessionRequest(request, deps, phoneBody);
+    const { code } = body;
     const userId = (await resolveUserId(deps.store, identity.userId)) ?? identity.userId;
 
     // The openid lets WeChat check that the phone code was minted for this very person.

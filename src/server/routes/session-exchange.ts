@@ -9,7 +9,7 @@ import { AppError } from '../../errors.js';
 import { resolveUserId } from '../../identity/index.js';
 import type { AppDeps } from '../deps.js';
 import { redeemLoginCode } from '../login-codes.js';
-import { loginAnswer } from '../oauth/login-answer.js';
+import { loginAnswer } from '../login-answer.js';
 import { parseOrThrow } from '../validate.js';
 
 const exchangeBody = z.strictObject({ code: z.string().min(1).max(128) });

@@ -2,7 +2,7 @@
  * The answer every login route gives — mini program, mobile app, session exchange, paid unionid — so clients parse
  * one shape: `{ userId, openid, unionid, isNewUser, token, expiresIn }`.
  */
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from './deps.js';
 
 export interface LoginOutcome {
   /** The live user. */
