@@ -20,9 +20,42 @@ describe('parseCallbackXml()', () => {
     expect(fields).toEqual({ ToUserName: 'gh_1', CreateTime: '1714037059', MsgId: '23456789012345678901', Content: 'a & b <x>', Empty: '' });
   });
 
-  it('decodes the predefined entities and leaves unknown references as text', () => {
-    const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &foo;</A></xml>');
-    expect(xmlText(fields, 'A')).toBe('x < y && &foo;');
+  it('decodes the predefined entities and character references, and refuses any other reference or bare &', () => {
+    const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &#20320;&#x597D;&#x1F600;</A></xml>');
+    expect(xmlText(fields, 'A')).toBe('x < y && 你好😀');
+    for (const text of ['<xml><A>&foo;</A></xml>', '<xml><A>a & b</A></xml>', '<xml><A>&#0;</A></xml>', '<xml><A>&#xD800;</A></xml>', '<xml><A>&#x110000;</A></xml>']) {
+      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+    }
+  });
+
+  it('keeps CDATA verbatim, trims the text around it, and normalises line ends as XML does', () => {
+    expect(parseCallbackXml('<xml>\r\n <A> <![CDATA[ x ]]>\n</A>\r\n</xml>')).toEqual({ A: ' x ' });
+    expect(parseCallbackXml('<xml><A>a\r\nb\rc</A><B><![CDATA[a\r\nb]]></B></xml>')).toEqual({ A: 'a\nb\nc', B: 'a\nb' });
+    expect(parseCallbackXml('\ufeff<?xml version="1.0"?>\n<xml ><A/><B >1</B ></xml >\n')).toEqual({ A: '', B: '1' });
+  });
+
+  it('reads nested and repeated elements (SendPicsInfo)', () => {
+    const fields = parseCallbackXml(
+      '<xml><SendPicsInfo><Count>2</Count><PicList><item><PicMd5Sum><![CDATA[a]]></PicMd5Sum></item>' +
+        '<item><PicMd5Sum><![CDATA[b]]></PicMd5Sum></item></PicList></SendPicsInfo></xml>',
+    );
+    expect(fields).toEqual({ SendPicsInfo: { Count: '2', PicList: { item: [{ PicMd5Sum: 'a' }, { PicMd5Sum: 'b' }] } } });
+  });
+
+  it('refuses what WeChat never sends: attributes, mixed content, control characters, ]]> in text', () => {
+    for (const text of [
+      '<xml><A x="1">v</A></xml>',
+      '<xml><A>v</A>t</xml>',
+      '<xml><A><B>1</B><![CDATA[t]]></A></xml>',
+      '<xml><A>\u0001</A></xml>',
+      '<xml><A><![CDATA[\u0000]]></A></xml>',
+      '<xml><A>]]></A></xml>',
+      '<xml><1A>1</1A></xml>',
+      '<xml><A>1</A ></xml',
+      '<xml><A>1</A></xml><xml/>',
+    ]) {
+      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+    }
   });
 
   it('accepts DOCTYPE-looking text inside CDATA (a person may send it as a message)', () => {
