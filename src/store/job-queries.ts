@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
+import { JobEnqueueBatch } from './job-enqueue-batch.js';
 import type { Database, JobsTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 import type { JobRow, JobStatus, JobStore } from './port.js';
@@ -14,14 +15,16 @@ const STATUSES: readonly JobStatus[] = ['pending', 'running', 'done', 'failed'];
 /** last_error is a diagnostic, not a log: long texts are cut. */
 const MAX_ERROR_LENGTH = 2000;
 
-/** `JobStore` over the pool (`db`); each method is one statement or one short transaction. */
+/** `JobStore` over the pool (`db`); each method is one statement or one short transaction (enqueues: one per batch). */
 export class JobQueries implements JobStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
+  readonly #batch: JobEnqueueBatch;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#batch = new JobEnqueueBatch(db, dialect);
   }
 
   enqueueJob(job: { kind: string; payload: Record<string, unknown>; runAt: number; dedupKey?: string | null; now?: number }): Promise<{ id: string; inserted: boolean }> {
@@ -36,31 +39,9 @@ export class JobQueries implements JobStore {
     if (dedupKey !== null && (typeof dedupKey !== 'string' || dedupKey === '')) {
       return Promise.reject(new TypeError('job.dedupKey must be a non-empty string, null or absent'));
     }
-    return withDbErrors(async () => {
-      // A push retried by WeChat (or an enqueue racing one on another instance) meets the unique key and inserts
-      // nothing; PostgreSQL waits for a concurrent inserter of the same key to commit before deciding.
-      const row = await this.#db
-        .insertInto('jobs')
-        .values({
-          kind: job.kind,
-          payload: JSON.stringify(job.payload),
-          status: 'pending',
-          attempts: 0,
-          run_at: job.runAt,
-          locked_until: null,
-          last_error: null,
-          dedup_key: dedupKey,
-          created_at: createdAt,
-          updated_at: createdAt,
-        })
-        .onConflict((oc) => oc.column('dedup_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (row) return { id: String(row.id), inserted: true };
-      // Jobs are never deleted, so the row that won the key is still there.
-      const existing = await this.#db.selectFrom('jobs').select('id').where('dedup_key', '=', dedupKey).executeTakeFirstOrThrow();
-      return { id: String(existing.id), inserted: false };
-    });
+    // A push retried by WeChat (or an enqueue racing one on another instance) meets the unique key and inserts
+    // nothing; PostgreSQL waits for a concurrent inserter of the same key to commit before deciding.
+    return this.#batch.enqueue({ kind: job.kind, payload: JSON.stringify(job.payload), runAt: job.runAt, dedupKey, createdAt });
   }
 
   claimJobs(options: { now: number; limit: number; leaseMs: number; kinds?: string[] }): Promise<JobRow[]> {

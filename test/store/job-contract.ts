@@ -85,6 +85,32 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
       expect((await store.jobCounts()).pending).toBe(1);
     });
 
+    it('enqueueJob() bursts from two instances, the same keys in opposite orders, insert each key once (grouped commits, no deadlock)', async () => {
+      const keys = Array.from({ length: 60 }, (_, i) => `oa:wx:msg:${i}`);
+      const burst = (s: WeunionStore, ks: string[]) => ks.map((k) => s.enqueueJob({ kind: 'test', payload: { k }, runAt: T0, dedupKey: k }));
+      const results = await Promise.all([...burst(store, keys), ...burst(peer, [...keys].reverse()), ...burst(store, keys.slice(0, 10))]);
+      const byKey = new Map<string, Array<{ id: string; inserted: boolean }>>();
+      const all = [...keys, ...[...keys].reverse(), ...keys.slice(0, 10)];
+      results.forEach((r, i) => byKey.set(all[i]!, [...(byKey.get(all[i]!) ?? []), r]));
+      for (const [key, rs] of byKey) {
+        expect(rs.filter((r) => r.inserted), key).toHaveLength(1);
+        expect(new Set(rs.map((r) => r.id)).size, key).toBe(1);
+      }
+      expect((await store.jobCounts()).pending).toBe(60);
+      const job = await store.findJob(byKey.get('oa:wx:msg:7')![0]!.id);
+      expect(job).toMatchObject({ kind: 'test', status: 'pending', attempts: 0, runAt: T0 });
+    });
+
+    it('enqueueJob() keeps an accepted job when another job of the same burst is refused', async () => {
+      const ok = store.enqueueJob({ kind: 'test', payload: {}, runAt: T0, dedupKey: 'fine-1' });
+      const bad = store.enqueueJob({ kind: 'test', payload: {}, runAt: Number.MAX_SAFE_INTEGER * 4, dedupKey: 'bad' });
+      const ok2 = store.enqueueJob({ kind: 'test', payload: {}, runAt: T0, dedupKey: 'fine-2' });
+      await expect(bad).rejects.toThrow(TypeError); // refused before the batch
+      expect((await ok).inserted).toBe(true);
+      expect((await ok2).inserted).toBe(true);
+      expect((await store.jobCounts()).pending).toBe(2);
+    });
+
     it('enqueueJob() throws a TypeError for a bad kind, payload, runAt or dedupKey', async () => {
       await expect(store.enqueueJob({ kind: '', payload: {}, runAt: T0 })).rejects.toThrow(TypeError);
       await expect(store.enqueueJob({ kind: 'k', payload: [] as unknown as Record<string, unknown>, runAt: T0 })).rejects.toThrow(TypeError);

@@ -1,0 +1,55 @@
+/**
+ * The enqueue group commit (src/store/job-enqueue-batch.ts) on both backends: one transaction per burst, and a job
+ * the database refuses fails alone — the rest of its burst is still committed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobEnqueueBatch, type NewJob } from '../../src/store/job-enqueue-batch.js';
+import { postgresAvailable } from '../helpers/postgres.js';
+import { postgresBackend, sqliteBackend, type Backend } from './backends.js';
+
+const T0 = 1_800_000_000_000;
+const job = (dedupKey: string | null, kind = 'test'): NewJob => ({ kind, payload: '{}', runAt: T0, dedupKey, createdAt: T0 });
+const pgAvailable = await postgresAvailable();
+
+for (const make of [async () => sqliteBackend(), postgresBackend] as const) {
+  const name = make === postgresBackend ? 'postgres' : 'sqlite';
+  describe.runIf(name === 'sqlite' || pgAvailable)(`JobEnqueueBatch on ${name}`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      backend = await make();
+    });
+    afterAll(async () => {
+      await backend?.teardown();
+    });
+
+    it('a job the database refuses (NOT NULL kind) fails alone; the others of its burst are committed', async () => {
+      const opened = await backend.open();
+      try {
+        const batch = new JobEnqueueBatch(opened.db, backend.name);
+        const settled = await Promise.allSettled([batch.enqueue(job('a')), batch.enqueue(job('b', null as unknown as string)), batch.enqueue(job('c')), batch.enqueue(job('a'))]);
+        expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        const [a, , c, again] = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+        expect(a!.inserted && c!.inserted).toBe(true);
+        expect(again).toEqual({ id: a!.id, inserted: false });
+        expect((await opened.store.jobCounts()).pending).toBe(2);
+      } finally {
+        await opened.close();
+      }
+    });
+
+    it('a burst of 500 jobs, with null keys and repeats, gives each caller its own row or the row of its key', async () => {
+      const opened = await backend.open();
+      try {
+        const batch = new JobEnqueueBatch(opened.db, backend.name, 64);
+        const keys = Array.from({ length: 500 }, (_, i) => (i % 5 === 0 ? null : `k${i % 300}`));
+        const results = await Promise.all(keys.map((k) => batch.enqueue(job(k))));
+        const distinct = new Set(keys.filter((k) => k !== null)).size + keys.filter((k) => k === null).length;
+        expect(results.filter((r) => r.inserted)).toHaveLength(distinct);
+        expect(new Set(results.map((r) => r.id)).size).toBe(distinct);
+        expect((await opened.store.jobCounts()).pending).toBe(distinct);
+      } finally {
+        await opened.close();
+      }
+    });
+  });
+}
