@@ -4,7 +4,7 @@
  * included, for `msg_signature` and an encrypted passive reply's `MsgSignature`.
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Lowercase-hex SHA-1 of the lexicographically sorted, concatenated items (3 without `encrypt`, 4 with it).
@@ -20,7 +20,8 @@ export function callbackSignature(token: string, timestamp: string | number, non
   const items = encrypt === undefined ? [token, timestamp, nonce] : [token, timestamp, nonce, encrypt];
   // Default sort compares UTF-16 code units: the same order as the byte order of WeChat's ASCII inputs.
   items.sort();
-  return createHash('sha1').update(items.join(''), 'utf8').digest('hex');
+  // One-shot hash (Node ≥ 20.12): no Hash object per push.
+  return hash('sha1', items.join(''), 'hex');
 }
 
 /**

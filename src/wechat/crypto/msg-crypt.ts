@@ -6,10 +6,10 @@
  * `random(16) ‖ uint32_be(len(msg)) ‖ msg ‖ appid`, PKCS#7-padded to a multiple of 32 (pkcs7-32.ts).
  * Pinned by the vectors in test/vectors/msg-crypt.json (WeChat's own, wechatpy's, and §6.7's).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type Decipher } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import { callbackSignature, signaturesEqual } from './callback-signature.js';
-import { pad32, unpaddedLength } from './pkcs7-32.js';
+import { pad32, unpaddedLength } from './pkcs7.js';
 import { decodeStrictBase64 } from './strict-base64.js';
 
 export interface MessageCryptOptions {
@@ -76,11 +76,33 @@ function requireString(name: string, v: unknown): asserts v is string {
   if (typeof v !== 'string' || v === '') throw new TypeError(`createMessageCrypt: ${name} must be a non-empty string`);
 }
 
+/**
+ * AES-256-CBC decryption of whole blocks as ECB + XOR (P_i = AES⁻¹(C_i) ⊕ C_{i−1}, C_0 = IV). An official account's
+ * key and IV (the key's first 16 bytes) never change, so one ECB decipher per key is made once and reused: fed
+ * whole blocks with padding off it keeps no state between calls, and making a CBC decipher for every push cost more
+ * than the AES itself (bench/callback.ts). Checked against WeChat's and wechatpy's vectors like the rest.
+ */
+interface BlockKey {
+  ecb: Decipher;
+  iv: Buffer;
+}
+
+function blockKeyOf(key: Buffer): BlockKey {
+  const ecb = createDecipheriv('aes-256-ecb', key, null);
+  ecb.setAutoPadding(false);
+  return { ecb, iv: Buffer.from(key.subarray(0, 16)) };
+}
+
+function cbcDecrypt({ ecb, iv }: BlockKey, data: Buffer): Buffer {
+  const plain = ecb.update(data); // data.length is a multiple of 16 (checked by the caller): nothing is held back
+  for (let i = 0; i < 16; i++) plain[i]! ^= iv[i]!;
+  for (let i = 16; i < plain.length; i++) plain[i]! ^= data[i - 16]!;
+  return plain;
+}
+
 /** Opens one ciphertext with one key; every structural check is its own failure reason. */
-function open(key: Buffer, data: Buffer, appid: Buffer): string | AppError {
-  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
-  decipher.setAutoPadding(false);
-  const plain = Buffer.concat([decipher.update(data), decipher.final()]);
+function open(key: BlockKey, data: Buffer, appid: Buffer): string | AppError {
+  const plain = cbcDecrypt(key, data);
   const end = unpaddedLength(plain);
   if (end === undefined) return decryptError('padding');
   if (end < 20) return decryptError('length-field');
@@ -116,6 +138,7 @@ export function createMessageCrypt(options: MessageCryptOptions): MessageCrypt {
   const random = options.random ?? randomBytes;
   if (typeof random !== 'function') throw new TypeError('createMessageCrypt: random must be a function');
   const appidBytes = Buffer.from(appid, 'utf8');
+  const blockKeys = { current: blockKeyOf(keys.current!), previous: keys.previous && blockKeyOf(keys.previous) };
 
   const signature = (timestamp: string | number, nonce: string, encrypt?: string): string => callbackSignature(token, timestamp, nonce, encrypt);
 
@@ -127,10 +150,10 @@ export function createMessageCrypt(options: MessageCryptOptions): MessageCrypt {
       throw decryptError('base64', cause);
     }
     if (data.length === 0 || data.length % 16 !== 0) throw decryptError('block-length');
-    const first = open(keys.current!, data, appidBytes);
+    const first = open(blockKeys.current, data, appidBytes);
     if (typeof first === 'string') return { xml: first, key: 'current' };
-    if (keys.previous) {
-      const second = open(keys.previous, data, appidBytes);
+    if (blockKeys.previous) {
+      const second = open(blockKeys.previous, data, appidBytes);
       if (typeof second === 'string') return { xml: second, key: 'previous' };
     }
     throw first;

@@ -1,7 +1,8 @@
 /**
- * WXBizMsgCrypt's PKCS#7 variant: pad to a multiple of **32** bytes (pad value 1..32), not the AES block size.
- * Node's built-in unpadding only knows 16 and throws on any pad > 16 (wechat-api.md §6.3), so both directions
- * are done by hand with `setAutoPadding(false)`.
+ * PKCS#7 by hand, for both of WeChat's ciphers. WXBizMsgCrypt pads to a multiple of **32** bytes (pad value 1..32),
+ * not the AES block size, and Node's built-in unpadding only knows 16 and throws on any pad > 16 (wechat-api.md
+ * §6.3). WXBizDataCrypt pads to 16 like Node does, but unpadding by hand too spares `decipher.final()` and the
+ * Buffer.concat after it, which cost more than the AES on a user-data payload (bench/decrypt.ts).
  */
 
 /** The block size WeChat pads to. */
@@ -17,14 +18,17 @@ export function pad32(data: Buffer): Buffer {
   return Buffer.concat([data, Buffer.alloc(n, n)]);
 }
 
+/** The AES block size: WXBizDataCrypt's padding. */
+export const AES_BLOCK = 16;
+
 /**
  * The length of `data` without its padding, or undefined when the padding is invalid: a last byte outside
- * 1..32, longer than the data, or pad bytes that do not all carry the pad length.
+ * 1..blockSize, longer than the data, or pad bytes that do not all carry the pad length.
  * Every pad byte is inspected whatever the outcome, so timing depends on the pad length only.
  */
-export function unpaddedLength(data: Buffer): number | undefined {
+export function unpaddedLength(data: Buffer, blockSize: number = MSG_PAD_BLOCK): number | undefined {
   const n = data.length === 0 ? 0 : data[data.length - 1]!;
-  if (n < 1 || n > MSG_PAD_BLOCK || n > data.length) return undefined;
+  if (n < 1 || n > blockSize || n > data.length) return undefined;
   let diff = 0;
   for (let i = data.length - n; i < data.length; i++) diff |= data[i]! ^ n;
   return diff === 0 ? data.length - n : undefined;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { decodeStrictBase64 } from '../../../src/wechat/crypto/strict-base64.js';
@@ -83,5 +84,30 @@ describe('decodeStrictBase64()', () => {
 
   it('throws TypeError when the field name is missing', () => {
     expect(() => decodeStrictBase64('YWJj', '')).toThrow(TypeError);
+  });
+});
+
+describe('decodeStrictBase64() fast paths', () => {
+  // The 16-byte shortcut and the round-trip check must accept exactly the canonical encodings and nothing else.
+  const roundTrips = (text: string) => Buffer.from(text, 'base64').toString('base64') === text;
+  const accepts = (text: string) => {
+    try {
+      decodeStrictBase64(text, 'f');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('accepts a 24-character value exactly when it is the canonical encoding of its bytes', () => {
+    const near24 = fc.string({ unit: fc.constantFrom(...'AQgwBz09+/=-_ \né'.split('')), minLength: 24, maxLength: 24 });
+    const canonical = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('base64'));
+    const tweaked = canonical.chain((t) => fc.tuple(fc.nat(23), fc.constantFrom(...'AQgwBz09+/=-_ é'.split(''))).map(([i, c]) => t.slice(0, i) + c + t.slice(i + 1)));
+    fc.assert(
+      fc.property(fc.oneof(near24, canonical, tweaked), (text) => {
+        expect(accepts(text), JSON.stringify(text)).toBe(roundTrips(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
