@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
 import type { AppIdentityRow, EventRow, EventType, IdentityTx, NewAppIdentityRow, UnionIdentityRow, UserRow } from './port.js';
@@ -15,20 +16,18 @@ type Counts = { users: number; liveUsers: number; appIdentities: number; unionId
 export class IdentityQueries implements IdentityTx {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
+  readonly #reads: HotReads;
 
-  constructor(db: Kysely<Database>, dialect: DialectName) {
+  /** `reads`: from `prepareHotReads(db)`, made once per store (not per transaction). */
+  constructor(db: Kysely<Database>, dialect: DialectName, reads: HotReads) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#reads = reads;
   }
 
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined> {
     return run(async () => {
-      const row = await this.#db
-        .selectFrom('app_identities')
-        .selectAll()
-        .where('appid', '=', appid)
-        .where('openid', '=', openid)
-        .executeTakeFirst();
+      const [row] = await this.#reads.appIdentity(this.#db, { appid, openid });
       return row && toAppIdentity(row);
     });
   }
@@ -193,14 +192,7 @@ export class IdentityQueries implements IdentityTx {
 
   findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
     return run(async () => {
-      const row = await this.#db
-        .selectFrom('app_identities as a')
-        .leftJoin('union_identities as u', (join) => join.on('u.union_id', '=', unionId).on('u.unionid', '=', unionid))
-        .selectAll('a')
-        .select('u.user_id as union_owner')
-        .where('a.appid', '=', appid)
-        .where('a.openid', '=', openid)
-        .executeTakeFirst();
+      const [row] = await this.#reads.appIdentityInUnion(this.#db, { appid, openid, unionId, unionid });
       if (!row) return undefined;
       const { union_owner: unionOwner, ...app } = row;
       return { identity: toAppIdentity(app as Parameters<typeof toAppIdentity>[0]), unionOwner: unionOwner ?? null };
@@ -261,6 +253,27 @@ export class IdentityQueries implements IdentityTx {
 }
 
 const run = withDbErrors;
+
+/** The reads of every login's fast path, compiled once (prepared-query.ts). */
+export interface HotReads {
+  appIdentity: PreparedQuery<'appid' | 'openid', Selectable<AppIdentitiesTable>>;
+  appIdentityInUnion: PreparedQuery<'appid' | 'openid' | 'unionId' | 'unionid', Selectable<AppIdentitiesTable> & { union_owner: string | null }>;
+}
+
+export function prepareHotReads(db: Kysely<Database>): HotReads {
+  return {
+    appIdentity: prepareQuery(['appid', 'openid'], (p) => db.selectFrom('app_identities').selectAll().where('appid', '=', p.appid).where('openid', '=', p.openid)),
+    appIdentityInUnion: prepareQuery(['appid', 'openid', 'unionId', 'unionid'], (p) =>
+      db
+        .selectFrom('app_identities as a')
+        .leftJoin('union_identities as u', (join) => join.on('u.union_id', '=', p.unionId).on('u.unionid', '=', p.unionid))
+        .selectAll('a')
+        .select('u.user_id as union_owner')
+        .where('a.appid', '=', p.appid)
+        .where('a.openid', '=', p.openid),
+    ),
+  };
+}
 
 function toUser(r: Selectable<UsersTable>): UserRow {
   return { id: r.id, createdAt: Number(r.created_at), mergedInto: r.merged_into, mergedAt: r.merged_at === null ? null : Number(r.merged_at) };

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
 import { FlowQueries } from './flow-queries.js';
-import { IdentityQueries } from './identity-queries.js';
+import { IdentityQueries, prepareHotReads, type HotReads } from './identity-queries.js';
 import { JobQueries } from './job-queries.js';
 import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
@@ -36,6 +36,7 @@ export class KyselyStore implements WeunionStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
   readonly #queries: IdentityQueries;
+  readonly #reads: HotReads;
   readonly #jobs: JobQueries;
   readonly #flows: FlowQueries;
   readonly #profiles: ProfileQueries;
@@ -44,7 +45,8 @@ export class KyselyStore implements WeunionStore {
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = dialectName(db);
-    this.#queries = new IdentityQueries(db, this.#dialect);
+    this.#reads = prepareHotReads(db);
+    this.#queries = new IdentityQueries(db, this.#dialect, this.#reads);
     this.#jobs = new JobQueries(db, this.#dialect);
     this.#flows = new FlowQueries(db, this.#dialect);
     this.#profiles = new ProfileQueries(db, this.#dialect);
@@ -52,7 +54,7 @@ export class KyselyStore implements WeunionStore {
 
   /** See `writeTransaction` for the isolation and locking on each dialect. */
   transaction<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
-    return writeTransaction(this.#db, this.#dialect, (trx) => fn(new IdentityQueries(trx, this.#dialect)));
+    return writeTransaction(this.#db, this.#dialect, (trx) => fn(new IdentityQueries(trx, this.#dialect, this.#reads)));
   }
 
   // --- IdentityStore reads ---
