@@ -50,7 +50,7 @@ function mintPushes(count: number): Array<{ query: string; body: string }> {
   return out;
 }
 
-const emulator = await startPeer('bench/servers/emulator.ts');
+const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
 const weunion = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url }, profile);
 const coWechat = await startPeer('bench/servers/co-wechat.ts');
 const targets = [

@@ -61,7 +61,7 @@ async function freshPgDatabase(name: string): Promise<string | undefined> {
   return u.toString();
 }
 
-const emulator = await startPeer('bench/servers/emulator.ts');
+const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
 const totalLogins = (loginsPerRound * rounds + 200) * 4; // four stores, + warm-up
 const personCount = Math.ceil(totalLogins / 40); // ≤ 40 codes per person in the whole run: below WeChat's 100/min/person
 const personIds: string[] = [];

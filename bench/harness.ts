@@ -1,6 +1,7 @@
 /** Bench plumbing: start a peer process and wait for its URL; mint login codes; run autocannon with fresh codes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import autocannon from 'autocannon';
 
 export interface Peer {
@@ -9,9 +10,32 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export function startPeer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Peer> {
+/**
+ * CPU pinning (Linux, ≥ 2 CPUs, `taskset` present; BENCH_PIN=0 turns it off): the measured server runs on CPU 0 and
+ * everything else — this process with autocannon, the emulator — on the other CPUs, so the load generator never
+ * takes CPU time from the server it measures and each server's rate is what one core of it does. Without it, on
+ * two cores, a faster server mostly speeds up the load generator beside it and ratios are squeezed towards 1.
+ */
+const cpuCount = os.availableParallelism();
+const pinning = process.platform === 'linux' && cpuCount >= 2 && process.env.BENCH_PIN !== '0' && spawnSync('taskset', ['-V']).status === 0;
+const supportCpus = `1-${cpuCount - 1}`;
+let selfPinned = false;
+
+/** How the benches place processes, for the report. */
+export function pinningNote(): string {
+  return pinning ? `measured server on CPU 0, load generator and emulator on CPUs ${supportCpus}` : 'no CPU pinning';
+}
+
+/** `role`: the server being measured (CPU 0) or a support process such as the emulator (the other CPUs). */
+export function startPeer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = [], role: 'measured' | 'support' = 'measured'): Promise<Peer> {
+  if (pinning && !selfPinned) {
+    spawnSync('taskset', ['-a', '-p', '-c', supportCpus, String(process.pid)], { stdio: 'ignore' });
+    selfPinned = true;
+  }
+  const argv = [...nodeArgs, '--import', 'tsx', script];
+  const [command, args] = pinning ? ['taskset', ['-c', role === 'measured' ? '0' : supportCpus, process.execPath, ...argv]] : [process.execPath, argv];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

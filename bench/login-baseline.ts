@@ -20,7 +20,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 async function world(rule: 'current' | 'legacy'): Promise<BenchRow[]> {
-  const emulator = await startPeer('bench/servers/emulator.ts', { EMULATOR_UNIONID_RULE: rule });
+  const emulator = await startPeer('bench/servers/emulator.ts', { EMULATOR_UNIONID_RULE: rule }, [], 'support');
   const env = { EMULATOR_URL: emulator.url };
   const weunion = await startPeer('bench/servers/weunion.ts', env, profile);
   const seed = await startPeer('bench/baselines/express-seed.ts', env);

@@ -15,7 +15,7 @@ const logins = Number(process.env.BENCH_LOGINS ?? 20_000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const emulator = await startPeer('bench/servers/emulator.ts');
+const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
 const env = { EMULATOR_URL: emulator.url };
 // BENCH_PROFILE=dir writes a V8 CPU profile of the weunion process there (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
