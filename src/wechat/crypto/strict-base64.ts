@@ -7,23 +7,30 @@
  */
 import { AppError } from '../../errors.js';
 
-/** Canonical standard base64: groups of 4, with `=`/`==` padding only on the last group. */
-/** 1 for the 64 characters of the standard base64 alphabet (by char code), else 0. */
-const ALPHABET = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') ALPHABET[c.charCodeAt(0)] = 1;
+/** The 6-bit value of each standard-alphabet character, by char code; -1 for every other character. */
+const SEXTET = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => (SEXTET[c.charCodeAt(0)] = i));
 
 /**
- * Canonical base64 of exactly 16 bytes (24 characters): 22 alphabet characters then `==`, the 22nd holding the last
- * 2 bits with its low 4 bits zero (A, Q, g or w). A loop over char codes: a regex here cost more than the AES.
+ * True when `text` is the canonical standard base64 of `bytes` (what Buffer decoded from it), without re-encoding
+ * (which cost as much as the AES on a 600-character encryptedData). Buffer's decoder skips characters outside the
+ * alphabet and stops at '=', so any such character leaves fewer bytes than a canonical text of this length holds;
+ * what it wrongly accepts is caught apart: the url-safe '-' and '_', non-ASCII characters (it reads only their low
+ * byte: 'Ł' decodes as 'A'), and spare bits set in the last character before the padding. A property test holds
+ * this to the definition (an exact round trip).
  */
-function isCanonical16Bytes(text: string): boolean {
-  for (let i = 0; i < 22; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 127 || ALPHABET[c] === 0) return false;
-  }
-  const last = text.charCodeAt(21);
-  return (last === 65 || last === 81 || last === 103 || last === 119) && text.charCodeAt(22) === 61 && text.charCodeAt(23) === 61;
+function isCanonicalOf(text: string, bytes: Buffer): boolean {
+  const n = text.length;
+  if (n % 4 !== 0) return false;
+  const pad = n === 0 || text.charCodeAt(n - 1) !== 61 ? 0 : text.charCodeAt(n - 2) === 61 ? 2 : 1;
+  if (bytes.length !== (n / 4) * 3 - pad) return false;
+  if (Buffer.byteLength(text, 'utf8') !== n || text.includes('-') || text.includes('_')) return false;
+  if (pad === 0) return true;
+  const last = SEXTET[text.charCodeAt(n - pad - 1)] ?? -1;
+  return last >= 0 && (last & (pad === 2 ? 0x0f : 0x03)) === 0;
 }
+
+/** Canonical standard base64: groups of 4, with `=`/`==` padding only on the last group. */
 const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Why a value is not strict base64 (never includes the value itself). */
@@ -56,13 +63,10 @@ function defectOf(text: string): Base64Defect | undefined {
 export function decodeStrictBase64(text: string, field: string): Buffer {
   if (typeof field !== 'string' || field === '') throw new TypeError('decodeStrictBase64: field must be a non-empty string');
   if (typeof text === 'string') {
-    // Quicker still for the commonest value, 16 bytes (every session_key and iv): a character check, no re-encoding.
-    if (text.length === 24 && isCanonical16Bytes(text)) return Buffer.from(text, 'base64');
-    // Fast path (every login): Buffer skips bad characters and accepts the url-safe alphabet and missing padding,
-    // but re-encoding yields canonical standard base64 — so an exact round trip IS the strict check. The regexes
-    // below only name the defect of a value that failed it (they cost ~3× the AES on a 600-character input).
+    // Fast path (every login): decode, then check the text is canonical for what was decoded. The regexes below
+    // only name the defect of a value that failed (they cost ~3× the AES on a 600-character input).
     const bytes = Buffer.from(text, 'base64');
-    if (bytes.toString('base64') === text) return bytes;
+    if (isCanonicalOf(text, bytes)) return bytes;
   }
   const defect: Base64Defect | undefined = typeof text === 'string' ? defectOf(text) : 'not-a-string';
   throw new AppError('ERR_CRYPTO_BASE64', {
