@@ -7,7 +7,9 @@
  * prepared statement, so no query is built per job.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
+import { isAppError } from '../errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
+import { RetryableTransactionError } from './port.js';
 import type { Database } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -75,8 +77,10 @@ export class JobEnqueueBatch {
           const results = await this.#insert(batch.map((w) => w.job));
           batch.forEach((w, i) => w.resolve(results[i]!));
         } catch (e) {
-          if (batch.length === 1) batch[0]!.reject(e);
-          // One job the database refuses must not fail the others: each alone, in its own transaction.
+          // One job the database refuses must not fail the others: each alone, in its own transaction. But when the
+          // database itself is away or locked, every retry would wait as long again: the whole batch fails at once
+          // (WeChat retries the pushes).
+          if (batch.length === 1 || isStoreWide(e)) for (const w of batch) w.reject(e);
           else for (const w of batch) await this.#insert([w.job]).then(([r]) => w.resolve(r!), (err: unknown) => w.reject(err));
         }
       }
@@ -110,6 +114,11 @@ export class JobEnqueueBatch {
       if (attempt > 0) throw new Error(`jobs: the row holding dedup key ${job.dedupKey} vanished twice`);
     }
   }
+}
+
+/** Errors about the database as a whole rather than one row: unavailable, or busy past its timeout. */
+function isStoreWide(e: unknown): boolean {
+  return e instanceof RetryableTransactionError || (isAppError(e) && e.code === 'ERR_STORE_UNAVAILABLE');
 }
 
 function compareKeys(a: string | null, b: string | null): number {

@@ -39,9 +39,15 @@ export class JobQueries implements JobStore {
     if (dedupKey !== null && (typeof dedupKey !== 'string' || dedupKey === '')) {
       return Promise.reject(new TypeError('job.dedupKey must be a non-empty string, null or absent'));
     }
+    let payload: string;
+    try {
+      payload = JSON.stringify(job.payload);
+    } catch (e) {
+      return Promise.reject(new TypeError('job.payload must be JSON-serialisable', { cause: e })); // a BigInt, a cycle
+    }
     // A push retried by WeChat (or an enqueue racing one on another instance) meets the unique key and inserts
     // nothing; PostgreSQL waits for a concurrent inserter of the same key to commit before deciding.
-    return this.#batch.enqueue({ kind: job.kind, payload: JSON.stringify(job.payload), runAt: job.runAt, dedupKey, createdAt });
+    return this.#batch.enqueue({ kind: job.kind, payload, runAt: job.runAt, dedupKey, createdAt });
   }
 
   claimJobs(options: { now: number; limit: number; leaseMs: number; kinds?: string[] }): Promise<JobRow[]> {

@@ -116,6 +116,15 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
       await expect(store.enqueueJob({ kind: 'k', payload: [] as unknown as Record<string, unknown>, runAt: T0 })).rejects.toThrow(TypeError);
       await expect(store.enqueueJob({ kind: 'k', payload: {}, runAt: 1.5 })).rejects.toThrow(TypeError);
       await expect(store.enqueueJob({ kind: 'k', payload: {}, runAt: T0, dedupKey: '' })).rejects.toThrow(TypeError);
+      // A payload JSON cannot hold is a rejected promise (not a synchronous throw), and nothing is written.
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const payload of [{ n: 1n }, cyclic]) {
+        let result: Promise<unknown> | undefined;
+        expect(() => (result = store.enqueueJob({ kind: 'k', payload, runAt: T0 }))).not.toThrow();
+        await expect(result).rejects.toThrow(TypeError);
+      }
+      expect((await store.jobCounts()).pending).toBe(0);
     });
 
     it('claimJobs() claims due pending jobs oldest first, up to limit: running, leased, attempts + 1', async () => {

@@ -53,3 +53,27 @@ for (const make of [async () => sqliteBackend(), postgresBackend] as const) {
     });
   });
 }
+
+describe('JobEnqueueBatch when the database is away', () => {
+  it('fails the whole burst at once with ERR_STORE_UNAVAILABLE instead of retrying job by job', async () => {
+    // A Kysely over PostgreSQL on a port nothing listens on; Kysely's driver is wrapped to count connection attempts.
+    const { Kysely, PostgresDialect } = await import('kysely');
+    const pg = await import('pg');
+    let attempts = 0;
+    const pool = new pg.default.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
+    const connect = pool.connect.bind(pool);
+    pool.connect = ((...args: unknown[]) => {
+      attempts++;
+      return (connect as (...a: unknown[]) => unknown)(...args);
+    }) as typeof pool.connect;
+    const db = new Kysely<never>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      const batch = new JobEnqueueBatch(db as never, 'postgres');
+      const settled = await Promise.allSettled([batch.enqueue(job('x1')), batch.enqueue(job('x2')), batch.enqueue(job('x3'))]);
+      for (const s of settled) expect(s).toMatchObject({ status: 'rejected', reason: { code: 'ERR_STORE_UNAVAILABLE' } });
+      expect(attempts).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

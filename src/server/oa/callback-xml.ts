@@ -7,7 +7,7 @@
  * refused before parsing (no entity can be declared, so no expansion bomb and no external entity), and so is any
  * document that is not well-formed. Written by hand rather than with fast-xml-parser (validator + parser) because
  * those two passes cost ~28 µs of the ~50 µs a safe-mode push took to open (bench/callback.ts, BENCHMARKS.md);
- * this reader takes a few µs. test/server/oa/callback-xml-differential.test.ts checks it against fast-xml-parser.
+ * this reader takes a few µs. test/fuzz/callback-xml-differential.test.ts checks it against fast-xml-parser.
  */
 import { AppError } from '../../errors.js';
 import { hasForbiddenMarkup, isDeclarationAt } from './forbidden-markup.js';
@@ -25,11 +25,14 @@ export type XmlFieldsParser = (text: string) => XmlFields;
 const MAX_DEPTH = 16;
 /** Element names: ASCII XML names (WeChat's are all ASCII); a sticky pattern read at a position. */
 const NAME = /[A-Za-z_:][A-Za-z0-9_.:-]*/y;
-/** Names that would reach an object's prototype machinery. */
-const REFUSED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names that would reach or shadow an object's prototype machinery (`__proto__`, `constructor`, `toString`,
+ * `hasOwnProperty`…): WeChat uses none, and as own fields they would break `String(fields)` and the like.
+ */
+const REFUSED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 /** Characters XML 1.0 does not allow in a document (C0 controls but tab, LF and CR; U+FFFE, U+FFFF). */
 const NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-const ENTITY = /&(?:(lt|gt|amp|apos|quot)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));/y;
+const ENTITY = /&(?:(lt|gt|amp|apos|quot)|#0*([0-9]{1,7})|#x0*([0-9A-Fa-f]{1,6}));/y;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
 function malformed(reason: string): AppError {

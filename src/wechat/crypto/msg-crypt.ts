@@ -3,7 +3,7 @@
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
  *
  * AESKey = base64(EncodingAESKey + "="), 32 bytes; AES-256-CBC with IV = AESKey[0..16); plaintext
- * `random(16) ‖ uint32_be(len(msg)) ‖ msg ‖ appid`, PKCS#7-padded to a multiple of 32 (pkcs7-32.ts).
+ * `random(16) ‖ uint32_be(len(msg)) ‖ msg ‖ appid`, PKCS#7-padded to a multiple of 32 (pkcs7.ts).
  * Pinned by the vectors in test/vectors/msg-crypt.json (WeChat's own, wechatpy's, and §6.7's).
  */
 import { createCipheriv, createDecipheriv, randomBytes, type Decipher } from 'node:crypto';

@@ -73,7 +73,8 @@ function aesDecrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer {
   decipher.setAutoPadding(false); // whole blocks in, whole blocks out: the padding is checked below, no final()
   const padded = decipher.update(data);
   const end = unpaddedLength(padded, AES_BLOCK);
-  // The default message, the same as for garbage JSON: one answer for every way a forged ciphertext fails (no padding oracle).
+  // The default message: the HTTP routes answer garbage JSON (ERR_CRYPTO_PAYLOAD) with this same code and message,
+  // one answer for every way a forged ciphertext fails (no padding oracle; src/server/open-user-data.ts).
   if (end === undefined) throw new AppError('ERR_CRYPTO_DECRYPT');
   return padded.subarray(0, end);
 }

@@ -21,8 +21,8 @@ describe('parseCallbackXml()', () => {
   });
 
   it('decodes the predefined entities and character references, and refuses any other reference or bare &', () => {
-    const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &#20320;&#x597D;&#x1F600;</A></xml>');
-    expect(xmlText(fields, 'A')).toBe('x < y && 你好😀');
+    const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &#20320;&#x597D;&#x1F600;&#x0000041;&#00066;</A></xml>');
+    expect(xmlText(fields, 'A')).toBe('x < y && 你好😀AB');
     for (const text of ['<xml><A>&foo;</A></xml>', '<xml><A>a & b</A></xml>', '<xml><A>&#0;</A></xml>', '<xml><A>&#xD800;</A></xml>', '<xml><A>&#x110000;</A></xml>']) {
       expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
     }
@@ -93,8 +93,11 @@ describe('parseCallbackXml()', () => {
     }
   });
 
-  it('refuses prototype-polluting element names with ERR_CALLBACK_XML', () => {
+  it('refuses prototype-polluting or -shadowing element names with ERR_CALLBACK_XML', () => {
     expect(codeOf(() => parseCallbackXml('<xml><__proto__><A>1</A></__proto__></xml>'))).toBe('ERR_CALLBACK_XML');
+    for (const n of ['constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty']) {
+      expect(codeOf(() => parseCallbackXml(`<xml><${n}>1</${n}></xml>`)), n).toBe('ERR_CALLBACK_XML');
+    }
   });
 
   it('refuses nesting deeper than a WeChat message ever has', () => {
