@@ -6,8 +6,9 @@
  * entities and character references, CDATA — and nothing else: a DOCTYPE, comment or processing instruction is
  * refused before parsing (no entity can be declared, so no expansion bomb and no external entity), and so is any
  * document that is not well-formed. Written by hand rather than with fast-xml-parser (validator + parser) because
- * those two passes cost ~28 µs of the ~50 µs a safe-mode push took to open (bench/callback.ts, BENCHMARKS.md);
- * this reader takes a few µs. test/fuzz/callback-xml-differential.test.ts checks it against fast-xml-parser.
+ * those two passes, twice per safe-mode push, were ~14% of the server's busy CPU in a BENCH_PROFILE run of
+ * bench/callback.ts; this reader and its pre-scan are ~5% (bench/profile-summary.ts, BENCHMARKS.md).
+ * test/fuzz/callback-xml-differential.test.ts checks it against fast-xml-parser.
  */
 import { AppError } from '../../errors.js';
 import { hasForbiddenMarkup, isDeclarationAt } from './forbidden-markup.js';
