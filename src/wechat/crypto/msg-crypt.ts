@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { callbackSignature, signaturesEqual } from './callback-signature.js';
 import { pad32, unpaddedLength } from './pkcs7.js';
 import { decodeStrictBase64 } from './strict-base64.js';
+import { strictUtf8Text } from './strict-utf8.js';
 
 export interface MessageCryptOptions {
   /** The callback Token from the console (3–32 letters or digits). */
@@ -59,7 +60,6 @@ export interface MessageCrypt {
 
 type DecryptFailure = 'base64' | 'block-length' | 'padding' | 'length-field' | 'utf8';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decryptError(reason: DecryptFailure, cause?: unknown): AppError {
   return new AppError('ERR_CALLBACK_DECRYPT', { details: { reason }, ...(cause === undefined ? {} : { cause }) });
@@ -110,11 +110,7 @@ function open(key: BlockKey, data: Buffer, appid: Buffer): string | AppError {
   if (msgLength > end - 20) return decryptError('length-field');
   const trailer = plain.subarray(20 + msgLength, end);
   if (!trailer.equals(appid)) return new AppError('ERR_CALLBACK_APPID');
-  try {
-    return strictUtf8.decode(plain.subarray(20, 20 + msgLength));
-  } catch (cause) {
-    return decryptError('utf8', cause);
-  }
+  return strictUtf8Text(plain.subarray(20, 20 + msgLength)) ?? decryptError('utf8');
 }
 
 /**

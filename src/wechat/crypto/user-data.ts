@@ -4,11 +4,11 @@
  * AES-128-CBC, key = base64(session_key) (16 bytes), iv = base64(iv) (16 bytes), PKCS#7 padding;
  * the plaintext is JSON carrying a `watermark { appid, timestamp }` we check against our appid.
  */
-import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import { AES_BLOCK, unpaddedLength } from './pkcs7.js';
 import { decodeStrictBase64 } from './strict-base64.js';
+import { strictUtf8Text } from './strict-utf8.js';
 
 /** The decrypted user data (getUserInfo / getUserProfile / legacy getPhoneNumber payload). */
 export interface UserDataPayload {
@@ -43,16 +43,6 @@ export interface DecryptUserDataInput {
   now?: number;
   /** Reject a watermark more than this far from `now`, in either direction. */
   maxAgeSeconds?: number;
-}
-
-/**
- * The UTF-8 text of `bytes`, or undefined when they are not valid UTF-8. Buffer's decoder silently turns bad bytes
- * into U+FFFD, so the strict validator runs only when one shows up (CBC garbage, or a real U+FFFD in a nickname):
- * cheaper than a fatal TextDecoder on every payload (bench/decrypt.ts).
- */
-function strictUtf8Text(bytes: Buffer): string | undefined {
-  const text = bytes.toString('utf8');
-  return text.includes('\uFFFD') && !isUtf8(bytes) ? undefined : text;
 }
 
 const STRING_FIELDS = ['nickName', 'avatarUrl', 'language', 'city', 'province', 'country', 'phoneNumber', 'purePhoneNumber'] as const;
@@ -124,8 +114,7 @@ export function decryptUserData(input: DecryptUserDataInput): UserDataPayload {
   const plain = aesDecrypt(key, iv, data);
   let parsed: unknown;
   try {
-    // CBC has no integrity: a flipped ciphertext byte garbles one block into random bytes. A fatal UTF-8
-    // decode (instead of Buffer's silent U+FFFD) turns most such garbage into an error instead of a payload.
+    // CBC has no integrity: a strict decode turns most garbled blocks into an error (strict-utf8.ts).
     const text = strictUtf8Text(plain);
     if (text === undefined) throw payloadError('not UTF-8 JSON');
     parsed = JSON.parse(text);
