@@ -8,9 +8,12 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { isAppError } from '../errors.js';
+import { mapDbError } from './db-errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
+import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { RetryableTransactionError } from './port.js';
 import type { Database } from './schema.js';
+import { SqliteJobInsert } from './sqlite-job-insert.js';
 import { writeTransaction } from './write-transaction.js';
 
 export interface NewJob {
@@ -34,8 +37,8 @@ interface Waiting {
 }
 
 const COLUMNS = '"kind", "payload", "status", "attempts", "run_at", "locked_until", "last_error", "dedup_key", "created_at", "updated_at"';
-// SQLite: no RETURNING: a plain run() reports the changes and the new rowid, without making better-sqlite3 read
-// back a row per insert.
+// SQLite without its raw connection only (the store normally gives it one: sqlite-job-insert.ts). No RETURNING there:
+// a plain run() reports the changes and the new rowid, without making better-sqlite3 read back a row per insert.
 const INSERT: Record<DialectName, string> = {
   sqlite: `insert into "jobs" (${COLUMNS}) values (?, ?, 'pending', 0, ?, null, null, ?, ?, ?) on conflict ("dedup_key") do nothing`,
   postgres: `insert into "jobs" (${COLUMNS}) values ($1, $2, 'pending', 0, $3, null, null, $4, $5, $6) on conflict ("dedup_key") do nothing returning "id"`,
@@ -49,13 +52,17 @@ export class JobEnqueueBatch {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
   readonly #maxBatch: number;
+  readonly #sqlite: SqliteConnection | undefined;
+  #sqliteInsert: SqliteJobInsert | undefined;
   #queue: Waiting[] = [];
   #busy = false;
 
-  constructor(db: Kysely<Database>, dialect: DialectName, maxBatch = 256) {
+  /** `sqlite`: the raw connection of a SQLite store, for the synchronous batch insert. */
+  constructor(db: Kysely<Database>, dialect: DialectName, options: { maxBatch?: number; sqlite?: SqliteConnection } = {}) {
     this.#db = db;
     this.#dialect = dialect;
-    this.#maxBatch = maxBatch;
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#sqlite = dialect === 'sqlite' ? options.sqlite : undefined;
   }
 
   /** Settles once the job's transaction has committed (or failed). */
@@ -94,6 +101,16 @@ export class JobEnqueueBatch {
    * same order on PostgreSQL (a concurrent inserter of a key waits for the other's commit instead of deadlocking).
    */
   #insert(jobs: NewJob[]): Promise<EnqueuedJob[]> {
+    if (this.#sqlite) {
+      return this.#sqlite.run(this.#db, (raw) => {
+        try {
+          if (this.#sqliteInsert?.raw !== raw) this.#sqliteInsert = new SqliteJobInsert(raw);
+          return this.#sqliteInsert.run(jobs);
+        } catch (e) {
+          throw mapDbError(e);
+        }
+      });
+    }
     const order = jobs.map((_, i) => i).sort((a, b) => compareKeys(jobs[a]!.dedupKey, jobs[b]!.dedupKey));
     return writeTransaction(this.#db, this.#dialect, async (trx) => {
       const results: EnqueuedJob[] = new Array(jobs.length);

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
+import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { JobEnqueueBatch } from './job-enqueue-batch.js';
 import type { Database, JobsTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
@@ -21,10 +22,10 @@ export class JobQueries implements JobStore {
   readonly #dialect: DialectName;
   readonly #batch: JobEnqueueBatch;
 
-  constructor(db: Kysely<Database>, dialect: DialectName) {
+  constructor(db: Kysely<Database>, dialect: DialectName, sqlite?: SqliteConnection) {
     this.#db = db;
     this.#dialect = dialect;
-    this.#batch = new JobEnqueueBatch(db, dialect);
+    this.#batch = new JobEnqueueBatch(db, dialect, sqlite ? { sqlite } : {});
   }
 
   enqueueJob(job: { kind: string; payload: Record<string, unknown>; runAt: number; dedupKey?: string | null; now?: number }): Promise<{ id: string; inserted: boolean }> {

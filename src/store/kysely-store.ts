@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
+import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { FlowQueries } from './flow-queries.js';
 import { IdentityQueries, prepareHotReads, type HotReads } from './identity-queries.js';
 import { JobQueries } from './job-queries.js';
@@ -42,12 +43,13 @@ export class KyselyStore implements WeunionStore {
   readonly #profiles: ProfileQueries;
   #closing: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** `sqlite`: the raw connection behind a SQLite `db` (open-store.ts), for the synchronous job enqueue batches. */
+  constructor(db: Kysely<Database>, options: { sqlite?: SqliteConnection } = {}) {
     this.#db = db;
     this.#dialect = dialectName(db);
     this.#reads = prepareHotReads(db);
     this.#queries = new IdentityQueries(db, this.#dialect, this.#reads);
-    this.#jobs = new JobQueries(db, this.#dialect);
+    this.#jobs = new JobQueries(db, this.#dialect, options.sqlite);
     this.#flows = new FlowQueries(db, this.#dialect);
     this.#profiles = new ProfileQueries(db, this.#dialect);
   }

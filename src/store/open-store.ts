@@ -5,6 +5,7 @@
 import { Kysely, type MigrationResultSet } from 'kysely';
 import { createPostgresDialect } from './dialects/postgres.js';
 import { createSqliteDialect } from './dialects/sqlite.js';
+import { SqliteConnection } from './dialects/sqlite-connection.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import { KyselyStore } from './kysely-store.js';
 import { checkSchema, migrate, type SchemaState } from './migrations/migrate.js';
@@ -46,9 +47,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (typeof url !== 'string') throw new TypeError('store url must be a string');
   let dialect: DialectName;
   let db: Kysely<Database>;
+  let sqlite: SqliteConnection | undefined;
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
-    db = new Kysely<Database>({ dialect: createSqliteDialect(url.slice('sqlite:'.length)) });
+    sqlite = new SqliteConnection();
+    db = new Kysely<Database>({ dialect: createSqliteDialect(url.slice('sqlite:'.length), { onOpen: sqlite.opened }) });
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     dialect = 'postgres';
     const logger = options.logger;
@@ -62,7 +65,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     // Do not echo the URL: a postgres URL may carry a password.
     throw new TypeError('store url must start with sqlite: or postgres://');
   }
-  const store = new KyselyStore(db);
+  const store = new KyselyStore(db, sqlite ? { sqlite } : {});
   return {
     store,
     db,

@@ -1,19 +1,52 @@
 /**
- * The enqueue group commit (src/store/job-enqueue-batch.ts) on both backends: one transaction per burst, and a job
- * the database refuses fails alone — the rest of its burst is still committed.
+ * The enqueue group commit (src/store/job-enqueue-batch.ts) on both backends — and on SQLite both ways: through
+ * Kysely (a KyselyStore built on a caller's own Kysely) and synchronously on the raw connection (what openStore
+ * gives, src/store/sqlite-job-insert.ts): one transaction per burst, and a job the database refuses fails alone —
+ * the rest of its burst is still committed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kysely } from 'kysely';
+import { createSqliteDialect } from '../../src/store/dialects/sqlite.js';
+import { SqliteConnection } from '../../src/store/dialects/sqlite-connection.js';
 import { JobEnqueueBatch, type NewJob } from '../../src/store/job-enqueue-batch.js';
+import { checkSchema, KyselyStore, migrate, type Database, type OpenedStore } from '../../src/store/index.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { postgresBackend, sqliteBackend, type Backend } from './backends.js';
 
 const T0 = 1_800_000_000_000;
 const job = (dedupKey: string | null, kind = 'test'): NewJob => ({ kind, payload: '{}', runAt: T0, dedupKey, createdAt: T0 });
 const pgAvailable = await postgresAvailable();
+const batchOptions = (backend: Backend, opened: object): { sqlite?: SqliteConnection } =>
+  (backend as { batchOptions?: (o: object) => { sqlite: SqliteConnection } }).batchOptions?.(opened) ?? {};
 
-for (const make of [async () => sqliteBackend(), postgresBackend] as const) {
-  const name = make === postgresBackend ? 'postgres' : 'sqlite';
-  describe.runIf(name === 'sqlite' || pgAvailable)(`JobEnqueueBatch on ${name}`, () => {
+/** In-memory SQLite whose batch runs on the raw better-sqlite3 connection, as openStore wires it. */
+function rawSqliteBackend(): Backend {
+  const connections = new WeakMap<object, SqliteConnection>();
+  return {
+    name: 'sqlite',
+    async open() {
+      const connection = new SqliteConnection();
+      const db = new Kysely<Database>({ dialect: createSqliteDialect(':memory:', { onOpen: connection.opened }) });
+      const { error } = await migrate(db);
+      if (error) throw error;
+      const store = new KyselyStore(db, { sqlite: connection });
+      const opened: OpenedStore = { db, store, dialect: 'sqlite', migrate: () => migrate(db), checkSchema: () => checkSchema(db), close: () => store.close() };
+      connections.set(opened, connection);
+      return opened;
+    },
+    async teardown() {},
+    batchOptions: (opened: object) => ({ sqlite: connections.get(opened)! }),
+  } as Backend;
+}
+
+const variants = [
+  { name: 'sqlite through Kysely', make: async () => sqliteBackend() },
+  { name: 'sqlite on the raw connection', make: async () => rawSqliteBackend() },
+  { name: 'postgres', make: postgresBackend },
+] as const;
+
+for (const { name, make } of variants) {
+  describe.runIf(name !== 'postgres' || pgAvailable)(`JobEnqueueBatch, ${name}`, () => {
     let backend: Backend;
     beforeAll(async () => {
       backend = await make();
@@ -25,7 +58,7 @@ for (const make of [async () => sqliteBackend(), postgresBackend] as const) {
     it('a job the database refuses (NOT NULL kind) fails alone; the others of its burst are committed', async () => {
       const opened = await backend.open();
       try {
-        const batch = new JobEnqueueBatch(opened.db, backend.name);
+        const batch = new JobEnqueueBatch(opened.db, backend.name, batchOptions(backend, opened));
         const settled = await Promise.allSettled([batch.enqueue(job('a')), batch.enqueue(job('b', null as unknown as string)), batch.enqueue(job('c')), batch.enqueue(job('a'))]);
         expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
         const [a, , c, again] = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
@@ -40,7 +73,7 @@ for (const make of [async () => sqliteBackend(), postgresBackend] as const) {
     it('a burst of 500 jobs, with null keys and repeats, gives each caller its own row or the row of its key', async () => {
       const opened = await backend.open();
       try {
-        const batch = new JobEnqueueBatch(opened.db, backend.name, 64);
+        const batch = new JobEnqueueBatch(opened.db, backend.name, { maxBatch: 64, ...batchOptions(backend, opened) });
         const keys = Array.from({ length: 500 }, (_, i) => (i % 5 === 0 ? null : `k${i % 300}`));
         const results = await Promise.all(keys.map((k) => batch.enqueue(job(k))));
         const distinct = new Set(keys.filter((k) => k !== null)).size + keys.filter((k) => k === null).length;

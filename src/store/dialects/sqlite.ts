@@ -8,6 +8,8 @@ import { withStatementCache } from './statement-cache.js';
 export interface SqliteDialectOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). Default 5000. */
   busyTimeoutMs?: number;
+  /** Handed the better-sqlite3 connection once Kysely has opened it (sqlite-connection.ts). */
+  onOpen?: (db: Database.Database) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
+      options.onOpen?.(db);
       return withStatementCache(db);
     },
   });
