@@ -116,8 +116,10 @@ export function createCallbackHooks(options: CallbackHooksOptions = {}): Callbac
       };
     },
     async dispatch(message, log) {
-      const list = [...(hooks.get(keyOf(message)) ?? []), ...(hooks.get('*') ?? [])];
-      if (list.length === 0) return undefined;
+      const own = hooks.get(keyOf(message));
+      const any = hooks.get('*');
+      if (!own?.length && !any?.length) return undefined; // no hook: nothing built for this push
+      const list = [...(own ?? []), ...(any ?? [])];
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolve) => {
         timer = setTimeout(() => {

@@ -65,6 +65,7 @@ function required(fields: XmlFields, name: string): string {
 const opt = (fields: XmlFields, name: string): string | undefined => xmlText(fields, name) || undefined;
 const str = (fields: XmlFields, name: string): string => xmlText(fields, name) ?? '';
 const num = (fields: XmlFields, name: string): number => Number(xmlText(fields, name) ?? Number.NaN);
+const CREATE_TIME = /^\d{1,12}$/;
 
 /** True for pushes with `MsgType=event`. */
 export function isOaEvent(m: OaMessage): m is OaEvent {
@@ -78,54 +79,70 @@ export function isOaEvent(m: OaMessage): m is OaEvent {
  *   if (isOaEvent(m) && m.event === 'subscribe') …
  */
 export function toOaMessage(appid: string, fields: XmlFields): OaMessage {
-  // Module-level readers rather than closures over `fields`: this runs for every push (bench/callback.ts).
+  // Every message is one object literal, never `{ ...base, more }`: on Node 20's V8 a spread followed by more
+  // properties costs ~1–5 µs (the clone's map takes a slow transition), more than reading the whole push.
   const f = fields;
   const createTimeText = required(f, 'CreateTime');
-  if (!/^\d{1,12}$/.test(createTimeText)) throw new AppError('ERR_CALLBACK_XML', { message: 'The callback XML has a malformed CreateTime.' });
-  const base: OaMessageBase = {
-    appid,
-    toUserName: required(f, 'ToUserName'),
-    fromUserName: required(f, 'FromUserName'),
-    createTime: Number(createTimeText),
-    fields,
-  };
+  if (!CREATE_TIME.test(createTimeText)) throw new AppError('ERR_CALLBACK_XML', { message: 'The callback XML has a malformed CreateTime.' });
+  const toUserName = required(f, 'ToUserName');
+  const fromUserName = required(f, 'FromUserName');
+  const createTime = Number(createTimeText);
   const msgType = required(f, 'MsgType');
   if (msgType === 'event') {
     const event = required(f, 'Event');
-    const withKey = { ...base, msgType, event, ...(opt(f, 'EventKey') ? { eventKey: opt(f, 'EventKey') } : {}) };
     switch (event) {
-      case 'subscribe':
-        return { ...withKey, event, ...(opt(f, 'Ticket') ? { ticket: opt(f, 'Ticket') } : {}) } as OaSubscribeEvent;
+      case 'subscribe': {
+        const m: OaSubscribeEvent = { appid, toUserName, fromUserName, createTime, fields, msgType, event };
+        const eventKey = opt(f, 'EventKey');
+        if (eventKey) m.eventKey = eventKey;
+        const ticket = opt(f, 'Ticket');
+        if (ticket) m.ticket = ticket;
+        return m;
+      }
       case 'unsubscribe':
-        return { ...base, msgType, event };
-      case 'SCAN':
-        return { ...base, msgType, event, eventKey: str(f, 'EventKey'), ...(opt(f, 'Ticket') ? { ticket: opt(f, 'Ticket') } : {}) } as OaScanEvent;
+        return { appid, toUserName, fromUserName, createTime, fields, msgType, event };
+      case 'SCAN': {
+        const m: OaScanEvent = { appid, toUserName, fromUserName, createTime, fields, msgType, event, eventKey: str(f, 'EventKey') };
+        const ticket = opt(f, 'Ticket');
+        if (ticket) m.ticket = ticket;
+        return m;
+      }
       case 'LOCATION':
-        return { ...base, msgType, event, latitude: num(f, 'Latitude'), longitude: num(f, 'Longitude'), precision: num(f, 'Precision') };
+        return { appid, toUserName, fromUserName, createTime, fields, msgType, event, latitude: num(f, 'Latitude'), longitude: num(f, 'Longitude'), precision: num(f, 'Precision') };
       case 'CLICK':
       case 'VIEW':
-        return { ...base, msgType, event, eventKey: str(f, 'EventKey') };
-      default:
-        return withKey as OaOtherEvent;
+        return { appid, toUserName, fromUserName, createTime, fields, msgType, event, eventKey: str(f, 'EventKey') };
+      default: {
+        const m: OaOtherEvent = { appid, toUserName, fromUserName, createTime, fields, msgType, event };
+        const eventKey = opt(f, 'EventKey');
+        if (eventKey) m.eventKey = eventKey;
+        return m;
+      }
     }
   }
-  const msgId = opt(f, 'MsgId');
-  const withId = { ...base, ...(msgId ? { msgId } : {}) };
+  const msgId = opt(f, 'MsgId') ?? '';
   switch (msgType) {
     case 'text':
-      return { ...withId, msgType, msgId: msgId ?? '', content: str(f, 'Content') };
+      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, content: str(f, 'Content') };
     case 'image':
-      return { ...withId, msgType, msgId: msgId ?? '', picUrl: str(f, 'PicUrl'), mediaId: str(f, 'MediaId') };
-    case 'voice':
-      return { ...withId, msgType, msgId: msgId ?? '', mediaId: str(f, 'MediaId'), format: str(f, 'Format'), ...(opt(f, 'Recognition') ? { recognition: str(f, 'Recognition') } : {}) };
+      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, picUrl: str(f, 'PicUrl'), mediaId: str(f, 'MediaId') };
+    case 'voice': {
+      const m: OaVoiceMessage = { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, mediaId: str(f, 'MediaId'), format: str(f, 'Format') };
+      const recognition = opt(f, 'Recognition');
+      if (recognition) m.recognition = recognition;
+      return m;
+    }
     case 'video':
     case 'shortvideo':
-      return { ...withId, msgType, msgId: msgId ?? '', mediaId: str(f, 'MediaId'), thumbMediaId: str(f, 'ThumbMediaId') };
+      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, mediaId: str(f, 'MediaId'), thumbMediaId: str(f, 'ThumbMediaId') };
     case 'location':
-      return { ...withId, msgType, msgId: msgId ?? '', latitude: num(f, 'Location_X'), longitude: num(f, 'Location_Y'), scale: num(f, 'Scale'), label: str(f, 'Label') };
+      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, latitude: num(f, 'Location_X'), longitude: num(f, 'Location_Y'), scale: num(f, 'Scale'), label: str(f, 'Label') };
     case 'link':
-      return { ...withId, msgType, msgId: msgId ?? '', title: str(f, 'Title'), description: str(f, 'Description'), url: str(f, 'Url') };
-    default:
-      return { ...withId, msgType };
+      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, title: str(f, 'Title'), description: str(f, 'Description'), url: str(f, 'Url') };
+    default: {
+      const m: OaOtherMessage = { appid, toUserName, fromUserName, createTime, fields, msgType };
+      if (msgId) m.msgId = msgId;
+      return m;
+    }
   }
 }

@@ -58,14 +58,15 @@ export function pushDedupKey(m: OaMessage): string {
  */
 export function planPushJob(m: OaMessage): PushJob {
   const dedupKey = pushDedupKey(m);
-  const who = { appid: m.appid, openid: m.fromUserName, createTime: m.createTime };
+  const { appid, fromUserName: openid, createTime } = m;
   if (!isOaEvent(m)) {
-    return { kind: OA_LOOKUP_JOB, dedupKey, payload: { ...who, reason: 'message' } satisfies OaLookupPayload };
+    return { kind: OA_LOOKUP_JOB, dedupKey, payload: { appid, openid, createTime, reason: 'message' } satisfies OaLookupPayload };
   }
-  if (m.event === 'unsubscribe') return { kind: OA_UNSUBSCRIBE_JOB, dedupKey, payload: { ...who } satisfies OaUnsubscribePayload };
+  if (m.event === 'unsubscribe') return { kind: OA_UNSUBSCRIBE_JOB, dedupKey, payload: { appid, openid, createTime } satisfies OaUnsubscribePayload };
   const event = m.event.toLowerCase();
-  if (!PERSON_EVENTS.has(event)) return { kind: OA_EVENT_JOB, dedupKey, payload: { appid: m.appid, event: m.event } };
-  const reason = event === 'subscribe' ? 'subscribe' : event === 'scan' ? 'scan' : 'event';
+  if (!PERSON_EVENTS.has(event)) return { kind: OA_EVENT_JOB, dedupKey, payload: { appid, event: m.event } };
+  const reason: OaLookupPayload['reason'] = event === 'subscribe' ? 'subscribe' : event === 'scan' ? 'scan' : 'event';
   const qrScene = qrSceneOf(m);
-  return { kind: OA_LOOKUP_JOB, dedupKey, payload: { ...who, reason, ...(qrScene ? { qrScene } : {}) } satisfies OaLookupPayload };
+  const payload = qrScene ? { appid, openid, createTime, reason, qrScene } : { appid, openid, createTime, reason };
+  return { kind: OA_LOOKUP_JOB, dedupKey, payload: payload satisfies OaLookupPayload };
 }

@@ -114,6 +114,10 @@ async function bindPlainSignature(deps: AppDeps, query: { signature: string }, b
   }
 }
 
+function answerSuccess(reply: FastifyReply): FastifyReply {
+  return reply.type('text/plain; charset=utf-8').send('success');
+}
+
 async function answerPush(
   deps: AppDeps,
   request: FastifyRequest,
@@ -123,22 +127,21 @@ async function answerPush(
 ): Promise<FastifyReply> {
   const { message } = opened;
   const now = deps.clock.now();
-  const success = () => reply.type('text/plain; charset=utf-8').send('success');
 
   // The browser waiting on a scan-to-follow login sees "scanned" at once; the job finishes it.
   const scene = qrSceneOf(message);
   if (scene) await markQrLoginScanned(deps, { appid: message.appid, scene, openid: message.fromUserName });
 
   const job = planPushJob(message);
-  const { inserted } = await deps.store.enqueueJob({ ...job, runAt: now });
+  const { inserted } = await deps.store.enqueueJob({ kind: job.kind, payload: job.payload, dedupKey: job.dedupKey, runAt: now });
   if (inserted) deps.jobs.poke(); // run it now rather than at the next poll
   if (!inserted) {
     request.log.info({ appid: message.appid, dedupKey: job.dedupKey }, 'official-account push already accepted (WeChat retry)');
-    return success();
+    return answerSuccess(reply);
   }
 
   const passive = await deps.hooks.dispatch(message, request.log);
-  if (!passive) return success();
+  if (!passive) return answerSuccess(reply);
   const createTime = Math.floor(now / 1000);
   const xml = buildReplyXml(passive, { toUser: message.fromUserName, fromUser: message.toUserName, createTime });
   if (!opened.encrypted) return reply.type('text/xml; charset=utf-8').send(xml);

@@ -34,6 +34,23 @@ describe('parseCallbackXml()', () => {
     expect(parseCallbackXml('\ufeff<?xml version="1.0"?>\n<xml ><A/><B >1</B ></xml >\n')).toEqual({ A: '', B: '1' });
   });
 
+  it('reads flat pushes (the common shape) exactly as it reads the same fields in any other layout', () => {
+    const flat = '<xml>\n<ToUserName><![CDATA[gh_1]]></ToUserName>\n\t<CreateTime>1714037059</CreateTime> <Content><![CDATA[a]]]]></Content><E></E></xml>\n';
+    const general = '<?xml version="1.0"?><xml><ToUserName> <![CDATA[gh_1]]> </ToUserName><CreateTime >1714037059</CreateTime><Content><![CDATA[a]]]]></Content><E/></xml>';
+    expect(parseCallbackXml(flat)).toEqual({ ToUserName: 'gh_1', CreateTime: '1714037059', Content: 'a]]', E: '' });
+    expect(parseCallbackXml(general)).toEqual(parseCallbackXml(flat));
+    // A CDATA section never runs on into the next one; text next to CDATA is kept; `]]>` outside CDATA is refused.
+    expect(parseCallbackXml('<xml><A><![CDATA[x]]>y<![CDATA[z]]></A></xml>')).toEqual({ A: 'xyz' });
+    expect(parseCallbackXml('<xml><A><![CDATA[x]]></A><B><![CDATA[]]></B></xml>')).toEqual({ A: 'x', B: '' });
+    expect(codeOf(() => parseCallbackXml('<xml><A>x]]>y</A></xml>'))).toBe('ERR_CALLBACK_XML');
+    // Repeated names become arrays; refused names, mismatched tags and an empty root are errors, flat or not.
+    expect(parseCallbackXml('<xml><A>1</A><A>2</A></xml>')).toEqual({ A: ['1', '2'] });
+    for (const text of ['<xml><constructor>1</constructor></xml>', '<xml><A>1</B></xml>', '<xml></xml>', '<xml><A>1</A></xml><x/>', '<xml><A>1</A>']) {
+      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+    }
+    expect(codeOf(() => parseCallbackXml('<xml><A><![CDATA[\u0001]]></A></xml>'))).toBe('ERR_CALLBACK_XML');
+  });
+
   it('reads nested and repeated elements (SendPicsInfo)', () => {
     const fields = parseCallbackXml(
       '<xml><SendPicsInfo><Count>2</Count><PicList><item><PicMd5Sum><![CDATA[a]]></PicMd5Sum></item>' +
