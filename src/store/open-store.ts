@@ -51,7 +51,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     sqlite = new SqliteConnection();
-    db = new Kysely<Database>({ dialect: createSqliteDialect(url.slice('sqlite:'.length), { onOpen: sqlite.opened }) });
+    const logger = options.logger;
+    db = new Kysely<Database>({
+      dialect: createSqliteDialect(url.slice('sqlite:'.length), {
+        onOpen: sqlite.opened,
+        onCheckpointError: (message) => logger?.warn({ err: { message } }, 'SQLite WAL checkpoint failed; the next one will retry'),
+      }),
+    });
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     dialect = 'postgres';
     const logger = options.logger;

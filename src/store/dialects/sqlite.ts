@@ -1,21 +1,30 @@
-/** The embedded SQLite dialect: one better-sqlite3 connection, WAL, foreign keys on. */
+/** The embedded SQLite dialect: one better-sqlite3 connection, WAL checkpointed off-thread, foreign keys on. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
+
+/** The writer's own autocheckpoint, only a backstop: the checkpointer thread keeps the WAL far below it. */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 export interface SqliteDialectOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). Default 5000. */
   busyTimeoutMs?: number;
   /** Handed the better-sqlite3 connection once Kysely has opened it (sqlite-connection.ts). */
   onOpen?: (db: Database.Database) => void;
+  /** Time between two WAL checkpoints of a file database, run by a worker thread (ms). Default 250. */
+  checkpointIntervalMs?: number;
+  /** Told when a background WAL checkpoint fails. */
+  onCheckpointError?: (message: string) => void;
 }
 
 /**
  * Opens `path` (creating its parent folder) or an in-memory database for `':memory:'`.
- * WAL lets readers run beside the writer; `busy_timeout` makes a second process wait for the write
- * lock instead of failing at once; foreign keys are off by default in SQLite, so they are turned on.
+ * WAL lets readers run beside the writer, and its checkpoints run on a worker thread (sqlite-checkpointer.ts), so
+ * their fsyncs never stop the event loop; `busy_timeout` makes a second process wait for the write lock instead of
+ * failing at once; foreign keys are off by default in SQLite, so they are turned on.
  * @example
  *   const db = new Kysely<Database>({ dialect: createSqliteDialect('.weunion/weunion.db') });
  */
@@ -33,7 +42,20 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
       options.onOpen?.(db);
-      return withStatementCache(db);
+      const cached = withStatementCache(db);
+      if (path === ':memory:') return cached;
+      db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      const checkpointer = startSqliteCheckpointer(path, {
+        ...(options.checkpointIntervalMs === undefined ? {} : { intervalMs: options.checkpointIntervalMs }),
+        ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
+      });
+      return {
+        prepare: (sql) => cached.prepare(sql),
+        close: () => {
+          void checkpointer.stop();
+          cached.close();
+        },
+      };
     },
   });
 }
