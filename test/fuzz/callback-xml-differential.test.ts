@@ -28,10 +28,14 @@ const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,11}$/).filter((n) => 
 const plainText = fc
   .array(fc.oneof(fc.constantFrom('&lt;', '&gt;', '&amp;', '&apos;', '&quot;'), fc.string({ unit: fc.constantFrom('a', '9', '中', ' ', '"', "'", '-', '😀') })), { maxLength: 4 })
   .map((parts) => parts.join('').trim());
-/** CDATA content: anything XML allows but `]]>`. */
+/**
+ * CDATA content: anything XML allows but `]]>`. U+FFFE and U+FFFF are not XML characters: the reader refuses them
+ * where fast-xml-parser lets them through, so they are left out here (seed -1789441982 found one; the refusal is
+ * pinned in test/server/oa/callback-xml.test.ts).
+ */
 const cdataText = fc
   .oneof(fc.string({ unit: fc.constantFrom('<', '>', '&', ']', '!', '[', '\n', '\t', ' ', 'x', '你') }), fc.string({ unit: 'binary' }))
-  .map((s) => s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\r]/g, ''))
+  .map((s) => s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\r\uFFFE\uFFFF]/g, ''))
   .filter((s) => !s.includes(']]>'));
 
 interface Node { name: string; body: string }
