@@ -55,7 +55,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     db = new Kysely<Database>({
       dialect: createSqliteDialect(url.slice('sqlite:'.length), {
         onOpen: sqlite.opened,
-        onCheckpointError: (message) => logger?.warn({ err: { message } }, 'SQLite WAL checkpoint failed; the next one will retry'),
+        onCheckpointError: (message) => logger?.warn({ err: { message } }, 'background SQLite WAL checkpoint failed'),
       }),
     });
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

@@ -35,6 +35,10 @@ export class SqliteJobInsert {
 
   /** Inserts `jobs` in one write transaction (rolled back whole when any row throws). */
   run(jobs: NewJob[]): EnqueuedJob[] {
+    // better-sqlite3 would nest into a transaction someone began on the connection outside the store (a SAVEPOINT),
+    // and a rollback of theirs would then drop jobs already answered as committed: refuse instead, as Kysely's path
+    // does ("cannot start a transaction within a transaction").
+    if (this.raw.inTransaction) throw new Error('jobs: a transaction begun outside the store is open on the SQLite connection');
     return this.#insertAll.immediate(jobs);
   }
 }

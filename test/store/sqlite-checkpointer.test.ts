@@ -1,16 +1,21 @@
 /**
  * WAL checkpoints on a worker thread (src/store/dialects/sqlite-checkpointer.ts): a file database opened through the
- * dialect keeps its WAL short although the writer's own autocheckpoint is only a far-off backstop, and the worker
- * reports failures and stops cleanly.
+ * dialect keeps its WAL short although the writer's own autocheckpoint is only a far-off backstop; the worker
+ * reports failures, stops cleanly and never keeps a process alive. Also the raw SQLite batch's refusal to join a
+ * transaction begun outside the store.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSqliteCheckpointer } from '../../src/store/dialects/sqlite-checkpointer.js';
-import { createSqliteDialect } from '../../src/store/index.js';
+import { createSqliteDialect, openStore } from '../../src/store/index.js';
+
+const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -66,8 +71,15 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
   it('reports a database it cannot open, and stops (the thread exits) when asked, twice or not', async () => {
     const errors: string[] = [];
     const failing = startSqliteCheckpointer(path.join(tmpdir(), 'weunion-no-such-dir', 'none.db'), { onError: (m) => errors.push(m) });
+    for (let waited = 0; errors.length === 0 && waited < 10_000; waited += 20) await sleep(20);
     await failing.stop();
-    expect(errors.join(' ')).toMatch(/unable to open|directory does not exist|SQLITE_CANTOPEN/i);
+    expect(errors.join(' ')).toMatch(/checkpointer thread stopped.*(unable to open|directory does not exist|SQLITE_CANTOPEN)/i);
+
+    // Stopped before its thread runs: it never opens the file, and reports nothing after stop().
+    const quiet: string[] = [];
+    await startSqliteCheckpointer(path.join(tmpdir(), 'weunion-no-such-dir', 'none.db'), { onError: (m) => quiet.push(m) }).stop();
+    await sleep(200);
+    expect(quiet).toEqual([]);
 
     const file = tempDb();
     new Database(file).pragma('journal_mode = WAL');
@@ -75,5 +87,35 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     await sleep(30);
     await Promise.all([ok.stop(), ok.stop()]);
     expect(() => startSqliteCheckpointer(file, { intervalMs: 0 })).toThrow(TypeError);
+    expect(() => createSqliteDialect(file, { checkpointIntervalMs: 0 })).toThrow(TypeError);
+  });
+
+  it('never keeps the process alive: a script that opens a store, writes and does not close it, exits', async () => {
+    const child = spawn(process.execPath, ['--import', tsx, path.resolve('test/store/fixtures/open-without-close.ts'), tempDb()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await Promise.race([
+      new Promise<number | null>((r) => child.once('exit', (c) => r(c))),
+      sleep(30_000).then(() => 'still running' as const),
+    ]);
+    child.kill('SIGKILL');
+    expect(out).toContain('WROTE');
+    expect(code).toBe(0);
+  }, 40_000);
+
+  it('refuses to write a batch into a transaction begun on the connection outside the store', async () => {
+    const opened = await openStore(`sqlite:${tempDb()}`);
+    try {
+      const { error } = await opened.migrate();
+      if (error) throw error;
+      await sql`begin`.execute(opened.db);
+      await expect(opened.store.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).rejects.toThrow(/transaction begun outside the store/);
+      await sql`rollback`.execute(opened.db);
+      await expect(opened.store.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).resolves.toMatchObject({ inserted: true });
+      expect((await opened.store.jobCounts()).pending).toBe(1);
+    } finally {
+      await opened.close();
+    }
   });
 });

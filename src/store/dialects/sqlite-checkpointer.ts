@@ -9,12 +9,16 @@
  * https://sqlite.org/wal.html#ckpt · https://sqlite.org/pragma.html#pragma_wal_checkpoint
  */
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export interface SqliteCheckpointerOptions {
   /** Time between two checkpoints (ms). Default 250. */
   intervalMs?: number;
-  /** Told when a checkpoint fails (the next one is tried all the same). */
+  /**
+   * Told when a checkpoint fails (the next one is tried all the same) or when the thread itself stops (it could not
+   * open the database, say: checkpoints then fall back to the writer's autocheckpoint). Never called after `stop()`.
+   */
   onError?: (message: string) => void;
 }
 
@@ -42,28 +46,43 @@ parentPort.on('message', () => {
 });
 `;
 
+/** Throws a TypeError unless `intervalMs` is a positive integer (or absent). */
+export function checkCheckpointInterval(intervalMs: number | undefined): void {
+  if (intervalMs !== undefined && (!Number.isInteger(intervalMs) || intervalMs < 1)) throw new TypeError('intervalMs must be a positive integer');
+}
+
 /**
- * Starts checkpointing the WAL of the database file at `path` (which must exist, in WAL mode).
+ * Starts checkpointing the WAL of the database file at `path` (which must exist, in WAL mode). The thread never keeps
+ * the process alive.
  * @example
  *   const checkpointer = startSqliteCheckpointer('.weunion/weunion.db');
  *   await checkpointer.stop();
  */
 export function startSqliteCheckpointer(path: string, options: SqliteCheckpointerOptions = {}): SqliteCheckpointer {
+  checkCheckpointInterval(options.intervalMs);
   const intervalMs = options.intervalMs ?? 250;
-  if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TypeError('intervalMs must be a positive integer');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, driver } });
-  worker.unref(); // never what keeps the process alive
-  worker.on('message', (m: { error?: string }) => {
-    if (m.error) options.onError?.(m.error);
-  });
-  worker.on('error', (e) => options.onError?.(e.message));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // Resolved now: a later chdir must not change which file the thread opens.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: resolve(path), intervalMs, driver } });
   let stopping: Promise<void> | undefined;
+  let online = false;
+  const report = (message: string) => {
+    if (!stopping) options.onError?.(message);
+  };
+  worker.once('online', () => (online = true));
+  worker.on('message', (m: { error?: string }) => {
+    if (m.error) report(m.error);
+  });
+  worker.on('error', (e) => report(`the checkpointer thread stopped (${e.message}); the writer's autocheckpoint takes over`));
+  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+  // Last: adding a 'message' listener refs the worker again.
+  worker.unref();
   return {
     stop() {
       if (!stopping) {
-        worker.postMessage('stop');
+        // A thread not yet running has nothing to close: it is not left to open the file after the store closed.
+        if (online) worker.postMessage('stop');
+        else void worker.terminate();
         stopping = exited;
       }
       return stopping;

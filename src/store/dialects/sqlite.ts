@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
-import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { checkCheckpointInterval, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 
 /** The writer's own autocheckpoint, only a backstop: the checkpointer thread keeps the WAL far below it. */
@@ -32,6 +32,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
   if (typeof path !== 'string' || path === '') throw new TypeError('SQLite path must be a non-empty string');
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError('busyTimeoutMs must be an integer ≥ 0');
+  checkCheckpointInterval(options.checkpointIntervalMs);
   return new SqliteDialect({
     database: async () => {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -44,11 +45,17 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       options.onOpen?.(db);
       const cached = withStatementCache(db);
       if (path === ':memory:') return cached;
-      db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-      const checkpointer = startSqliteCheckpointer(path, {
-        ...(options.checkpointIntervalMs === undefined ? {} : { intervalMs: options.checkpointIntervalMs }),
-        ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
-      });
+      let checkpointer;
+      try {
+        db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+        checkpointer = startSqliteCheckpointer(path, {
+          ...(options.checkpointIntervalMs === undefined ? {} : { intervalMs: options.checkpointIntervalMs }),
+          ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
+        });
+      } catch (e) {
+        db.close(); // Kysely opens the file again on the next query: this handle must not leak
+        throw e;
+      }
       return {
         prepare: (sql) => cached.prepare(sql),
         close: () => {
