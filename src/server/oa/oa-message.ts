@@ -80,7 +80,8 @@ export function isOaEvent(m: OaMessage): m is OaEvent {
  */
 export function toOaMessage(appid: string, fields: XmlFields): OaMessage {
   // Every message is one object literal, never `{ ...base, more }`: on Node 20's V8 a spread followed by more
-  // properties costs ~1–5 µs (the clone's map takes a slow transition), more than reading the whole push.
+  // properties takes a slow path, and with literals this function left the top of the callback's profile
+  // (BENCH_PROFILE, BENCHMARKS.md).
   const f = fields;
   const createTimeText = required(f, 'CreateTime');
   if (!CREATE_TIME.test(createTimeText)) throw new AppError('ERR_CALLBACK_XML', { message: 'The callback XML has a malformed CreateTime.' });

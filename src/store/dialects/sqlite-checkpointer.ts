@@ -1,8 +1,8 @@
 /**
  * WAL checkpoints off the request thread. With `synchronous = NORMAL`, a checkpoint fsyncs the WAL and then the
  * database file. Left to the writer's own autocheckpoint, those fsyncs run inside whichever COMMIT crossed the
- * threshold, and since better-sqlite3 is synchronous they stop the event loop: a batch of job inserts
- * (job-enqueue-batch.ts) took ~30 % longer in wall time than in CPU time. Here a worker thread with its own
+ * threshold, and since better-sqlite3 is synchronous they stop the event loop (bench/callback.ts: throughput fell
+ * behind what the CPU per push allowed, with p99 spikes). Here a worker thread with its own
  * connection runs a PASSIVE checkpoint every `intervalMs`. A PASSIVE checkpoint never waits for the writer and never
  * makes it wait; once one has caught up, the writer's next transaction starts the WAL from the beginning again.
  * The writer keeps its autocheckpoint as a backstop, at a threshold the worker normally keeps it far below.

@@ -69,8 +69,8 @@ function aesDecrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer {
 
 /**
  * Identity fields are checked strictly; profile fields of an unexpected type are left out (still in `raw`). Each
- * field is read and set by name, not in a loop over names: a keyed store with a changing key goes megamorphic and
- * costs more than the whole payload check (bench/decrypt.ts).
+ * field is read and set by name, not in a loop over names: a keyed store with a changing key goes megamorphic
+ * (bench/decrypt.ts).
  */
 function toPayload(raw: Record<string, unknown>): UserDataPayload {
   const { openId, unionId, watermark, gender, countryCode } = raw;
