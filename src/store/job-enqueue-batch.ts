@@ -13,6 +13,7 @@ import type { DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { RetryableTransactionError } from './port.js';
 import type { Database } from './schema.js';
+import { FIND_JOB_BY_KEY, INSERT_JOB } from './job-insert-sql.js';
 import { SqliteJobInsert } from './sqlite-job-insert.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -35,18 +36,6 @@ interface Waiting {
   resolve(result: EnqueuedJob): void;
   reject(error: unknown): void;
 }
-
-const COLUMNS = '"kind", "payload", "status", "attempts", "run_at", "locked_until", "last_error", "dedup_key", "created_at", "updated_at"';
-// SQLite without its raw connection only (the store normally gives it one: sqlite-job-insert.ts). No RETURNING there:
-// a plain run() reports the changes and the new rowid, without making better-sqlite3 read back a row per insert.
-const INSERT: Record<DialectName, string> = {
-  sqlite: `insert into "jobs" (${COLUMNS}) values (?, ?, 'pending', 0, ?, null, null, ?, ?, ?) on conflict ("dedup_key") do nothing`,
-  postgres: `insert into "jobs" (${COLUMNS}) values ($1, $2, 'pending', 0, $3, null, null, $4, $5, $6) on conflict ("dedup_key") do nothing returning "id"`,
-};
-const FIND: Record<DialectName, string> = {
-  sqlite: 'select "id" from "jobs" where "dedup_key" = ?',
-  postgres: 'select "id" from "jobs" where "dedup_key" = $1',
-};
 
 export class JobEnqueueBatch {
   readonly #db: Kysely<Database>;
@@ -123,10 +112,10 @@ export class JobEnqueueBatch {
     const params = [job.kind, job.payload, job.runAt, job.dedupKey, job.createdAt, job.createdAt];
     // Twice at most: a row holding the key may be deleted (done jobs expire) between the conflict and the read.
     for (let attempt = 0; ; attempt++) {
-      const { rows, numAffectedRows, insertId } = await trx.executeQuery<{ id: number | string }>(CompiledQuery.raw(INSERT[this.#dialect], params));
+      const { rows, numAffectedRows, insertId } = await trx.executeQuery<{ id: number | string }>(CompiledQuery.raw(INSERT_JOB[this.#dialect], params));
       if (rows[0]) return { id: String(rows[0].id), inserted: true };
       if (numAffectedRows === 1n && insertId !== undefined) return { id: String(insertId), inserted: true };
-      const found = await trx.executeQuery<{ id: number | string }>(CompiledQuery.raw(FIND[this.#dialect], [job.dedupKey]));
+      const found = await trx.executeQuery<{ id: number | string }>(CompiledQuery.raw(FIND_JOB_BY_KEY[this.#dialect], [job.dedupKey]));
       if (found.rows[0]) return { id: String(found.rows[0].id), inserted: false };
       if (attempt > 0) throw new Error(`jobs: the row holding dedup key ${job.dedupKey} vanished twice`);
     }

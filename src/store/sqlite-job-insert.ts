@@ -7,20 +7,16 @@
  */
 import type { Database as BetterSqlite3Database, Statement, Transaction } from 'better-sqlite3';
 import type { EnqueuedJob, NewJob } from './job-enqueue-batch.js';
+import { FIND_JOB_BY_KEY, INSERT_JOB } from './job-insert-sql.js';
 
-// No RETURNING: a plain run() reports the changes and the new rowid without reading a row back per insert.
-const INSERT =
-  'insert into "jobs" ("kind", "payload", "status", "attempts", "run_at", "locked_until", "last_error", "dedup_key", "created_at", "updated_at") ' +
-  "values (?, ?, 'pending', 0, ?, null, null, ?, ?, ?) on conflict (\"dedup_key\") do nothing";
-const FIND = 'select "id" from "jobs" where "dedup_key" = ?';
 
 export class SqliteJobInsert {
   readonly #insertAll: Transaction<(jobs: NewJob[]) => EnqueuedJob[]>;
 
   /** The connection the statements were prepared on. */
   constructor(readonly raw: BetterSqlite3Database) {
-    const insert: Statement = raw.prepare(INSERT);
-    const find: Statement<[string | null], number | bigint> = raw.prepare<[string | null], number | bigint>(FIND).pluck();
+    const insert: Statement = raw.prepare(INSERT_JOB.sqlite);
+    const find: Statement<[string | null], number | bigint> = raw.prepare<[string | null], number | bigint>(FIND_JOB_BY_KEY.sqlite).pluck();
     this.#insertAll = raw.transaction((jobs: NewJob[]) =>
       jobs.map((job): EnqueuedJob => {
         const { changes, lastInsertRowid } = insert.run(job.kind, job.payload, job.runAt, job.dedupKey, job.createdAt, job.createdAt);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
-import { checkCheckpointInterval, startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { checkCheckpointInterval, startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 
 /** The writer's own autocheckpoint, only a backstop: the checkpointer thread keeps the WAL far below it. */
@@ -45,7 +45,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       options.onOpen?.(db);
       const cached = withStatementCache(db);
       if (path === ':memory:') return cached;
-      let checkpointer;
+      let checkpointer: SqliteCheckpointer;
       try {
         db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
         checkpointer = startSqliteCheckpointer(path, {
