@@ -110,7 +110,7 @@ function open(key: BlockKey, data: Buffer, appid: Buffer): string | AppError {
   if (msgLength > end - 20) return decryptError('length-field');
   const trailer = plain.subarray(20 + msgLength, end);
   if (!trailer.equals(appid)) return new AppError('ERR_CALLBACK_APPID');
-  return strictUtf8Text(plain.subarray(20, 20 + msgLength)) ?? decryptError('utf8');
+  return strictUtf8Text(plain, 20, 20 + msgLength) ?? decryptError('utf8');
 }
 
 /**

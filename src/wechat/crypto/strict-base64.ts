@@ -12,22 +12,23 @@ const SEXTET = new Int8Array(128).fill(-1);
 [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => (SEXTET[c.charCodeAt(0)] = i));
 
 /**
- * True when `text` is the canonical standard base64 of `bytes` (what Buffer decoded from it), without re-encoding
- * (which cost as much as the AES on a 600-character encryptedData). Buffer's decoder skips characters outside the
- * alphabet and stops at '=', so any such character leaves fewer bytes than a canonical text of this length holds;
- * what it wrongly accepts is caught apart: the url-safe '-' and '_', non-ASCII characters (it reads only their low
- * byte: 'Ł' decodes as 'A'), and spare bits set in the last character before the padding. A property test holds
- * this to the definition (an exact round trip).
+ * The number of bytes `text` holds if it is canonical standard base64, or -1 when the text alone shows it is not; one
+ * defect is left for the caller to catch, with the decoded length: Buffer's decoder skips characters outside the
+ * alphabet and stops at '=', so any such character leaves fewer bytes than this. What the decoder wrongly accepts is
+ * caught here: the url-safe '-' and '_', non-ASCII characters (it reads only their low byte: 'Ł' decodes as 'A'),
+ * and spare bits set in the last character before the padding. No re-encoding (which cost as much as the AES on a
+ * 600-character encryptedData). A property test holds this to the definition (an exact round trip).
  */
-function isCanonicalOf(text: string, bytes: Buffer): boolean {
+export function canonicalBase64Length(text: string): number {
   const n = text.length;
-  if (n % 4 !== 0) return false;
+  if (n % 4 !== 0) return -1;
   const pad = n === 0 || text.charCodeAt(n - 1) !== 61 ? 0 : text.charCodeAt(n - 2) === 61 ? 2 : 1;
-  if (bytes.length !== (n / 4) * 3 - pad) return false;
-  if (Buffer.byteLength(text, 'utf8') !== n || text.includes('-') || text.includes('_')) return false;
-  if (pad === 0) return true;
-  const last = SEXTET[text.charCodeAt(n - pad - 1)] ?? -1;
-  return last >= 0 && (last & (pad === 2 ? 0x0f : 0x03)) === 0;
+  if (Buffer.byteLength(text, 'utf8') !== n || text.includes('-') || text.includes('_')) return -1;
+  if (pad !== 0) {
+    const last = SEXTET[text.charCodeAt(n - pad - 1)] ?? -1;
+    if (last < 0 || (last & (pad === 2 ? 0x0f : 0x03)) !== 0) return -1;
+  }
+  return (n / 4) * 3 - pad;
 }
 
 /** Canonical standard base64: groups of 4, with `=`/`==` padding only on the last group. */
@@ -66,7 +67,7 @@ export function decodeStrictBase64(text: string, field: string): Buffer {
     // Fast path (every login): decode, then check the text is canonical for what was decoded. The regexes below
     // only name the defect of a value that failed (they cost ~3× the AES on a 600-character input).
     const bytes = Buffer.from(text, 'base64');
-    if (isCanonicalOf(text, bytes)) return bytes;
+    if (bytes.length === canonicalBase64Length(text)) return bytes;
   }
   const defect: Base64Defect | undefined = typeof text === 'string' ? defectOf(text) : 'not-a-string';
   throw new AppError('ERR_CRYPTO_BASE64', {

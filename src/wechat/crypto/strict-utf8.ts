@@ -6,8 +6,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-/** The UTF-8 text of `bytes`, or undefined when they are not valid UTF-8. */
-export function strictUtf8Text(bytes: Uint8Array): string | undefined {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  return text.includes('\uFFFD') && !isUtf8(bytes) ? undefined : text;
+/**
+ * The UTF-8 text of `bytes` (of `bytes[start..end)` when given), or undefined when they are not valid UTF-8. A range
+ * rather than a subarray: no Buffer object is made for it when the bytes are a Buffer already.
+ */
+export function strictUtf8Text(bytes: Uint8Array, start = 0, end = bytes.byteLength): string | undefined {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString('utf8', start, end);
+  return text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end)) ? undefined : text;
 }

@@ -1,4 +1,5 @@
 import { createCipheriv } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { decryptUserData, type DecryptUserDataInput } from '../../../src/wechat/crypto/user-data.js';
@@ -111,6 +112,26 @@ describe('decryptUserData()', () => {
   it("throws ERR_CRYPTO_BASE64 when URL-decoding turned '+' into ' '", () => {
     expect(vector.encryptedData).toContain('+');
     expect(codeOf({ ...base, encryptedData: vector.encryptedData.replaceAll('+', ' ') })).toBe('ERR_CRYPTO_BASE64');
+  });
+
+  it('throws ERR_CRYPTO_BASE64 naming encryptedData for any one character replaced by one outside the alphabet', () => {
+    // The ciphertext is handed to the decipher as text; a character Buffer's decoder skips (or misreads) must still
+    // be refused, whether or not the length stays a whole number of blocks.
+    const outside = ['!', ' ', '\n', '.', '=', '-', '_', '*', '\u0000', 'é', 'Ł', '\u4e2d'];
+    fc.assert(
+      fc.property(fc.nat({ max: vector.encryptedData.length - 1 }), fc.constantFrom(...outside), (at, c) => {
+        const damaged = vector.encryptedData.slice(0, at) + c + vector.encryptedData.slice(at + 1);
+        if (damaged === vector.encryptedData) return;
+        try {
+          decryptUserData({ ...base, encryptedData: damaged });
+          expect.unreachable();
+        } catch (e) {
+          expect((e as AppError).code).toBe('ERR_CRYPTO_BASE64');
+          expect((e as AppError).details?.field).toBe('encryptedData');
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('throws ERR_CRYPTO_BASE64 for a damaged iv or session key, naming the field', () => {
