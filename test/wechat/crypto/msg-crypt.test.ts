@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
-import { callbackSignature } from '../../../src/wechat/crypto/callback-signature.js';
+import { callbackSignature, signaturesEqual } from '../../../src/wechat/crypto/callback-signature.js';
 import { createMessageCrypt, type MessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../vectors/msg-crypt.json', import.meta.url), 'utf8'));
@@ -71,6 +71,18 @@ describe('MessageCrypt.verify()', () => {
     expect(crypt.verify({ ...ok, encrypt: `A${v67.encrypt.slice(1)}` })).toBe(false);
     expect(crypt.verify({ ...ok, signature: v67.signature })).toBe(false);
     expect(crypt.verify({ ...ok, signature: v67.msgSignature.toUpperCase() })).toBe(false);
+  });
+
+  it('is false when any one character of the signature differs, at every position', () => {
+    const ok = { signature: v67.msgSignature, timestamp: v67.timestamp, nonce: v67.nonce, encrypt: v67.encrypt };
+    for (let i = 0; i < ok.signature.length; i++) {
+      for (const c of ['0', 'f', 'g', 'F', '\u0000', '\u0130']) {
+        const changed = ok.signature.slice(0, i) + c + ok.signature.slice(i + 1);
+        if (changed !== ok.signature) expect(crypt.verify({ ...ok, signature: changed })).toBe(false);
+      }
+    }
+    expect(signaturesEqual(ok.signature, ok.signature.slice())).toBe(true);
+    expect(signaturesEqual(ok.signature, ok.signature.slice(0, -1))).toBe(false);
   });
 
   it('is false (never throws) for malformed network input', () => {
