@@ -1,14 +1,17 @@
 /**
  * Decryption: `decryptUserData` (strict base64, AES-128-CBC, strict UTF-8, JSON, watermark checks) decrypts/s vs a bare
  * node:crypto loop doing only the AES (base64 → createDecipheriv → update/final) on the same inputs: 1,000 distinct
- * getUserInfo-like payloads, each under its own session_key and iv, as WeChat seals them. One process, one thread;
- * rounds alternate which loop goes first; the ratio is the median of per-round ratios. For reference, also vs WeChat's
+ * getUserInfo-like payloads, each under its own session_key and iv, as WeChat seals them. One process, pinned with
+ * all its threads to CPU 0 where the other benches pin the measured server (harness.ts; BENCH_PIN=0 turns it off):
+ * unpinned, V8's GC helper threads ran on the other core, and the CPU time they took, which each loop's garbage
+ * sets off differently, made the bare loop's rate swing 2× between rounds. Rounds alternate which loop goes first;
+ * the ratio is the median of per-round ratios. For reference, also vs WeChat's
  * WXBizDataCrypt sample (the AES plus JSON.parse and the watermark appid check, none of the strict checks).
  * Rates are per CPU-second of the bench process. Writes bench/results/decrypt.json. Knobs: BENCH_DECRYPT_MS (per loop and round, default 1000), BENCH_ROUNDS (5).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { decryptUserData } from '../src/wechat/crypto/user-data.js';
-import { median } from './harness.js';
+import { median, pinThisProcess } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const loopMs = Number(process.env.BENCH_DECRYPT_MS ?? 1000);
@@ -42,6 +45,7 @@ function seal(i: number): Sealed {
   return { sessionKey: key.toString('base64'), iv: iv.toString('base64'), encryptedData: data.toString('base64') };
 }
 
+pinThisProcess('measured');
 const inputs = Array.from({ length: 1000 }, (_, i) => seal(i));
 let sink = 0; // keeps the results alive so nothing is optimised away
 

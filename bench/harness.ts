@@ -26,12 +26,20 @@ export function pinningNote(): string {
   return pinning ? `measured server on CPU 0, load generator and emulator on CPUs ${supportCpus}` : 'no CPU pinning';
 }
 
+/**
+ * Pins this process, all its threads (V8's GC helpers included), to CPU 0 (`measured`: an in-process bench such as
+ * bench/decrypt.ts) or to the other CPUs (`support`: the load generator). Without it an in-process loop's rate swings
+ * with where the GC helper threads happen to run: see BENCHMARKS.md, decryption. No-op without pinning.
+ */
+export function pinThisProcess(role: 'measured' | 'support'): void {
+  if (!pinning || selfPinned) return;
+  spawnSync('taskset', ['-a', '-p', '-c', role === 'measured' ? '0' : supportCpus, String(process.pid)], { stdio: 'ignore' });
+  selfPinned = true;
+}
+
 /** `role`: the server being measured (CPU 0) or a support process such as the emulator (the other CPUs). */
 export function startPeer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = [], role: 'measured' | 'support' = 'measured'): Promise<Peer> {
-  if (pinning && !selfPinned) {
-    spawnSync('taskset', ['-a', '-p', '-c', supportCpus, String(process.pid)], { stdio: 'ignore' });
-    selfPinned = true;
-  }
+  pinThisProcess('support');
   const argv = [...nodeArgs, '--import', 'tsx', script];
   const [command, args] = pinning ? ['taskset', ['-c', role === 'measured' ? '0' : supportCpus, process.execPath, ...argv]] : [process.execPath, argv];
   return new Promise((resolve, reject) => {
