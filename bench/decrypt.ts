@@ -6,7 +6,9 @@
  * unpinned, V8's GC helper threads ran on the other core, and the CPU time they took, which each loop's garbage
  * sets off differently, made the bare loop's rate swing 2× between rounds. Rounds alternate which loop goes first;
  * the ratio is the median of per-round ratios. For reference, also vs WeChat's
- * WXBizDataCrypt sample (the AES plus JSON.parse and the watermark appid check, none of the strict checks).
+ * WXBizDataCrypt sample (the AES plus JSON.parse and the watermark appid check, none of the strict checks), and the
+ * floor: the least any decryption that reads the payload must do, by the fastest path measured, with no check at all.
+ * The floor's own ratio to the bare loop bounds what any decryptUserData can reach against it.
  * Rates are per CPU-second of the bench process. Writes bench/results/decrypt.json. Knobs: BENCH_DECRYPT_MS (per loop and round, default 1000), BENCH_ROUNDS (5).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -89,14 +91,33 @@ function sampleLoop(ms: number): number {
   });
 }
 
+/**
+ * The floor of any decryption that reads the payload: the AES by the fastest path found (the base64 text straight into
+ * update(), no final(); the padding length read from the last byte, not checked), the UTF-8 decoding JSON.parse needs,
+ * and JSON.parse. No base64, padding, UTF-8, payload or watermark check: none of what makes decryptUserData safe.
+ */
+function floorLoop(ms: number): number {
+  return rate(ms, (n) => {
+    const s = inputs[n % inputs.length]!;
+    const decipher = createDecipheriv('aes-128-cbc', Buffer.from(s.sessionKey, 'base64'), Buffer.from(s.iv, 'base64'));
+    decipher.setAutoPadding(false);
+    const padded = decipher.update(s.encryptedData, 'base64');
+    sink += JSON.parse(padded.toString('utf8', 0, padded.length - padded[padded.length - 1]!)).openId.length;
+  });
+}
+
 weunionLoop(300); // warm-up (JIT)
 bareLoop(300);
 sampleLoop(300);
+floorLoop(300);
 const w: number[] = [];
 const b: number[] = [];
 const ratios: number[] = [];
 const sample: number[] = [];
 const sampleRatios: number[] = [];
+const floor: number[] = [];
+const floorRatios: number[] = [];
+const floorVsWeunion: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const first = r % 2 === 0;
   const x = first ? weunionLoop(loopMs) : bareLoop(loopMs);
@@ -108,7 +129,13 @@ for (let r = 0; r < rounds; r++) {
   const sr = sampleLoop(loopMs);
   sample.push(sr);
   sampleRatios.push(wr / sr);
-  process.stdout.write(`  round ${r + 1}: decryptUserData ${wr.toFixed(0)}/s, bare AES ${br.toFixed(0)}/s, WXBizDataCrypt sample ${sr.toFixed(0)}/s\n`);
+  const fr = floorLoop(loopMs);
+  floor.push(fr);
+  floorRatios.push(fr / br);
+  floorVsWeunion.push(wr / fr);
+  process.stdout.write(
+    `  round ${r + 1}: decryptUserData ${wr.toFixed(0)}/s, bare AES ${br.toFixed(0)}/s, WXBizDataCrypt sample ${sr.toFixed(0)}/s, floor ${fr.toFixed(0)}/s\n`,
+  );
 }
 if (sink === 42) process.stdout.write('\n');
 
@@ -131,6 +158,26 @@ writeBench('decrypt', { loopMs, rounds, inputs: inputs.length, plaintextBytes: B
     baseline: { name: 'sample', value: median(sample) },
     ratio: median(sampleRatios),
     perRound: sampleRatios,
+    target: null,
+  }),
+  row({
+    bench: 'decrypt',
+    name: '  floor (fastest AES + UTF-8 + JSON.parse, no checks) vs bare AES',
+    unit: 'decrypts/s',
+    subject: { name: 'floor', value: median(floor) },
+    baseline: { name: 'bare AES', value: median(b) },
+    ratio: median(floorRatios),
+    perRound: floorRatios,
+    target: null,
+  }),
+  row({
+    bench: 'decrypt',
+    name: '  decryptUserData vs the floor',
+    unit: 'decrypts/s',
+    subject: { name: 'decryptUserData', value: median(w) },
+    baseline: { name: 'floor', value: median(floor) },
+    ratio: median(floorVsWeunion),
+    perRound: floorVsWeunion,
     target: null,
   }),
 ]);
