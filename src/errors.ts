@@ -9,6 +9,11 @@ export const ERROR_CATALOG = {
   // --- request / routing ---
   ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
   ERR_NOT_FOUND: { status: 404, message: 'No such route.' },
+  ERR_BAD_URL: { status: 400, message: 'The URL path is not valid percent-encoding.' },
+  ERR_URI_TOO_LONG: { status: 414, message: 'A segment of the URL path is too long.' },
+  ERR_BAD_REQUEST: { status: 400, message: 'The HTTP request is malformed.' },
+  ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AppDeps } from './deps.js';
 import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { answerClientError, answerFrameworkError } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth, type Readiness } from './routes/health.js';
@@ -62,6 +63,9 @@ export async function buildApp(deps: AppDeps & Partial<OpsDeps>): Promise<Fastif
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.server.trustProxy,
     logController: new LogController({ disableRequestLogging: true }),
+    // What Fastify's router and Node's parser refuse before any route runs, in our error shape (framework-errors.ts).
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   };
   const app: FastifyInstance = (
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger })

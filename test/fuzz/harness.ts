@@ -4,13 +4,16 @@
  *
  * Properties of every answer: never a 5xx; no stack trace (V8 `at` frames, source file paths) and no secret (app
  * secrets, Token, EncodingAESKey, the at-rest and signing keys, the emulator's session_keys) in the body or headers
- * — unless the request itself carried that exact text (an echo is not a leak); and for every rejected request (4xx)
- * the database is unchanged: row counts and a content digest of every table weunion owns.
+ * — unless the request itself carried that exact text (an echo is not a leak); every error is typed: the body is
+ * `{ error: { code, message } }` with a documented code whose status is the answer's (only a HEAD answer has no body);
+ * and for every rejected request (4xx) the database is unchanged: row counts and a content digest of every table
+ * weunion owns.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ERROR_CATALOG } from '../../src/errors.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 
 /** Generated inputs per property: `FUZZ_RUNS`, default a few hundred (the `npm test` size). */
@@ -91,6 +94,24 @@ export function findLeak(text: string, secrets: Iterable<string>, sent: string):
   return undefined;
 }
 
+/**
+ * What is wrong with an error answer (status >= 400), or undefined when it is typed: JSON `{ error: { code, message } }`
+ * whose code is in the catalogue with this very status. A HEAD answer carries no body, so an empty one passes.
+ */
+export function untypedError(status: number, text: string, method: string): string | undefined {
+  if (method === 'HEAD' && text === '') return undefined;
+  let error: { code?: unknown; message?: unknown } | undefined;
+  try {
+    error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof error?.code !== 'string' || typeof error.message !== 'string') return 'no error.code and error.message';
+  const entry = (ERROR_CATALOG as Record<string, { status: number }>)[error.code];
+  if (entry === undefined) return `undocumented code ${error.code}`;
+  return entry.status === status ? undefined : `${error.code} is documented as ${entry.status}`;
+}
+
 /** Every string inside a JSON answer, decoded (a frame hides as `\\n    at ` in JSON text); the text itself otherwise. */
 function safeUnescape(text: string): string {
   const out: string[] = [];
@@ -157,6 +178,8 @@ export async function startFuzzStack(options: StackOptions = {}): Promise<FuzzSt
     const headerText = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
     const leak = findLeak(text, secrets, sent) ?? findLeak(headerText, secrets, sent);
     if (leak) throw new Error(`leak (${leak}): ${where}`);
+    const untyped = res.status >= 400 ? untypedError(res.status, text, req.method) : undefined;
+    if (untyped) throw new Error(`untyped error (${untyped}): ${where}`);
     if (res.status >= 400 && res.status < 500) {
       const after = digest();
       if (after !== before) throw new Error(`a rejected request changed the database (${before} → ${after}): ${where}`);

@@ -3,9 +3,10 @@
  * and the shrunk input), plus the harness's own checks: its leak and digest properties can fail.
  */
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/flows.js';
-import { findLeak, startFuzzStack, type FuzzStack } from './harness.js';
+import { findLeak, startFuzzStack, untypedError, type FuzzStack } from './harness.js';
 
 let fz: FuzzStack;
 beforeAll(async () => {
@@ -35,6 +36,54 @@ describe('fuzz regressions', () => {
   });
 });
 
+/** Sends raw bytes (what fetch refuses to send) and reads the whole answer until the server closes. */
+function rawRequest(serverUrl: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(serverUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+// Session 5, once every error answer had to be typed (harness.ts › untypedError): what Fastify's router and Node's
+// HTTP parser refuse before any route runs came back in their own shapes, with no weunion code, and Fastify's
+// messages quoted the raw path. Fix: src/server/plugins/framework-errors.ts.
+describe('refusals before any route runs are typed too', () => {
+  it('a path segment over 100 characters → 414 ERR_URI_TOO_LONG, without echoing it (oa-callback.test.ts, after 24 runs)', async () => {
+    const before = fz.digest();
+    const appid = 'A'.repeat(1000);
+    const r = await fz.probe('regression', { method: 'POST', url: `/v1/mp/${appid}/login`, headers: json, body: '{"code":"c"}' });
+    expect([r.status, JSON.parse(r.text).error.code]).toEqual([414, 'ERR_URI_TOO_LONG']);
+    expect(r.text).not.toContain(appid);
+    expect(fz.digest()).toBe(before);
+  });
+
+  it('a path that is not valid percent-encoding → 400 ERR_BAD_URL (oauth.test.ts: an encoded lone surrogate)', async () => {
+    for (const url of ['/v1/oa/%ED%A0%80/authorize?scope=base&redirect=', '/v1/qr-login/%zz', '/v1/mp/%/login']) {
+      const r = await fz.probe('regression', { method: 'GET', url });
+      expect([r.status, JSON.parse(r.text).error.code]).toEqual([400, 'ERR_BAD_URL']);
+      expect(r.text).not.toContain('%');
+    }
+  });
+
+  it('headers over 16 KiB → 431 ERR_HEADERS_TOO_LARGE', async () => {
+    const r = await fz.probe('regression', { method: 'GET', url: '/v1/me', headers: { 'x-padding': 'a'.repeat(20_000) } });
+    expect([r.status, JSON.parse(r.text).error.code]).toEqual([431, 'ERR_HEADERS_TOO_LARGE']);
+  });
+
+  it('a request Node’s parser refuses → 400 ERR_BAD_REQUEST as JSON, and the connection is closed', async () => {
+    const answer = await rawRequest(fz.stack.serverUrl, 'GET /v1/me HTTP/1.1\r\nHost: x\r\nBad Header: y\r\nAuthorization: Bearer s3cret\r\n\r\n');
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\nConnection: close(\r\n|$)/);
+    expect(untypedError(400, body ?? '', 'GET')).toBeUndefined();
+    expect(JSON.parse(body ?? '').error.code).toBe('ERR_BAD_REQUEST');
+  });
+});
+
 describe('fuzz counterexamples that were the harness’s own bugs', () => {
   // oa-callback.test.ts › GET verification, after 619 runs: echostr "\ufeff" came back as "" — fetch's res.text()
   // strips a leading BOM; the server had echoed it exactly. The probe now decodes the bytes itself.
@@ -56,6 +105,16 @@ describe('the harness can fail', () => {
     expect(findLeak(`{"m":"${process.cwd()}/src/a"}`, secrets, '')).toBeDefined();
     expect(findLeak('{"m":"Unexpected token in JSON at position 3"}', secrets, '')).toBeUndefined();
     expect(findLeak('echo sandbox-secret-mp1', secrets, 'echostr=sandbox-secret-mp1')).toBeUndefined();
+  });
+
+  it('untypedError() refuses Fastify’s and Node’s own shapes, unknown codes and a status the code does not have', () => {
+    expect(untypedError(400, '{"error":"Bad Request","code":"FST_ERR_BAD_URL","message":"x","statusCode":400}', 'GET')).toBeDefined();
+    expect(untypedError(400, 'Bad Request', 'GET')).toBe('not JSON');
+    expect(untypedError(400, '', 'GET')).toBe('not JSON');
+    expect(untypedError(400, '{"error":{"code":"ERR_NOPE","message":"x"}}', 'GET')).toMatch(/^undocumented/);
+    expect(untypedError(404, '{"error":{"code":"ERR_VALIDATION","message":"x"}}', 'GET')).toMatch(/documented as 400/);
+    expect(untypedError(400, '{"error":{"code":"ERR_VALIDATION","message":"x"}}', 'GET')).toBeUndefined();
+    expect(untypedError(401, '', 'HEAD')).toBeUndefined();
   });
 
   it('digest() changes with any row', async () => {

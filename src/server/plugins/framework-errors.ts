@@ -1,0 +1,61 @@
+/**
+ * The refusals Fastify and Node answer before any route or error handler runs, in weunion's own shape
+ * `{ error: { code, message } }` with a stable code (docs/errors.md), instead of Fastify's default bodies
+ * (`{ error: 'Bad Request', code: 'FST_…', statusCode }`). Found by `npm run fuzz`: hostile path segments came back
+ * as 400/414 with no weunion code, and Fastify's messages quote the raw path, which can carry an OAuth `code` or a QR
+ * login id.
+ *
+ * - `frameworkErrors`: the router refuses a path segment that is not valid percent-encoding (FST_ERR_BAD_URL) or is
+ *   longer than `maxParamLength` (FST_ERR_MAX_PARAM_LENGTH, 100 characters; no appid or id of ours comes close).
+ * - `clientErrorHandler`: Node's HTTP parser refuses a request before Fastify sees one: headers over 16 KiB (431),
+ *   headers that took over `headersTimeout` (60 s) to arrive (408), anything else malformed (400). There is no request
+ *   object, so the answer is written to the socket raw, as Fastify's default handler does, and the socket is closed.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../../errors.js';
+
+const ROUTER_REFUSALS: Record<string, ErrorCode> = {
+  FST_ERR_BAD_URL: 'ERR_BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'ERR_URI_TOO_LONG',
+};
+
+/** Fastify's `frameworkErrors` option. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const code = ROUTER_REFUSALS[error.code];
+  // FST_ERR_ASYNC_CONSTRAINT, the only other one, needs async route constraints, which weunion has none of.
+  if (code === undefined) request.log.error({ code: error.code }, 'unexpected framework error');
+  else request.log.info({ code }, 'request rejected');
+  const answer = new AppError(code ?? 'ERR_INTERNAL');
+  void reply.status(answer.status).send(answer.toBody());
+}
+
+/** The code for a connection-level refusal, by Node's error code (the same three cases as Fastify's default). */
+function clientErrorCode(nodeCode: string): ErrorCode {
+  if (nodeCode === 'HPE_HEADER_OVERFLOW') return 'ERR_HEADERS_TOO_LARGE';
+  if (nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT') return 'ERR_REQUEST_TIMEOUT';
+  return 'ERR_BAD_REQUEST';
+}
+
+/** The raw HTTP/1.1 answer for a connection-level refusal. */
+export function clientErrorResponse(nodeCode: string): string {
+  const answer = new AppError(clientErrorCode(nodeCode));
+  const body = JSON.stringify(answer.toBody());
+  return (
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * Fastify's `clientErrorHandler` option (`this` is the Fastify instance). Only Node's code is logged: the error also
+ * carries `rawPacket`, the bytes received so far, which can hold an Authorization header or a session token.
+ */
+export function answerClientError(this: { log: { debug(obj: object, msg: string): void } }, error: ConnectionError, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ code: error.code }, 'client error');
+  if (socket.writable) socket.write(clientErrorResponse(error.code));
+  socket.destroy();
+}
