@@ -13,6 +13,7 @@ export const ERROR_CATALOG = {
   ERR_URI_TOO_LONG: { status: 414, message: 'A segment of the URL path is too long.' },
   ERR_BAD_REQUEST: { status: 400, message: 'The HTTP request is malformed.' },
   ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  ERR_EXPECTATION_FAILED: { status: 417, message: 'The Expect header can not be met: only 100-continue is supported.' },
   ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AppDeps } from './deps.js';
 import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
-import { answerClientError, answerFrameworkError } from './plugins/framework-errors.js';
+import { answerClientError, answerFrameworkError, answerUnmetExpectation, HTTP_SERVER_OPTIONS, requireHost } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth, type Readiness } from './routes/health.js';
@@ -66,11 +66,14 @@ export async function buildApp(deps: AppDeps & Partial<OpsDeps>): Promise<Fastif
     // What Fastify's router and Node's parser refuse before any route runs, in our error shape (framework-errors.ts).
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    http: HTTP_SERVER_OPTIONS,
   };
   const app: FastifyInstance = (
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger })
   ) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  requireHost(app.server);
+  app.server.on('checkExpectation', answerUnmetExpectation);
   registerRequestLog(app);
   registerCloseConnections(app);
   // Before the routes: it hooks itself onto the login routes as they are registered.

@@ -54,7 +54,7 @@ export const tally = new Map<string, number>();
 /** Per route, how often each outcome (`400 ERR_VALIDATION`, `200`, `302`…) came back: shows how deep the inputs reach. */
 export const outcomes = new Map<string, Map<string, number>>();
 
-function countOutcome(route: string, status: number, text: string): void {
+export function recordOutcome(route: string, status: number, text: string): void {
   let code = '';
   try {
     code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? '';
@@ -170,7 +170,7 @@ export async function startFuzzStack(options: StackOptions = {}): Promise<FuzzSt
     });
     // Decoded by hand: res.text() drops a leading BOM, which would hide what the server really sent.
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
-    countOutcome(route, res.status, text);
+    recordOutcome(route, res.status, text);
     const where = `${req.method} ${req.url.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`;
     if (res.status >= 500) throw new Error(`5xx: ${where}`);
     const bodyText = req.body?.toString() ?? '';

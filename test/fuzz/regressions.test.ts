@@ -82,6 +82,27 @@ describe('refusals before any route runs are typed too', () => {
     expect(untypedError(400, body ?? '', 'GET')).toBeUndefined();
     expect(JSON.parse(body ?? '').error.code).toBe('ERR_BAD_REQUEST');
   });
+
+  // raw-http.test.ts, seed 1622387262, after 33 runs: Node's server answered these itself with an empty body.
+  it('an HTTP/1.1 request without Host → 400 ERR_BAD_REQUEST as JSON (RFC 9112 §3.2); HTTP/1.0 needs none', async () => {
+    const [head, body] = (await rawRequest(fz.stack.serverUrl, 'GET /v1/me HTTP/1.1\r\n\r\n')).split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(body ?? '').error.code).toBe('ERR_BAD_REQUEST');
+    const old = await rawRequest(fz.stack.serverUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(old).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
+  it('an Expect other than 100-continue → 417 ERR_EXPECTATION_FAILED as JSON; 100-continue still works', async () => {
+    const [head, body] = (await rawRequest(fz.stack.serverUrl, 'GET /v1/me HTTP/1.1\r\nHost: x\r\nExpect: 0\r\n\r\n')).split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(untypedError(417, body ?? '', 'GET')).toBeUndefined();
+    const json = '{"code":"x"}';
+    const answer = await rawRequest(
+      fz.stack.serverUrl,
+      `POST /v1/session/exchange HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 Bad Request\r\n[\s\S]*"ERR_LOGIN_CODE_INVALID"/);
+  });
 });
 
 describe('fuzz counterexamples that were the harness’s own bugs', () => {

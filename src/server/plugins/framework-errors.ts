@@ -10,8 +10,12 @@
  * - `clientErrorHandler`: Node's HTTP parser refuses a request before Fastify sees one: headers over 16 KiB (431),
  *   headers that took over `headersTimeout` (60 s) to arrive (408), anything else malformed (400). There is no request
  *   object, so the answer is written to the socket raw, as Fastify's default handler does, and the socket is closed.
+ * - Node's server itself answers two more before any handler, with an empty body: an HTTP/1.1 request without Host
+ *   (400, RFC 9112 §3.2) and an `Expect` other than 100-continue (417). Node's Host check is turned off
+ *   (`requireHostHeader: false`) and made in front of Fastify's request handler instead, and 417 is answered from
+ *   the `checkExpectation` event; both found by test/fuzz/raw-http.test.ts.
  */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../../errors.js';
@@ -58,4 +62,34 @@ export function answerClientError(this: { log: { debug(obj: object, msg: string)
   this.log.debug({ code: error.code }, 'client error');
   if (socket.writable) socket.write(clientErrorResponse(error.code));
   socket.destroy();
+}
+
+/** Fastify's `http` option: Node's own Host check answers without a body, so `requireHost` makes it instead. */
+export const HTTP_SERVER_OPTIONS = { requireHostHeader: false };
+
+/** Writes one typed answer on a Node response, closing the connection (these clients are broken, not busy). */
+function answerRaw(response: ServerResponse, answer: AppError): void {
+  const body = JSON.stringify(answer.toBody());
+  response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  response.end(body);
+}
+
+/**
+ * Puts the Host check Node was told to skip in front of Fastify's request handler: an HTTP/1.1 request without Host
+ * gets 400 ERR_BAD_REQUEST (RFC 9112 §3.2: a server MUST answer 400), as Node would have, but typed. A wrapper around
+ * the one `request` listener rather than an onRequest hook: hooks cost every request a runner (bench/callback.ts).
+ */
+export function requireHost(server: Server): void {
+  const [fastifyHandler, ...others] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (!fastifyHandler || others.length > 0) throw new Error('requireHost: expected exactly one request listener (Fastify\u2019s)');
+  server.removeListener('request', fastifyHandler);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.host !== undefined || request.httpVersionMajor !== 1 || request.httpVersionMinor < 1) return fastifyHandler(request, response);
+    answerRaw(response, new AppError('ERR_BAD_REQUEST', { message: 'An HTTP/1.1 request must carry a Host header.' }));
+  });
+}
+
+/** The server's `checkExpectation` listener: an `Expect` header Node cannot meet (anything but 100-continue). */
+export function answerUnmetExpectation(_request: IncomingMessage, response: ServerResponse): void {
+  answerRaw(response, new AppError('ERR_EXPECTATION_FAILED'));
 }
