@@ -14,7 +14,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { decryptUserData } from '../src/wechat/crypto/user-data.js';
 import { median, pinThisProcess } from './harness.js';
-import { row, writeBench } from './report.js';
+import { row, writeBench, type Target } from './report.js';
 
 const loopMs = Number(process.env.BENCH_DECRYPT_MS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -139,45 +139,25 @@ for (let r = 0; r < rounds; r++) {
 }
 if (sink === 42) process.stdout.write('\n');
 
+/** One row: `subject` vs `baseline` (per-round rates), the ratio the median of `perRound`. */
+function decryptRow(name: string, subject: [string, number[]], baseline: [string, number[]], perRound: number[], target: Target | null) {
+  const [subjectName, subjectRates] = subject;
+  const [baselineName, baselineRates] = baseline;
+  return row({
+    bench: 'decrypt',
+    name,
+    unit: 'decrypts/s',
+    subject: { name: subjectName, value: median(subjectRates) },
+    baseline: { name: baselineName, value: median(baselineRates) },
+    ratio: median(perRound),
+    perRound,
+    target,
+  });
+}
+
 writeBench('decrypt', { loopMs, rounds, inputs: inputs.length, plaintextBytes: Buffer.from(inputs[0]!.encryptedData, 'base64').length }, [
-  row({
-    bench: 'decrypt',
-    name: 'decryptUserData vs bare node:crypto AES-128-CBC',
-    unit: 'decrypts/s',
-    subject: { name: 'decryptUserData', value: median(w) },
-    baseline: { name: 'bare AES', value: median(b) },
-    ratio: median(ratios),
-    perRound: ratios,
-    target: { op: '>=', value: 0.9 },
-  }),
-  row({
-    bench: 'decrypt',
-    name: '  decryptUserData vs WXBizDataCrypt sample (AES + JSON.parse)',
-    unit: 'decrypts/s',
-    subject: { name: 'decryptUserData', value: median(w) },
-    baseline: { name: 'sample', value: median(sample) },
-    ratio: median(sampleRatios),
-    perRound: sampleRatios,
-    target: null,
-  }),
-  row({
-    bench: 'decrypt',
-    name: '  floor (fastest AES + UTF-8 + JSON.parse, no checks) vs bare AES',
-    unit: 'decrypts/s',
-    subject: { name: 'floor', value: median(floor) },
-    baseline: { name: 'bare AES', value: median(b) },
-    ratio: median(floorRatios),
-    perRound: floorRatios,
-    target: null,
-  }),
-  row({
-    bench: 'decrypt',
-    name: '  decryptUserData vs the floor',
-    unit: 'decrypts/s',
-    subject: { name: 'decryptUserData', value: median(w) },
-    baseline: { name: 'floor', value: median(floor) },
-    ratio: median(floorVsWeunion),
-    perRound: floorVsWeunion,
-    target: null,
-  }),
+  decryptRow('decryptUserData vs bare node:crypto AES-128-CBC', ['decryptUserData', w], ['bare AES', b], ratios, { op: '>=', value: 0.9 }),
+  decryptRow('  decryptUserData vs WXBizDataCrypt sample (AES + JSON.parse)', ['decryptUserData', w], ['sample', sample], sampleRatios, null),
+  decryptRow('  floor (fastest AES + UTF-8 + JSON.parse, no checks) vs bare AES', ['floor', floor], ['bare AES', b], floorRatios, null),
+  decryptRow('  decryptUserData vs the floor', ['decryptUserData', w], ['floor', floor], floorVsWeunion, null),
 ]);

@@ -43,7 +43,7 @@ function clientErrorCode(nodeCode: string): ErrorCode {
 }
 
 /** The raw HTTP/1.1 answer for a connection-level refusal. */
-export function clientErrorResponse(nodeCode: string): string {
+function clientErrorResponse(nodeCode: string): string {
   const answer = new AppError(clientErrorCode(nodeCode));
   const body = JSON.stringify(answer.toBody());
   return (
