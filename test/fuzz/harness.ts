@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ERROR_CATALOG } from '../../src/errors.js';
@@ -110,6 +111,22 @@ export function untypedError(status: number, text: string, method: string): stri
   const entry = (ERROR_CATALOG as Record<string, { status: number }>)[error.code];
   if (entry === undefined) return `undocumented code ${error.code}`;
   return entry.status === status ? undefined : `${error.code} is documented as ${entry.status}`;
+}
+
+/**
+ * Sends raw bytes on a new connection (what fetch refuses to send), half-closes, and resolves with everything the
+ * server answered until it closed the connection (or 5 s passed).
+ */
+export function sendRawHttp(serverUrl: string, bytes: string | Buffer): Promise<Buffer> {
+  const { hostname, port } = new URL(serverUrl);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const timer = setTimeout(() => socket.destroy(), 5_000);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? undefined : reject(e)));
+    socket.on('close', () => (clearTimeout(timer), resolve(Buffer.concat(chunks))));
+  });
 }
 
 /** Every string inside a JSON answer, decoded (a frame hides as `\\n    at ` in JSON text); the text itself otherwise. */

@@ -10,11 +10,10 @@
  * parser refused it); the database is unchanged unless some answer was a success; and the server still serves a normal
  * request afterwards.
  */
-import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzString } from './arbitraries.js';
-import { fcOptions, findLeak, fuzzTimeoutMs, printTally, recordOutcome, startFuzzStack, tally, untypedError, type FuzzStack } from './harness.js';
+import { fcOptions, findLeak, fuzzTimeoutMs, printTally, recordOutcome, sendRawHttp, startFuzzStack, tally, untypedError, type FuzzStack } from './harness.js';
 
 let fz: FuzzStack;
 let mp1 = '';
@@ -26,19 +25,6 @@ afterAll(async () => {
   printTally('raw-http');
   await fz?.close();
 });
-
-/** Writes `bytes`, half-closes, and resolves with everything received until the server closes (or 5 s pass). */
-function exchange(bytes: Buffer): Promise<Buffer> {
-  const { hostname, port } = new URL(fz.stack.serverUrl);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
-    const timer = setTimeout(() => socket.destroy(), 5_000);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? undefined : reject(e)));
-    socket.on('close', () => (clearTimeout(timer), resolve(Buffer.concat(chunks))));
-  });
-}
 
 interface Answer {
   status: number;
@@ -119,7 +105,7 @@ describe('fuzz: raw HTTP on the socket', () => {
       fc.asyncProperty(rawRequest, async ({ method: m, text }) => {
         tally.set('raw HTTP', (tally.get('raw HTTP') ?? 0) + 1);
         const before = fz.digest();
-        const raw = (await exchange(Buffer.from(text, 'utf8'))).toString('latin1');
+        const raw = (await sendRawHttp(fz.stack.serverUrl, Buffer.from(text, 'utf8'))).toString('latin1');
         const all = answers(raw, m === 'HEAD');
         const where = `${JSON.stringify(text.slice(0, 300))} → ${JSON.stringify(raw.slice(0, 300))}`;
         recordOutcome('raw HTTP', all[0]?.status ?? 0, all[0]?.body ?? '');

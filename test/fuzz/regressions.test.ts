@@ -3,10 +3,9 @@
  * and the shrunk input), plus the harness's own checks: its leak and digest properties can fail.
  */
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/flows.js';
-import { findLeak, startFuzzStack, untypedError, type FuzzStack } from './harness.js';
+import { findLeak, sendRawHttp, startFuzzStack, untypedError, type FuzzStack } from './harness.js';
 
 let fz: FuzzStack;
 beforeAll(async () => {
@@ -36,17 +35,8 @@ describe('fuzz regressions', () => {
   });
 });
 
-/** Sends raw bytes (what fetch refuses to send) and reads the whole answer until the server closes. */
-function rawRequest(serverUrl: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(serverUrl);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
+/** The raw answer to `bytes`, as text. */
+const rawRequest = async (serverUrl: string, bytes: string): Promise<string> => (await sendRawHttp(serverUrl, bytes)).toString('utf8');
 
 // Session 5, once every error answer had to be typed (harness.ts › untypedError): what Fastify's router and Node's
 // HTTP parser refuse before any route runs came back in their own shapes, with no weunion code, and Fastify's
