@@ -9,6 +9,17 @@ import https from 'node:https';
 /** What came back: an HTTP status and the body, or why there was no answer. */
 export type SendOutcome = { ok: true; status: number; body: string } | { ok: false; error: string };
 
+/** The timer functions a push uses: injectable, so a test can count the timers the simulator itself leaves. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const GLOBAL_TIMERS: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Answers longer than this are cut off (WeChat's passive replies are small). */
 const MAX_ANSWER_BYTES = 1 << 20;
 
@@ -16,14 +27,14 @@ const MAX_ANSWER_BYTES = 1 << 20;
  * POSTs `body` to `url` as `text/xml`. Never rejects: timeouts, refused or dropped connections and cancellation
  * (through `signal`) come back as `{ ok: false, error }`.
  */
-export function sendPush(url: URL, body: string, timeoutMs: number, signal: AbortSignal): Promise<SendOutcome> {
+export function sendPush(url: URL, body: string, timeoutMs: number, signal: AbortSignal, timers: Timers = GLOBAL_TIMERS): Promise<SendOutcome> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve({ ok: false, error: 'cancelled' });
     let settled = false;
     const finish = (outcome: SendOutcome): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       req.destroy();
       resolve(outcome);
@@ -35,7 +46,7 @@ export function sendPush(url: URL, body: string, timeoutMs: number, signal: Abor
       agent: false,
       headers: { 'content-type': 'text/xml', 'content-length': payload.length, 'user-agent': 'Mozilla/4.0' },
     });
-    const timer = setTimeout(() => finish({ ok: false, error: 'timeout' }), timeoutMs);
+    const timer = timers.setTimeout(() => finish({ ok: false, error: 'timeout' }), timeoutMs);
     const onAbort = (): void => finish({ ok: false, error: 'cancelled' });
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, error: `connection error: ${e.code ?? e.message}` }));

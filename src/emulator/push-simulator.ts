@@ -13,7 +13,7 @@ import type { IdMinter } from './ids.js';
 import { callbackSignature, encryptMessage } from './msg-crypt.js';
 import { copyPush, type PushAttempt, type PushKind, type PushRecord } from './push-record.js';
 import { readReply } from './push-reply.js';
-import { sendPush } from './push-sender.js';
+import { GLOBAL_TIMERS, sendPush, type Timers } from './push-sender.js';
 import { envelope } from './push-xml.js';
 
 /** A push to make. `settings.callbackUrl` must be set. */
@@ -42,17 +42,19 @@ export interface PushSimulatorOptions {
   retryDelayMs: number;
   attempts: number;
   logger: FastifyBaseLogger | false;
+  /** The real-time timers of the answer timeout and the retry pause; default the global ones (tests count them). */
+  timers?: Timers;
 }
 
 /** A real-time pause that ends early (false) when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+function pause(ms: number, signal: AbortSignal, timers: Timers): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);
@@ -62,6 +64,7 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 
 export class PushSimulator {
   readonly #o: PushSimulatorOptions;
+  readonly #timers: Timers;
   readonly #records = new Map<string, PushRecord>();
   readonly #running = new Map<string, Promise<void>>();
   #abort = new AbortController();
@@ -70,6 +73,7 @@ export class PushSimulator {
 
   constructor(options: PushSimulatorOptions) {
     this.#o = options;
+    this.#timers = options.timers ?? GLOBAL_TIMERS;
   }
 
   /** Records the push, starts it in the background and returns its id. */
@@ -132,7 +136,7 @@ export class PushSimulator {
 
   async #run(record: PushRecord, input: PushInput, signal: AbortSignal): Promise<void> {
     for (let i = 0; i < this.#o.attempts && !signal.aborted; i++) {
-      if (i > 0 && this.#o.retryDelayMs > 0 && !(await pause(this.#o.retryDelayMs, signal))) break;
+      if (i > 0 && this.#o.retryDelayMs > 0 && !(await pause(this.#o.retryDelayMs, signal, this.#timers))) break;
       let attempt: PushAttempt;
       try {
         attempt = await this.#try(input, signal);
@@ -172,7 +176,7 @@ export class PushSimulator {
     const url = new URL(settings.callbackUrl as string);
     for (const [k, v] of Object.entries(query)) url.searchParams.append(k, v);
     const started = performance.now();
-    const outcome = await sendPush(url, body, this.#o.timeoutMs, signal);
+    const outcome = await sendPush(url, body, this.#o.timeoutMs, signal, this.#timers);
     const ms = Math.round(performance.now() - started);
     const sent = { query, body };
     if (!outcome.ok) return { at, status: null, body: null, ms, error: outcome.error, sent };

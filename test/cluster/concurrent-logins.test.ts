@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
-import { startCluster, type Cluster } from './cluster.js';
+import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
 import { follow, mpLogin, oauthLogin, settle, type LoginAnswer, type Tally } from './flows.js';
 import { checkInvariants, pool } from './invariants.js';
 
@@ -61,5 +61,5 @@ describe.runIf(up)('a 3-instance cluster under concurrent logins with upstream f
     );
     expect([...answers.values()].reduce((n, a) => n + a.length, 0)).toBe(LOGINS);
     console.info(`[cluster] ${LOGINS} logins + ${PERSONS} follows in ${seconds.toFixed(1)} s; retried after: ${JSON.stringify(Object.fromEntries(tally))}`);
-  }, 90_000);
+  }, CLUSTER_TEST_TIMEOUT_MS);
 });

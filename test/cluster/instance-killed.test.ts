@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
-import { startCluster, type Cluster } from './cluster.js';
+import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
 import { follow, mpLogin, settle, type LoginAnswer, type Tally } from './flows.js';
 import { checkInvariants, pool } from './invariants.js';
 
@@ -66,5 +66,5 @@ describe.runIf(up)('an instance killed mid-load', () => {
     );
     for (const i of c.live()) expect((await fetch(`${i.url}/readyz`)).status).toBe(200);
     console.info(`[cluster] instance killed after ${KILL_AFTER_ANSWERS} answers; retried after: ${JSON.stringify(Object.fromEntries(tally))}; job attempts: ${jobs.reduce((n, j) => n + j.attempts, 0)} for ${jobs.length} jobs, ${rerun} re-run after the kill`);
-  }, 90_000);
+  }, CLUSTER_TEST_TIMEOUT_MS);
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
-import { startCluster, type Cluster } from './cluster.js';
+import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
 
 const up = (await postgresAvailable()) && (await redisAvailable());
 
@@ -51,5 +51,5 @@ describe.runIf(up)('one login code at two instances', () => {
     expect(calls['/sns/jscode2session']).toBe(1);
     expect(calls['/sns/oauth2/access_token']).toBe(1);
     expect(await c.sql('select count(*)::int as n from users')).toEqual([{ n: 1 }]);
-  }, 60_000);
+  }, CLUSTER_TEST_TIMEOUT_MS);
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
-import { startCluster, type Cluster } from './cluster.js';
+import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
 
 const up = (await postgresAvailable()) && (await redisAvailable());
 
@@ -83,5 +83,5 @@ describe.runIf(up)('access_token stampede on a 4-instance cluster', () => {
     const killed = await stats(c);
     expect(killed[TOKEN], 'refetches after 40001 on the shared token').toBe(1);
     expect(killed['/cgi-bin/qrcode/create']).toBeGreaterThan(4 * PER_INSTANCE);
-  }, 90_000);
+  }, CLUSTER_TEST_TIMEOUT_MS);
 });

@@ -1,14 +1,38 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { CallbackSettings } from '../../src/emulator/app-callbacks.js';
 import { IdMinter } from '../../src/emulator/ids.js';
 import { callbackSignature, decryptMessage, encryptMessage } from '../../src/emulator/msg-crypt.js';
+import type { Timers } from '../../src/emulator/push-sender.js';
 import { PushSimulator, type PushInput } from '../../src/emulator/push-simulator.js';
 import { xmlField } from '../../src/emulator/push-xml.js';
 import { startReceiver, type Receiver } from './push-receiver.js';
 import { V67 } from './vector-6-7.js';
+
+/** Real timers that record what the simulator asks for and which of its timers are still armed. */
+function countingTimers(): Timers & { live: Set<unknown>; requested: number[] } {
+  const live = new Set<unknown>();
+  const requested: number[] = [];
+  return {
+    live,
+    requested,
+    setTimeout(fn, ms) {
+      requested.push(ms);
+      const handle = setTimeout(() => {
+        live.delete(handle);
+        fn();
+      }, ms);
+      live.add(handle);
+      return handle;
+    },
+    clearTimeout(handle) {
+      live.delete(handle);
+      clearTimeout(handle as NodeJS.Timeout);
+    },
+  };
+}
 
 /** A byte source that hands out the given buffers first, then zeros. */
 function scripted(...chunks: Buffer[]): (n: number) => Buffer {
@@ -48,7 +72,7 @@ describe('PushSimulator', () => {
     settings: settings(),
     ...over,
   });
-  const simulator = (random: (n: number) => Buffer, o: { timeoutMs?: number; retryDelayMs?: number } = {}) =>
+  const simulator = (random: (n: number) => Buffer, o: { timeoutMs?: number; retryDelayMs?: number; timers?: Timers } = {}) =>
     new PushSimulator({
       clock: new ManualClock({ now: () => 1714037059_000 }),
       ids: new IdMinter(random),
@@ -56,6 +80,7 @@ describe('PushSimulator', () => {
       retryDelayMs: o.retryDelayMs ?? 0,
       attempts: 3,
       logger: false,
+      ...(o.timers ? { timers: o.timers } : {}),
     });
 
   it('start() sends the §6.7 vector exactly: safe-mode body, signature and msg_signature', async () => {
@@ -114,12 +139,12 @@ describe('PushSimulator', () => {
   it('start() waits pushRetryDelayMs between tries (real time), none after the last', async () => {
     receiver = await startReceiver();
     receiver.script('500', '500', '500');
-    sim = simulator(() => Buffer.alloc(32), { retryDelayMs: 150 });
-    const t0 = performance.now();
+    const timers = countingTimers();
+    sim = simulator(() => Buffer.alloc(32), { retryDelayMs: 150, timers });
     await sim.settled(sim.start(input()));
-    const elapsed = performance.now() - t0;
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(440 + 1000);
+    // Each try arms its answer timeout (300 ms); a 150 ms pause comes between tries, none after the last.
+    expect(timers.requested).toEqual([300, 150, 300, 150, 300]);
+    expect(timers.live.size).toBe(0);
   });
 
   it('start() records a connection refused when nothing listens at the callback URL', async () => {
@@ -171,17 +196,14 @@ describe('PushSimulator', () => {
   it('close() cancels a push waiting on a silent callback at once and leaves no timer behind', async () => {
     receiver = await startReceiver();
     receiver.script('timeout');
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    sim = simulator(() => Buffer.alloc(32), { timeoutMs: 60_000, retryDelayMs: 60_000 });
+    const timers = countingTimers();
+    sim = simulator(() => Buffer.alloc(32), { timeoutMs: 60_000, retryDelayMs: 60_000, timers });
     const id = sim.start(input());
-    await new Promise((r) => setTimeout(r, 50));
-    expect(timers()).toBeGreaterThan(before);
-    const t0 = performance.now();
-    await sim.close();
-    expect(performance.now() - t0).toBeLessThan(1000);
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1));
+    expect(timers.live.size).toBe(1); // the answer timeout of the one try in flight
+    await sim.close(); // resolves without waiting out the 60 s answer timeout: the try is recorded as cancelled
     expect(sim.get(id)).toMatchObject({ done: true, answered: false, attempts: [{ error: 'cancelled' }] });
-    expect(timers()).toBeLessThanOrEqual(before);
+    expect(timers.live.size).toBe(0);
     expect(() => sim.start(input())).toThrow(TypeError);
   });
 

@@ -10,6 +10,7 @@ import {
   WeChatTransportError,
 } from '../../../src/wechat/api/wechat-errors.js';
 import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { settlesWithin } from '../../helpers/hang-guard.js';
 
 const schema = z.object({ value: z.string() });
 let up: FakeUpstream;
@@ -208,14 +209,12 @@ describe('WeChatHttp.request()', () => {
 
   it('rejects with WeChatTimeoutError when WeChat does not answer within timeoutMs', async () => {
     up.on('GET', '/thing', async (_q, r) => {
-      await new Promise((res) => setTimeout(res, 1000));
+      await new Promise((res) => setTimeout(res, 60_000).unref()); // answers only after the test would have ended
       return sendJson(r, { value: 'late' });
     });
-    const started = Date.now();
-    const e = await failure(get(client({ timeoutMs: 100 })));
+    const e = await failure(settlesWithin(get(client({ timeoutMs: 100 })), 20_000, 'a call with timeoutMs 100 to a silent upstream'));
     expect(e).toBeInstanceOf(WeChatTimeoutError);
     expect(e.code).toBe('ERR_WECHAT_TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(900);
     expect(up.calls).toHaveLength(1);
   });
 

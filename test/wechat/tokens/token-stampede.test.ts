@@ -12,6 +12,7 @@ import { type AccessTokenManager, createAccessTokenManager } from '../../../src/
 import { createSharedTokenCache } from '../../../src/wechat/tokens/shared-token-cache.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/backends.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { settlesWithin } from '../../helpers/hang-guard.js';
 
 const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };
 const apps = (appid: string) => (SECRETS[appid] ? { appid, secret: SECRETS[appid] } : undefined);
@@ -25,6 +26,8 @@ let http: WeChatHttp;
 let issued: string[];
 let valid: Set<string>;
 let tokenDelayMs: number;
+/** When set, the token endpoint waits for it (after tokenDelayMs): a refresh held open for as long as a test needs. */
+let tokenGate: Promise<void> | null;
 
 beforeAll(async () => {
   up = await startFakeUpstream();
@@ -38,9 +41,11 @@ beforeEach(() => {
   issued = [];
   valid = new Set();
   tokenDelayMs = 50;
+  tokenGate = null;
   up.on('POST', '/cgi-bin/stable_token', async (q, r) => {
     const b = q.body as { appid: string; secret: string };
     await delay(tokenDelayMs); // long enough for every instance's callers to pile up behind the refresh
+    await tokenGate;
     if (SECRETS[b.appid] !== b.secret) return sendJson(r, { errcode: 40125, errmsg: 'invalid appsecret' });
     const token = `${b.appid}-T${issued.length + 1}`;
     issued.push(token);
@@ -134,12 +139,14 @@ describe.each(await cacheBackends())('access tokens shared by %i instances on %s
   it('while one instance refreshes ahead of expiry, the others keep serving the still-valid token without waiting', async () => {
     await managers[0]!.get('wxa');
     b.clock.advance(7200 - 299); // inside the refresh-ahead window, not expired
-    tokenDelayMs = 300;
+    let release!: () => void;
+    tokenGate = new Promise((r) => (release = r));
     const refreshing = managers[0]!.get('wxa');
     await delay(50);
-    const started = Date.now();
-    expect(await Promise.all([managers[1]!.get('wxa'), managers[2]!.get('wxa')])).toEqual(['wxa-T1', 'wxa-T1']);
-    expect(Date.now() - started).toBeLessThan(200);
+    // The refresh is held open until released below: callers that waited for it would never answer here.
+    const others = Promise.all([managers[1]!.get('wxa'), managers[2]!.get('wxa')]);
+    expect(await settlesWithin(others, 10_000, 'the other instances while one refreshes')).toEqual(['wxa-T1', 'wxa-T1']);
+    release();
     expect(await refreshing).toBe('wxa-T2');
     expect(await managers[3]!.get('wxa')).toBe('wxa-T2');
     expect(tokenCalls()).toBe(2);
