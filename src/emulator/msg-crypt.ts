@@ -3,9 +3,9 @@
  * AESKey = base64decode(EncodingAESKey + "="), IV = AESKey[0..16), plaintext = random(16) ‖ uint32_be(len) ‖ msg ‖ appid
  * padded PKCS#7-style to a multiple of **32** bytes by hand (Node's own padding is 16-byte blocks and would break on
  * pads > 16), and the callback signatures sha1(sort([token, timestamp, nonce(, Encrypt)]).join('')).
- * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html (wechat-api.md §6.1–§6.3).
+ * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html (docs/wechat-api.md §6.1–§6.3).
  * Written on node:crypto directly — independent of src/wechat/crypto, so the server and the emulator cannot share
- * a bug and still pass each other's tests (wechat-api.md §6.7 pins both).
+ * a bug and still pass each other's tests (docs/wechat-api.md §6.7 pins both).
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 /**
  * What happens when a person answers WeChat's OAuth page (https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md,
- * wechat-api.md §4.1): consent → `redirect_uri?code=CODE&state=STATE`; refusal → `redirect_uri?state=STATE` only;
+ * docs/wechat-api.md §4.1): consent → `redirect_uri?code=CODE&state=STATE`; refusal → `redirect_uri?state=STATE` only;
  * snapshot (the read-only page of snapshot mode) → a code whose exchange yields a virtual user. WeChat shows snapshot
  * pages for official-account web pages; the shared contract offers the decision on the website page too, so a
  * service's handling of `is_snapshotuser` can be tested on both roads.

@@ -2,7 +2,7 @@
  * User-scoped OAuth tokens (`sns/oauth2/access_token`), distinct from the basic access_token and only good for
  * `sns/*` calls: access_token 7200 s, refresh_token 30 days (https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken).
  * Refreshing while the access_token is still valid extends that same token; after it expired a new one is issued
- * (website/app docs). An unknown refresh_token → 40030, an expired one → 42002 (wechat-api.md §4.3).
+ * (website/app docs). An unknown refresh_token → 40030, an expired one → 42002 (docs/wechat-api.md §4.3).
  */
 import type { Clock } from '../clock.js';
 import type { IdMinter } from './ids.js';

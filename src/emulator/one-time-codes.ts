@@ -1,6 +1,6 @@
 /**
  * Single-use codes with a lifetime each, for OAuth codes (official account 5 min, website / app 10 min) and phone
- * codes (5 min) — wechat-api.md §1.6, §4.1. A used code is remembered until it would have expired, so a reuse can be
+ * codes (5 min) — docs/wechat-api.md §1.6, §4.1. A used code is remembered until it would have expired, so a reuse can be
  * told apart from an unknown code (OAuth: 40163 vs 40029).
  */
 import type { Clock } from '../clock.js';

@@ -65,7 +65,7 @@ export interface EmulatorOptions {
   pushTimeoutMs?: number;
   /** Real ms between a failed try and the next (beyond the timeout); default 0. */
   pushRetryDelayMs?: number;
-  /** Tries per push in total (WeChat: 3 — wechat-api.md §6.5 reads it as 3 tries overall). */
+  /** Tries per push in total (WeChat: 3 — docs/wechat-api.md §6.5 reads it as 3 tries overall). */
   pushAttempts?: number;
   /** OAuth code lifetimes, seconds: official account 300, website 600, mobile app 600 (the latter two [unconf]). */
   oauthCodeTtlSeconds?: Partial<OAuthCodeTtls>;

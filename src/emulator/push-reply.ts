@@ -1,7 +1,7 @@
 /**
  * Reads a callback's 2xx answer as WeChat does: `success` or an empty body = no reply; otherwise a passive reply in
  * XML — encrypted (`<Encrypt>`, `<MsgSignature>`, `<TimeStamp>`, `<Nonce>`, MsgSignature = sha1(sort([token,
- * TimeStamp, Nonce, Encrypt]))) or, outside safe mode, plain (wechat-api.md §6.4). Anything else would make WeChat
+ * TimeStamp, Nonce, Encrypt]))) or, outside safe mode, plain (docs/wechat-api.md §6.4). Anything else would make WeChat
  * show the person "该公众号暂时无法提供服务"; it is recorded as a `replyError` (WeChat does not retry it).
  */
 import type { CallbackSettings } from './app-callbacks.js';

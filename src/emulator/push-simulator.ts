@@ -1,7 +1,7 @@
 /**
  * WeChat's side of the official-account callback: pushes a message or event to the account's callback URL, signed
  * and (per message mode) encrypted, waits for the answer (5 s), and tries again — 3 tries in total — when none comes,
- * the connection fails or the status is not 2xx (wechat-api.md §6.2–§6.5). Every try carries the same XML (same
+ * the connection fails or the status is not 2xx (docs/wechat-api.md §6.2–§6.5). Every try carries the same XML (same
  * CreateTime and MsgId, so the receiver can deduplicate); each try is signed afresh (new timestamp, nonce and
  * encryption random, like a new request), unless a fixed `random` was given for reproducible ciphertexts.
  * Pushes run in the background; `close()` cancels them and leaves no timer behind.

@@ -1,7 +1,7 @@
 /**
  * The XML WeChat pushes to an official account's callback, and the envelopes of the three message modes
  * (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html,
- * .../Receiving_event_pushes.html, .../Message_encryption_and_decryption_instructions.html; wechat-api.md §6.2–§6.3).
+ * .../Receiving_event_pushes.html, .../Message_encryption_and_decryption_instructions.html; docs/wechat-api.md §6.2–§6.3).
  * Text goes in CDATA sections, numbers bare, fields in WeChat's order.
  */
 

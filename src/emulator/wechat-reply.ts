@@ -1,6 +1,6 @@
 /**
  * How WeChat answers: always JSON (even errors are HTTP 200), `Content-Type: application/json; encoding=utf-8`,
- * errors as `{ errcode, errmsg: "<text>, rid: xxxxxxxx-xxxxxxxx-xxxxxxxx" }` (wechat-api.md §0, §8;
+ * errors as `{ errcode, errmsg: "<text>, rid: xxxxxxxx-xxxxxxxx-xxxxxxxx" }` (docs/wechat-api.md §0, §8;
  * global return codes: https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html).
  */
 import type { FastifyReply } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * Resolving a login to our user id: design.md "Resolving a login", cases 1–6, in one transaction.
+ * Resolving a login to our user id: docs/design.md "Resolving a login", cases 1–6, in one transaction.
  * The whole transaction is retried when it loses a race with a concurrent one (same person logging in
  * on two apps or two instances at once), so callers never see a unique violation.
  */

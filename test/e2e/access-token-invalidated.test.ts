@@ -1,6 +1,6 @@
 /**
  * An access_token killed upstream: another system force-refreshes the official account's stable token twice, 30 s
- * apart (wechat-api.md §2.2: that kills every older token at once). weunion's cached token then gets 40001 on
+ * apart (docs/wechat-api.md §2.2: that kills every older token at once). weunion's cached token then gets 40001 on
  * the next user/info; it drops that token (only that one), fetches a new one once, and the job completes.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { aesKeyOf, callbackSignature, decryptMessage, encryptMessage } from '../../src/emulator/msg-crypt.js';
 import { V67 } from './vector-6-7.js';
 
-describe('emulator msg-crypt (WXBizMsgCrypt, wechat-api.md §6.7)', () => {
+describe('emulator msg-crypt (WXBizMsgCrypt, docs/wechat-api.md §6.7)', () => {
   it('aesKeyOf() decodes the EncodingAESKey plus "=" to the documented 32-byte key', () => {
     expect(aesKeyOf(V67.encodingAesKey).toString('hex')).toBe(V67.aesKeyHex);
     expect(() => aesKeyOf('short')).toThrow(TypeError);
@@ -50,7 +50,7 @@ describe('emulator msg-crypt (WXBizMsgCrypt, wechat-api.md §6.7)', () => {
   it('callbackSignature() gives the vector signature and msg_signature', () => {
     expect(callbackSignature(V67.token, V67.timestamp, V67.nonce)).toBe(V67.signature);
     expect(callbackSignature(V67.token, V67.timestamp, V67.nonce, V67.encrypt)).toBe(V67.msgSignature);
-    // The other official GET vector (wechat-api.md §6.1).
+    // The other official GET vector (docs/wechat-api.md §6.1).
     expect(callbackSignature('AAAAA', '1714036504', '1514711492')).toBe('f464b24fc39322e44b38aa78f5edd27bd1441696');
     // Independently: sha1 over the lexicographically sorted parts.
     const manual = createHash('sha1').update([V67.token, V67.timestamp, V67.nonce, V67.encrypt].sort().join('')).digest('hex');

@@ -14,7 +14,7 @@ const profile = {
 };
 
 describe('sealUserInfo()', () => {
-  it('sealUserInfo() signs rawData as in the official vector (wechat-api.md §7.2)', () => {
+  it('sealUserInfo() signs rawData as in the official vector (docs/wechat-api.md §7.2)', () => {
     const sealed = sealUserInfo({
       profile,
       openId: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE',

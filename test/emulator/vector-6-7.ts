@@ -1,4 +1,4 @@
-/** wechat-api.md §6.7: the self-generated callback vector (token, key, appid, timestamp, nonce, random → Encrypt, signatures). */
+/** docs/wechat-api.md §6.7: the self-generated callback vector (token, key, appid, timestamp, nonce, random → Encrypt, signatures). */
 export const V67 = {
   token: 'AAAAA',
   encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',

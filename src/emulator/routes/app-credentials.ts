@@ -1,7 +1,7 @@
 /**
  * The appid/secret/grant_type checks shared by /sns/jscode2session and /cgi-bin/token: 41002 appid missing,
  * 41004 appsecret missing, 40002 invalid grant_type, 40013 invalid appid, 40125 invalid appsecret
- * (wechat-api.md §1.1, §2.1; order among them is not documented).
+ * (docs/wechat-api.md §1.1, §2.1; order among them is not documented).
  */
 import type { EmulatorApp } from '../options.js';
 import type { EmulatorState } from '../state.js';

@@ -1,7 +1,7 @@
 /**
  * WeChat's OAuth browser pages, emulated: GET /connect/oauth2/authorize (official account, snsapi_base /
  * snsapi_userinfo) and GET /connect/qrconnect (website app, snsapi_login)
- * (https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md; wechat-api.md §4.1).
+ * (https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md; docs/wechat-api.md §4.1).
  * Instead of a phone, a tiny page lists every person with one form each — consent / refuse / snapshot — submitting to GET /__emulator/oauth/decide, which answers the 302 WeChat would send. Bad requests get
  * WeChat's error page shape with its code (10003 redirect_uri, 10005 scope, 10010 scope empty, 10011 redirect_uri
  * empty, 10012 appid empty, 10013 state, 10016 wrong kind of appid, 40013 unknown appid).

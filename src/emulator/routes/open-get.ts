@@ -1,6 +1,6 @@
 /**
  * POST /cgi-bin/open/get — the Open Platform account an official account or mini program is bound to
- * (https://developers.weixin.qq.com/doc/oplatform/openApi/openplatform-management/api_getopenaccount.html; wechat-api.md §5).
+ * (https://developers.weixin.qq.com/doc/oplatform/openApi/openplatform-management/api_getopenaccount.html; docs/wechat-api.md §5).
  * POST only (GET → 43002). JSON body `{ appid? }` (an empty body counts as `{}`); an appid other than the token's
  * → 40013; unbound → 89002 "open not exists"; else `{ open_appid, errcode: 0, errmsg: "ok" }`.
  */

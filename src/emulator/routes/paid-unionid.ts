@@ -1,6 +1,6 @@
 /**
  * GET /wxa/getpaidunionid — the unionid of a person who just paid
- * (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid; wechat-api.md §1.5).
+ * (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid; docs/wechat-api.md §1.5).
  * Mini program token only (else 48001); `openid` missing 41009, not this app's 40003; the app not bound to an Open
  * Platform account → 89002; no payment by this person in this app matching `transaction_id` (or `mch_id` +
  * `out_trade_no`), or more than 5 minutes (`paidUnionidWindowSeconds`) after it → 89300 "invalid trade".

@@ -1,6 +1,6 @@
 /**
  * POST /wxa/business/getuserphonenumber — the phone number behind a phone code
- * (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber; wechat-api.md §1.6).
+ * (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber; docs/wechat-api.md §1.6).
  * Mini program token only (else 48001). JSON body `{ code, openid? }`: a body that is not JSON (e.g. form-encoded)
  * → 47001; no code → 41008; an unknown, expired, used or other app's code → 40029; an `openid` that is not the
  * code's person → 40003 [unconf: the exact code is not documented]. `countryCode` is sent as the number 86, as in

@@ -1,7 +1,7 @@
 /**
  * GET /sns/oauth2/access_token and GET /sns/oauth2/refresh_token — the OAuth code exchange shared by official-account
  * web pages, website QR login and mobile apps (https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken,
- * .../api_snsrefreshtoken; wechat-api.md §4.2–§4.3).
+ * .../api_snsrefreshtoken; docs/wechat-api.md §4.2–§4.3).
  * access_token: appid/secret/grant_type checks (41002, 41004, 40002, 40013, 40125), 41008 without a code, 40029 for
  * an unknown, expired or other app's code, 40163 for a reused one. The unionid comes with snsapi_userinfo /
  * snsapi_login when the app is bound; with snsapi_base only under `unionidForBaseScope`. A snapshot-mode virtual user

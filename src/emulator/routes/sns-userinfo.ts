@@ -1,6 +1,6 @@
 /**
  * GET /sns/userinfo and GET /sns/auth — calls made with a user's OAuth access_token
- * (https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo, .../api_snsauth; wechat-api.md §4.4–§4.5).
+ * (https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo, .../api_snsauth; docs/wechat-api.md §4.4–§4.5).
  * Token: missing 41001, unknown 40001, expired 42001; `openid` missing 41009, not the token's 40003.
  * userinfo needs snsapi_userinfo or snsapi_login: a snsapi_base token → 48001, and so does a snapshot-mode token
  * ([obs]). The profile: nickname = the person's name, the grey default avatar, sex 0, province/city/country "".

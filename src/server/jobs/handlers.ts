@@ -70,7 +70,7 @@ async function lookup(deps: AppDeps, app: AppConfig, p: OaLookupPayload): Promis
  */
 export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
   return {
-    /** user/info → unionid → resolve/link (a late unionid merges, design.md), follow state, scan-to-follow login. */
+    /** user/info → unionid → resolve/link (a late unionid merges, docs/design.md), follow state, scan-to-follow login. */
     [OA_LOOKUP_JOB]: async (payload) => {
       const p = lookupPayload(payload);
       const app = officialAccount(deps, p.appid);

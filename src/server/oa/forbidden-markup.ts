@@ -1,5 +1,5 @@
 /**
- * The scan of a callback body for markup WeChat never sends and that could declare entities (wechat-api.md §6): any
+ * The scan of a callback body for markup WeChat never sends and that could declare entities (docs/wechat-api.md §6): any
  * `<!` other than a CDATA section (DOCTYPE, ENTITY, comments — which could hide a DOCTYPE from a pattern check) and
  * any processing instruction after the leading XML declaration. It runs over the whole text when reading a document
  * failed (callback-xml.ts), so a DOCTYPE is reported as one (ERR_CALLBACK_XML_DOCTYPE) wherever it sits, even in an

@@ -1,5 +1,5 @@
 /**
- * Authenticating and opening one official-account push (wechat-api.md §6.2–§6.3): `signature` always,
+ * Authenticating and opening one official-account push (docs/wechat-api.md §6.2–§6.3): `signature` always,
  * the timestamp window, then in compatible/safe mode (`encrypt_type=aes`) `msg_signature` over the `Encrypt` text
  * and its decryption (current, then previous EncodingAESKey; the trailing appid checked). Pure: no I/O.
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html

@@ -1,5 +1,5 @@
 /**
- * `GET|POST /v1/oa/:appid/callback` — the official account's server URL (wechat-api.md §6).
+ * `GET|POST /v1/oa/:appid/callback` — the official account's server URL (docs/wechat-api.md §6).
  * GET: URL verification (echo `echostr` when `signature` matches). POST: a message or event push, plain or
  * encrypted (compatible/safe mode). A push is verified and opened (open-push.ts), recorded as one durable job
  * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once: `success`, or the

@@ -1,7 +1,7 @@
 /**
  * WeChat `errcode`s weunion cares about, and how each maps onto our `ErrorCode`s.
  * Global table: https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html
- * (see /work/shared/wechat-api.md §8 for where each one was observed).
+ * (see docs/wechat-api.md §8 for where each one was observed).
  */
 import type { ErrorCode } from '../../errors.js';
 
@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors.js';
 export const WECHAT_ERRCODE = Object.freeze({
   /** "system error": busy, retry later. Global return codes page. */
   SYSTEM_BUSY: -1,
-  /** Undocumented "system error" seen from /cgi-bin/token (wechat-api.md §0). */
+  /** Undocumented "system error" seen from /cgi-bin/token (docs/wechat-api.md §0). */
   SYSTEM_ERROR: -1000,
   OK: 0,
   /** access_token invalid or superseded. https://developers.weixin.qq.com/doc/service/guide/dev/api */
@@ -27,7 +27,7 @@ export const WECHAT_ERRCODE = Object.freeze({
   /** sns/oauth2/refresh_token: unknown refresh_token. https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken */
   INVALID_REFRESH_TOKEN: 40030,
   INVALID_APPSECRET: 40125,
-  /** "code been used": observed, not in the doc tables (wechat-api.md §1.1). */
+  /** "code been used": observed, not in the doc tables (docs/wechat-api.md §1.1). */
   CODE_USED: 40163,
   /** Caller IP not whitelisted (observed). */
   IP_NOT_WHITELISTED: 40164,
@@ -89,7 +89,7 @@ const WHITELIST_ADVICE =
   'to the app\u2019s IP whitelist in the WeChat console (Development \u2192 Basic configuration \u2192 IP whitelist).';
 
 /**
- * For the errcodes an operator has to act on, a message that says what to do (wechat-api.md §2.1); else undefined.
+ * For the errcodes an operator has to act on, a message that says what to do (docs/wechat-api.md §2.1); else undefined.
  * 45009: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/API_Call_Limits.html;
  * 40164 / 61004: https://developers.weixin.qq.com/doc/service/guide/dev/api
  * @example

@@ -1,5 +1,5 @@
 /**
- * Mini program login endpoints: code2Session and checkSessionKey (wechat-api.md §1).
+ * Mini program login endpoints: code2Session and checkSessionKey (docs/wechat-api.md §1).
  */
 import { z } from 'zod';
 import { sessionKeySignature } from '../crypto/session-signature.js';

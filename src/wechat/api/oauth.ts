@@ -1,6 +1,6 @@
 /**
  * The OAuth endpoints shared by official-account web pages (snsapi_base / snsapi_userinfo), website QR login
- * (snsapi_login) and mobile apps (wechat-api.md §4). Each app uses its own appid/secret; only the unionid links them.
+ * (snsapi_login) and mobile apps (docs/wechat-api.md §4). Each app uses its own appid/secret; only the unionid links them.
  * The tokens here are per-user OAuth tokens, not the basic access_token: never pass them to `withToken`.
  */
 import { z } from 'zod';

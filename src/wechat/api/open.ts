@@ -1,5 +1,5 @@
 /**
- * Which Open Platform account an official account or mini program is bound to (wechat-api.md §5).
+ * Which Open Platform account an official account or mini program is bound to (docs/wechat-api.md §5).
  * https://developers.weixin.qq.com/doc/oplatform/openApi/openplatform-management/api_getopenaccount.html
  * Documented as a third-party-platform API: with an account's own basic token WeChat may answer 48001, so
  * weunion records the binding in configuration and uses this only as a check.

@@ -1,5 +1,5 @@
 /**
- * A mini program user's unionid after a WeChat Pay payment (wechat-api.md §1.5), even when the user never
+ * A mini program user's unionid after a WeChat Pay payment (docs/wechat-api.md §1.5), even when the user never
  * followed or authorised anything. Works only within 5 minutes of the payment.
  * https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid
  */

@@ -1,5 +1,5 @@
 /**
- * A mini program user's phone number from a phone code (wechat-api.md §1.6): the code comes from
+ * A mini program user's phone number from a phone code (docs/wechat-api.md §1.6): the code comes from
  * `<button open-type="getPhoneNumber">` (single use, 5 minutes) — not the `wx.login` code.
  * https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber
  */

@@ -1,5 +1,5 @@
 /**
- * Parameterised QR codes of an official account (wechat-api.md §6.6): scanning one follows the account (a
+ * Parameterised QR codes of an official account (docs/wechat-api.md §6.6): scanning one follows the account (a
  * `subscribe` push with EventKey `qrscene_<scene>`) or, for a follower, sends a `SCAN` push with the scene.
  * https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
  */
@@ -66,7 +66,7 @@ export async function createTempQrCode(
     method: 'POST',
     path: QRCODE_CREATE_PATH,
     query: { access_token: input.accessToken },
-    // The `scene` wrapper matters: without it WeChat silently uses scene 0 (wechat-api.md §6.6).
+    // The `scene` wrapper matters: without it WeChat silently uses scene 0 (docs/wechat-api.md §6.6).
     body: { expire_seconds: expireSeconds, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: input.sceneStr } } },
     schema,
     retryTransport: true,

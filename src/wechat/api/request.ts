@@ -1,6 +1,6 @@
 /**
  * The one place that talks HTTP to WeChat: builds the URL, sends GET (query) or POST (JSON), enforces a
- * timeout, parses the body as JSON whatever its Content-Type (wechat-api.md §0), turns a non-zero
+ * timeout, parses the body as JSON whatever its Content-Type (docs/wechat-api.md §0), turns a non-zero
  * `errcode` into `WeChatApiError`, validates success bodies with a zod schema, and retries only what is
  * safe to retry. `fetch` and `sleep` are injected so tests run on loopback with virtual waits.
  */

@@ -1,5 +1,5 @@
 /**
- * The global ("basic") access_token endpoints (wechat-api.md §2). Prefer `fetchStableAccessToken`:
+ * The global ("basic") access_token endpoints (docs/wechat-api.md §2). Prefer `fetchStableAccessToken`:
  * `/cgi-bin/token` mints a new token on every call and kills the previous one five minutes later.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Official-account user management (wechat-api.md §3): one user's info, up to 100 at a time, the follower list.
+ * Official-account user management (docs/wechat-api.md §3): one user's info, up to 100 at a time, the follower list.
  * All take the account's basic access_token: call them through `AccessTokenManager.withToken`.
  */
 import { z } from 'zod';
@@ -129,7 +129,7 @@ export const FOLLOWER_PAGE_SIZE = 10_000;
 const followersSchema = z.object({
   total: num,
   count: num,
-  // The last page may come back with count 0 and no data (wechat-api.md §3.3).
+  // The last page may come back with count 0 and no data (docs/wechat-api.md §3.3).
   data: z.object({ openid: z.array(z.string()).optional() }).optional(),
   next_openid: z.string().optional(),
 });

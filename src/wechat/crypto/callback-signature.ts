@@ -1,5 +1,5 @@
 /**
- * The official-account callback signatures (wechat-api.md §6.1, §6.3): `sha1_hex(concat(sort([token, timestamp,
+ * The official-account callback signatures (docs/wechat-api.md §6.1, §6.3): `sha1_hex(concat(sort([token, timestamp,
  * nonce])))` for `signature` (URL verification and every push), and the same over four items, the `Encrypt` text
  * included, for `msg_signature` and an encrypted passive reply's `MsgSignature`.
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html

@@ -1,5 +1,5 @@
 /**
- * WXBizMsgCrypt: the official-account callback's signatures and its AES "safe mode" (wechat-api.md §6.1–§6.4).
+ * WXBizMsgCrypt: the official-account callback's signatures and its AES "safe mode" (docs/wechat-api.md §6.1–§6.4).
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
  *
  * AESKey = base64(EncodingAESKey + "="), 32 bytes; AES-256-CBC with IV = AESKey[0..16); plaintext

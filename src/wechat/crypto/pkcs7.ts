@@ -1,6 +1,6 @@
 /**
  * PKCS#7 by hand, for both of WeChat's ciphers. WXBizMsgCrypt pads to a multiple of **32** bytes (pad value 1..32),
- * not the AES block size, and Node's built-in unpadding only knows 16 and throws on any pad > 16 (wechat-api.md
+ * not the AES block size, and Node's built-in unpadding only knows 16 and throws on any pad > 16 (docs/wechat-api.md
  * §6.3). WXBizDataCrypt pads to 16 like Node does, but unpadding by hand too spares `decipher.final()` and the
  * Buffer.concat after it, which cost more than the AES on a user-data payload (bench/decrypt.ts).
  */

@@ -1,7 +1,7 @@
 /**
  * One access_token per appid, shared through a `TokenCache`: refreshed ahead of expiry by one caller at a
  * time (in-process single flight, plus a `SharedLock` across instances when the cache is shared), invalidated
- * only if it is still the token that failed, and retried once on 40001/40014/42001 (wechat-api.md §0, §2).
+ * only if it is still the token that failed, and retried once on 40001/40014/42001 (docs/wechat-api.md §0, §2).
  * The token comes from WeChat (stable_token or token) or, per app, from an outside `TokenSource`.
  */
 import type { SharedLock } from '../../cache/shared-lock.js';

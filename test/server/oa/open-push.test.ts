@@ -5,7 +5,7 @@ import { openPush, type OpenPushInput } from '../../../src/server/oa/open-push.j
 import { callbackSignature } from '../../../src/wechat/crypto/callback-signature.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 
-// wechat-api.md §6.7 (self-generated, cross-checked against wechatpy's vectors).
+// docs/wechat-api.md §6.7 (self-generated, cross-checked against wechatpy's vectors).
 const V = {
   token: 'AAAAA',
   key: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',

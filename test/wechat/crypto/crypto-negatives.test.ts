@@ -127,7 +127,7 @@ function callbackOutcome(encrypt: string): string {
   }
 }
 
-describe('MessageCrypt.decrypt() negatives (wechat-api.md §6.7 vector)', () => {
+describe('MessageCrypt.decrypt() negatives (docs/wechat-api.md §6.7 vector)', () => {
   it('accepts the untouched vector, whose padding (28) is above 16', () => {
     expect(crypt.decrypt(v67.encrypt)).toBe(v67.plaintext);
     expect(callbackOutcome(seal32(frame(toBlock(64), toBlock(64))))).toBe('accepted');
