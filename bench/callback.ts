@@ -45,7 +45,10 @@ function mintPushes(count: number): Array<{ query: string; body: string }> {
       encrypt_type: 'aes',
       msg_signature: crypt.signature(timestamp, nonce, encrypt),
     });
-    out.push({ query: query.toString(), body: `<xml>\n<ToUserName><![CDATA[${oa.originalId}]]></ToUserName>\n<Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>` });
+    out.push({
+      query: query.toString(),
+      body: `<xml>\n<ToUserName><![CDATA[${oa.originalId}]]></ToUserName>\n<Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>`,
+    });
   }
   return out;
 }
@@ -62,7 +65,12 @@ const cpuMs = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const ratios: number[] = [];
 let rss: number | undefined;
 const run = (t: (typeof targets)[number], n: number) =>
-  loadRequests(t.url, mintPushes(n).map((p) => ({ path: `${t.path}?${p.query}`, body: p.body })), connections, 'text/xml');
+  loadRequests(
+    t.url,
+    mintPushes(n).map((p) => ({ path: `${t.path}?${p.query}`, body: p.body })),
+    connections,
+    'text/xml',
+  );
 try {
   for (const t of targets) await run(t, 3000); // warm-up (JIT)
   for (let round = 0; round < rounds; round++) {
@@ -75,7 +83,9 @@ try {
       if (before !== undefined && after !== undefined) cpuMs.get(t.name)!.push(((after - before) * 1000) / r.requests);
       results.get(t.name)!.push(r);
       rps.set(t.name, r.rps);
-      process.stdout.write(`  round ${round + 1}: ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}\n`);
+      process.stdout.write(
+        `  round ${round + 1}: ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}\n`,
+      );
     }
     ratios.push(rps.get('weunion')! / rps.get('co-wechat')!);
   }

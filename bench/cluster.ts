@@ -51,7 +51,8 @@ async function loginRun(cluster: Cluster, total: number): Promise<Run> {
 
 /** Moves every clock past the token's expiry, then 200 concurrent token users per instance: token calls seen. */
 async function tokenCallsPerExpiry(cluster: Cluster): Promise<number[]> {
-  const qrLogin = (url: string) => fetch(`${url}/v1/oa/${DEMO_APPS.oa}/qr-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const qrLogin = (url: string) =>
+    fetch(`${url}/v1/oa/${DEMO_APPS.oa}/qr-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   await qrLogin(cluster.instances[0]!.url); // the first token
   const calls: number[] = [];
   for (let e = 0; e < expiries; e++) {
@@ -96,11 +97,17 @@ process.stdout.write(
 );
 process.stdout.write(`  ${'instances'.padEnd(10)} ${'logins/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failures'.padStart(9)}\n`);
 for (const s of summary) {
-  process.stdout.write(`  ${String(s.instances).padEnd(10)} ${s.rps.toFixed(0).padStart(9)} ${s.p50.toFixed(1).padStart(8)} ${s.p99.toFixed(1).padStart(8)} ${String(s.failures).padStart(9)}\n`);
+  process.stdout.write(
+    `  ${String(s.instances).padEnd(10)} ${s.rps.toFixed(0).padStart(9)} ${s.p50.toFixed(1).padStart(8)} ${s.p99.toFixed(1).padStart(8)} ${String(s.failures).padStart(9)}\n`,
+  );
 }
 process.stdout.write(`  token calls per expiry (3 instances × ${TOKEN_USERS_PER_INSTANCE} concurrent token users): ${tokenCalls.join(', ')}\n`);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/cluster.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, logins, connections, rounds, summary, tokenCallsPerExpiry: tokenCalls }, null, 2),
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, logins, connections, rounds, summary, tokenCallsPerExpiry: tokenCalls },
+    null,
+    2,
+  ),
 );

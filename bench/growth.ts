@@ -66,7 +66,11 @@ const totalLogins = (loginsPerRound * rounds + 200) * 4; // four stores, + warm-
 const personCount = Math.ceil(totalLogins / 40); // ≤ 40 codes per person in the whole run: below WeChat's 100/min/person
 const personIds: string[] = [];
 for (let i = 0; i < personCount; i++) personIds.push((await post(`${emulator.url}/__emulator/persons`, {})).id);
-const snapshots = (await (await fetch(`${emulator.url}/__emulator/persons`)).json()) as Array<{ id: string; openids: Record<string, string>; unionids: Record<string, string> }>;
+const snapshots = (await (await fetch(`${emulator.url}/__emulator/persons`)).json()) as Array<{
+  id: string;
+  openids: Record<string, string>;
+  unionids: Record<string, string>;
+}>;
 const persons: SeedPerson[] = snapshots.map((s) => ({ openid: s.openids[appid]!, unionid: s.unionids[DEMO_UNION.openAppid]! }));
 
 interface Store {
@@ -99,7 +103,9 @@ async function mint(n: number): Promise<string[]> {
   const codes: string[] = [];
   for (let i = 0; i < n; i += 16) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(16, n - i) }, () => post(`${emulator.url}/__emulator/wx.login`, { appid, person: personIds[nextPerson++ % personIds.length]! })),
+      Array.from({ length: Math.min(16, n - i) }, () =>
+        post(`${emulator.url}/__emulator/wx.login`, { appid, person: personIds[nextPerson++ % personIds.length]! }),
+      ),
     );
     codes.push(...batch.map((b) => b.code as string));
   }
@@ -111,7 +117,12 @@ async function sequentialLogins(s: Store, codes: string[]): Promise<number[]> {
   const out: number[] = [];
   for (const code of codes) {
     const t0 = performance.now();
-    const res = await s.pool!.request({ method: 'POST', path: `/v1/mp/${appid}/login`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const res = await s.pool!.request({
+      method: 'POST',
+      path: `/v1/mp/${appid}/login`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
     const text = await res.body.text();
     out.push(performance.now() - t0);
     if (res.statusCode !== 200) throw new Error(`${s.name}: login answered ${res.statusCode} ${text}`);

@@ -48,7 +48,16 @@ export function startPeer(script: string, env: Record<string, string> = {}, node
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const m = /LISTENING (\S+)/.exec(buffered);
-      if (m) resolve({ url: m[1]!, child, stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) });
+      if (m)
+        resolve({
+          url: m[1]!,
+          child,
+          stop: () =>
+            new Promise((r) => {
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
   });
@@ -120,16 +129,30 @@ export interface LoadResult {
  * every run up to whole seconds.
  */
 export function loadWithCodes(url: string, codes: string[], connections: number): Promise<LoadResult> {
-  return loadWithBodies(url, codes.map((code) => JSON.stringify({ code })), connections);
+  return loadWithBodies(
+    url,
+    codes.map((code) => JSON.stringify({ code })),
+    connections,
+  );
 }
 
 /** Like `loadWithCodes`, with ready-made JSON bodies (one request each; `contentType` for other payloads). */
 export function loadWithBodies(url: string, bodies: string[], connections: number, contentType = 'application/json'): Promise<LoadResult> {
-  return loadRequests(url, bodies.map((body) => ({ body })), connections, contentType);
+  return loadRequests(
+    url,
+    bodies.map((body) => ({ body })),
+    connections,
+    contentType,
+  );
 }
 
 /** One POST per entry (its own path + query when given, else `url`'s), until they run out; as `loadWithCodes`. */
-export async function loadRequests(url: string, requests: Array<{ path?: string; body: string }>, connections: number, contentType: string): Promise<LoadResult> {
+export async function loadRequests(
+  url: string,
+  requests: Array<{ path?: string; body: string }>,
+  connections: number,
+  contentType: string,
+): Promise<LoadResult> {
   let next = 0;
   let lastResponseAt = 0;
   const started = performance.now();

@@ -49,7 +49,9 @@ async function world(rule: 'current' | 'legacy'): Promise<BenchRow[]> {
         if (cpuBefore !== undefined && cpuAfter !== undefined) cpuMs.get(t.name)!.push(((cpuAfter - cpuBefore) * 1000) / r.requests);
         results.get(t.name)!.push(r);
         rps.set(t.name, r.rps);
-        process.stdout.write(`  ${rule} rule, round ${round + 1}: ${t.name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}\n`);
+        process.stdout.write(
+          `  ${rule} rule, round ${round + 1}: ${t.name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}\n`,
+        );
       }
       ratios.push(rps.get('weunion')! / rps.get('Express seed recipe')!);
     }

@@ -67,12 +67,25 @@ const summary = targets.map((t) => {
   };
 });
 const ratioList = targets.slice(1).map((t) => ({ against: t.name, perRound: ratios.get(t.name)!, median: median(ratios.get(t.name)!) }));
-process.stdout.write(`\nlogin benchmark — ${rounds} round(s) × ${logins} logins, ${connections} connections, node ${process.version}, ${os.cpus().length} CPUs (medians)\n`);
+process.stdout.write(
+  `\nlogin benchmark — ${rounds} round(s) × ${logins} logins, ${connections} connections, node ${process.version}, ${os.cpus().length} CPUs (medians)\n`,
+);
 for (const s of summary) {
-  process.stdout.write(`  ${s.name.padEnd(44)} ${s.rps.toFixed(0).padStart(7)} logins/s   p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms   failures ${s.failures}\n`);
+  process.stdout.write(
+    `  ${s.name.padEnd(44)} ${s.rps.toFixed(0).padStart(7)} logins/s   p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms   failures ${s.failures}\n`,
+  );
 }
 for (const r of ratioList) {
-  process.stdout.write(`  weunion / ${r.against.split(':')[0]}: ${r.median.toFixed(2)} (per round ${r.perRound.map((x) => x.toFixed(2)).join(', ')}; target ≥ 0.60)\n`);
+  process.stdout.write(
+    `  weunion / ${r.against.split(':')[0]}: ${r.median.toFixed(2)} (per round ${r.perRound.map((x) => x.toFixed(2)).join(', ')}; target ≥ 0.60)\n`,
+  );
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/login.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, logins, connections, rounds, summary, ratios: ratioList }, null, 2));
+writeFileSync(
+  'bench/results/login.json',
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, logins, connections, rounds, summary, ratios: ratioList },
+    null,
+    2,
+  ),
+);

@@ -88,11 +88,16 @@ for (const [id, us] of selfUs) {
 const busyUs = totalUs - (byModule.get('(idle)') ?? 0);
 const print = (title: string, m: Map<string, number>) => {
   process.stdout.write(`\n${title}\n`);
-  for (const [k, us] of [...m].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [k, us] of [...m]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     process.stdout.write(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / busyUs).toFixed(1).padStart(5)}% of busy  ${k}\n`);
   }
 };
-process.stdout.write(`${file}${steadyMarker ? ` (steady state: from ${skipUs / 1e6} s after ${steadyMarker} first ran)` : ''}\ntotal ${(totalUs / 1000).toFixed(0)} ms, busy (not idle) ${(busyUs / 1000).toFixed(0)} ms\n`);
+process.stdout.write(
+  `${file}${steadyMarker ? ` (steady state: from ${skipUs / 1e6} s after ${steadyMarker} first ran)` : ''}\ntotal ${(totalUs / 1000).toFixed(0)} ms, busy (not idle) ${(busyUs / 1000).toFixed(0)} ms\n`,
+);
 print('self time by module', byModule);
 print('self time by function', byFunction);
 

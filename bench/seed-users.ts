@@ -56,12 +56,28 @@ export async function seedUsers(url: string, count: number, extra: SeedPerson[] 
         await db.transaction().execute(async (tx) => {
           for (let k = done; k < Math.min(count, done + perTx); k += 1000) {
             const b = batchOf(Math.min(1000, count - k), pending);
-            await tx.insertInto('users').values(b.ids.map((id) => ({ id, created_at: now, merged_into: null, merged_at: null }))).execute();
+            await tx
+              .insertInto('users')
+              .values(b.ids.map((id) => ({ id, created_at: now, merged_into: null, merged_at: null })))
+              .execute();
             await tx
               .insertInto('app_identities')
-              .values(b.ids.map((id, i) => ({ appid, openid: b.openids[i]!, user_id: id, unionid: b.unionids[i]!, session_key_enc: b.keys[i]!, first_seen_at: now, last_seen_at: now })))
+              .values(
+                b.ids.map((id, i) => ({
+                  appid,
+                  openid: b.openids[i]!,
+                  user_id: id,
+                  unionid: b.unionids[i]!,
+                  session_key_enc: b.keys[i]!,
+                  first_seen_at: now,
+                  last_seen_at: now,
+                })),
+              )
               .execute();
-            await tx.insertInto('union_identities').values(b.ids.map((id, i) => ({ union_id: DEMO_UNION.id, unionid: b.unionids[i]!, user_id: id, created_at: now }))).execute();
+            await tx
+              .insertInto('union_identities')
+              .values(b.ids.map((id, i) => ({ union_id: DEMO_UNION.id, unionid: b.unionids[i]!, user_id: id, created_at: now })))
+              .execute();
           }
         });
       }
@@ -71,7 +87,9 @@ export async function seedUsers(url: string, count: number, extra: SeedPerson[] 
         await db.transaction().execute(async (tx) => {
           await sql`INSERT INTO users (id, created_at) SELECT id, ${now}::bigint FROM unnest(${b.ids}::text[]) AS t(id)`.execute(tx);
           await sql`INSERT INTO app_identities (appid, openid, user_id, unionid, session_key_enc, first_seen_at, last_seen_at)
-            SELECT ${appid}, o, u, n, k, ${now}::bigint, ${now}::bigint FROM unnest(${b.openids}::text[], ${b.ids}::text[], ${b.unionids}::text[], ${b.keys}::text[]) AS t(o, u, n, k)`.execute(tx);
+            SELECT ${appid}, o, u, n, k, ${now}::bigint, ${now}::bigint FROM unnest(${b.openids}::text[], ${b.ids}::text[], ${b.unionids}::text[], ${b.keys}::text[]) AS t(o, u, n, k)`.execute(
+            tx,
+          );
           await sql`INSERT INTO union_identities (union_id, unionid, user_id, created_at)
             SELECT ${DEMO_UNION.id}, n, u, ${now}::bigint FROM unnest(${b.unionids}::text[], ${b.ids}::text[]) AS t(n, u)`.execute(tx);
         });

@@ -71,7 +71,10 @@ export const ERROR_CATALOG = {
   ERR_CALLBACK_DECRYPT: { status: 400, message: 'The callback message could not be decrypted.' },
   ERR_CALLBACK_APPID: { status: 400, message: 'The callback message was encrypted for another appid.' },
   ERR_CALLBACK_AES_KEY: { status: 500, message: 'The EncodingAESKey is invalid: it must be 43 characters that decode to 32 bytes.' },
-  ERR_CALLBACK_NOT_CONFIGURED: { status: 404, message: 'This official account has no callback Token (or, for encrypted pushes, no EncodingAESKey) configured.' },
+  ERR_CALLBACK_NOT_CONFIGURED: {
+    status: 404,
+    message: 'This official account has no callback Token (or, for encrypted pushes, no EncodingAESKey) configured.',
+  },
   ERR_CALLBACK_TIMESTAMP: { status: 403, message: 'The callback timestamp is outside the accepted window (a replay, or a skewed clock).' },
   ERR_CALLBACK_MODE: { status: 403, message: 'This official account expects encrypted pushes (encrypt_type=aes).' },
   ERR_CALLBACK_REPLAYED: { status: 403, message: 'This push signature was already used with another body.' },

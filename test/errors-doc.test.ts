@@ -23,7 +23,11 @@ describe('AppError', () => {
     const e = new AppError('ERR_WECHAT_CODE_USED', { wechat: { errcode: 40163, errmsg: 'code been used, rid: x' } });
     expect(e.status).toBe(400);
     expect(e.toBody()).toEqual({
-      error: { code: 'ERR_WECHAT_CODE_USED', message: ERROR_CATALOG.ERR_WECHAT_CODE_USED.message, wechat: { errcode: 40163, errmsg: 'code been used, rid: x' } },
+      error: {
+        code: 'ERR_WECHAT_CODE_USED',
+        message: ERROR_CATALOG.ERR_WECHAT_CODE_USED.message,
+        wechat: { errcode: 40163, errmsg: 'code been used, rid: x' },
+      },
     });
     const codes: ErrorCode[] = Object.keys(ERROR_CATALOG) as ErrorCode[];
     expect(new Set(codes).size).toBe(codes.length);

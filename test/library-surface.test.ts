@@ -11,7 +11,17 @@ const vector = JSON.parse(readFileSync(new URL('./vectors/wxbizdatacrypt.json', 
 
 describe("'weunion' main entry", () => {
   it('exports the documented functions', () => {
-    for (const name of ['decryptUserData', 'verifyRawDataSignature', 'buildApp', 'createEmulator', 'compose', 'parseConfig', 'AppError', 'isAppError', 'startService']) {
+    for (const name of [
+      'decryptUserData',
+      'verifyRawDataSignature',
+      'buildApp',
+      'createEmulator',
+      'compose',
+      'parseConfig',
+      'AppError',
+      'isAppError',
+      'startService',
+    ]) {
       expect(typeof (weunion as Record<string, unknown>)[name], name).toBe('function');
     }
   });
@@ -26,12 +36,13 @@ describe("'weunion' main entry", () => {
     }
   });
   it('verifyRawDataSignature() accepts WeChat’s published rawData sample and rejects a changed byte', () => {
-    const rawData = '{"nickName":"Band","gender":1,"language":"zh_CN","city":"Guangzhou","province":"Guangdong","country":"CN","avatarUrl":"http://wx.qlogo.cn/mmopen/vi_32/1vZvI39NWFQ9XM4LtQpFrQJ1xlgZxx3w7bQxKARol6503Iuswjjn6nIGBiaycAjAtpujxyzYsrztuuICqIM5ibXQ/0"}';
+    const rawData =
+      '{"nickName":"Band","gender":1,"language":"zh_CN","city":"Guangzhou","province":"Guangdong","country":"CN","avatarUrl":"http://wx.qlogo.cn/mmopen/vi_32/1vZvI39NWFQ9XM4LtQpFrQJ1xlgZxx3w7bQxKARol6503Iuswjjn6nIGBiaycAjAtpujxyzYsrztuuICqIM5ibXQ/0"}';
     const sessionKey = 'HyVFkGl5F5OQWJZZaNzBBg==';
     expect(weunion.verifyRawDataSignature({ rawData, sessionKey, signature: '75e81ceda165f4ffa64f4068af58c64b8f54b88c' })).toBe(true);
-    expect(() => weunion.verifyRawDataSignature({ rawData: rawData.replace('Band', 'Bond'), sessionKey, signature: '75e81ceda165f4ffa64f4068af58c64b8f54b88c' })).toThrow(
-      expect.objectContaining({ code: 'ERR_CRYPTO_SIGNATURE' }),
-    );
+    expect(() =>
+      weunion.verifyRawDataSignature({ rawData: rawData.replace('Band', 'Bond'), sessionKey, signature: '75e81ceda165f4ffa64f4068af58c64b8f54b88c' }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CRYPTO_SIGNATURE' }));
   });
   it('package.json exports point at the compiled form of these entries', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

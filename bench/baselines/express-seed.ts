@@ -77,7 +77,12 @@ app.post('/login', async (req: Request, res: Response, next: NextFunction) => {
     const { code, encryptedData, iv } = req.body ?? {};
     if (!code) return void res.status(400).json({ error: 'code required' });
     const q = new URLSearchParams({ appid: APPID, secret: APP_SECRET, js_code: code, grant_type: 'authorization_code' });
-    const session = (await (await fetch(`${wechatBase}/sns/jscode2session?${q}`)).json()) as { openid?: string; session_key?: string; unionid?: string; errcode?: number };
+    const session = (await (await fetch(`${wechatBase}/sns/jscode2session?${q}`)).json()) as {
+      openid?: string;
+      session_key?: string;
+      unionid?: string;
+      errcode?: number;
+    };
     if (!session.openid || !session.session_key) return void res.status(401).json({ error: 'code2session failed', errcode: session.errcode });
 
     const user: WxUser = { openid: session.openid, unionid: session.unionid ?? null, sessionKey: session.session_key };

@@ -26,4 +26,11 @@ const composed = await compose(base, { logger: false });
 const app = await buildApp(composed.deps);
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`LISTENING ${url}\n`);
-process.on('SIGTERM', () => void app.close().then(() => composed.close()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => composed.close())
+      .then(() => process.exit(0)),
+);

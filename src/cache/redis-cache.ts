@@ -109,7 +109,11 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         if (status === 'end') return;
         const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
         // QUIT only on a live connection (it lets pending replies arrive); one that is away is dropped at once.
-        if (status === 'ready') await client.quit().then(() => undefined, () => client.disconnect());
+        if (status === 'ready')
+          await client.quit().then(
+            () => undefined,
+            () => client.disconnect(),
+          );
         else client.disconnect();
         // Between reconnections there is no socket left to close, so no 'end' comes: nothing to wait for.
         if (status === 'reconnecting' || status === 'close') return;

@@ -32,7 +32,9 @@ export interface SharedFlightOptions extends SharedLockOptions {
 }
 
 /** What is stored: JSON of a value, or of an AppError (code, message, errcode; nothing secret). */
-type Outcome = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; wechat?: WeChatErrorDetail; details?: Record<string, unknown> } };
+type Outcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: string; message: string; wechat?: WeChatErrorDetail; details?: Record<string, unknown> } };
 /** The leader keeps its own value or error object; the others get the stored outcome. */
 type Settled = { own: true; value?: unknown; error?: unknown; failed: boolean } | { own: false; outcome: Outcome };
 
@@ -47,7 +49,10 @@ export function createSharedFlight(cache: SharedCache, options: SharedFlightOpti
   const { seal } = options;
   const resultTtlMs = options.resultTtlMs ?? 60_000;
   const transientTtlMs = options.transientTtlMs ?? 2_000;
-  for (const [name, v] of [['resultTtlMs', resultTtlMs], ['transientTtlMs', transientTtlMs]] as const) {
+  for (const [name, v] of [
+    ['resultTtlMs', resultTtlMs],
+    ['transientTtlMs', transientTtlMs],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new TypeError(`createSharedFlight: ${name} must be > 0`);
   }
   const namespace = options.namespace ?? 'flight';

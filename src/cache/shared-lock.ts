@@ -76,7 +76,10 @@ export function createSharedLock(cache: SharedCache, options: SharedLockOptions 
           if (seen !== undefined) return seen;
         }
         if (polls >= maxPolls) {
-          throw new AppError('ERR_WECHAT_TIMEOUT', { message: 'Another instance is still calling WeChat for this; gave up waiting.', details: { waitedMs: polls * pollMs } });
+          throw new AppError('ERR_WECHAT_TIMEOUT', {
+            message: 'Another instance is still calling WeChat for this; gave up waiting.',
+            details: { waitedMs: polls * pollMs },
+          });
         }
         await sleep(pollMs);
       }

@@ -89,9 +89,7 @@ async function unionidStep(deps: FlowDeps, run: Run, start: LoginResponse): Prom
       if (isWeUnionClientError(e, SERVER_ERROR_CODES.UNIONID_UNAVAILABLE)) {
         return run.result(current, { unionidUnavailable: true });
       }
-      const renewable =
-        isWeUnionClientError(e, SERVER_ERROR_CODES.SESSION_KEY_STALE) ||
-        isWeUnionClientError(e, SERVER_ERROR_CODES.AUTH_EXPIRED);
+      const renewable = isWeUnionClientError(e, SERVER_ERROR_CODES.SESSION_KEY_STALE) || isWeUnionClientError(e, SERVER_ERROR_CODES.AUTH_EXPIRED);
       if (!renewable || attempt > 0) throw e;
       // The server's session_key (from our last login) is not the one wx sealed the data with.
       current = run.accept(await deps.api.login(await deps.wxLogin()));

@@ -1,13 +1,6 @@
 /** The mini program SDK: log in to weunion, get the unionid by either strategy, call APIs with the token. */
 import { SERVER_ERROR_CODES } from './errors.js';
-import {
-  clientDecidesLogin,
-  requestUnionIdFor,
-  serverDecidesLogin,
-  silentLogin,
-  type FlowDeps,
-  type LoginResult,
-} from './login-flows.js';
+import { clientDecidesLogin, requestUnionIdFor, serverDecidesLogin, silentLogin, type FlowDeps, type LoginResult } from './login-flows.js';
 import { DEFAULT_STORAGE_KEY, createSessionStore, type StoredSession } from './session-store.js';
 import { createWeUnionApi, type LoginResponse } from './weunion-api.js';
 import { DEFAULT_PROFILE_DESC, wxGetUserData, wxLogin, wxRequest, type UserInfoApi } from './wx-calls.js';

@@ -63,10 +63,7 @@ export function errorFromResponse(status: number, data: unknown): WeUnionClientE
     | { code?: unknown; message?: unknown; wechat?: { errcode?: unknown; errmsg?: unknown } }
     | undefined;
   if (err && typeof err.code === 'string') {
-    const wechat =
-      err.wechat && typeof err.wechat.errcode === 'number'
-        ? { errcode: err.wechat.errcode, errmsg: String(err.wechat.errmsg ?? '') }
-        : undefined;
+    const wechat = err.wechat && typeof err.wechat.errcode === 'number' ? { errcode: err.wechat.errcode, errmsg: String(err.wechat.errmsg ?? '') } : undefined;
     return new WeUnionClientError(err.code, {
       status,
       ...(typeof err.message === 'string' ? { message: err.message } : {}),

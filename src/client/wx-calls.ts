@@ -56,10 +56,7 @@ export function wxGetUserData(wx: WxLike, api: UserInfoApi, profileDesc: string)
 }
 
 /** wx.request → `{ statusCode, data }`; a transport failure rejects ERR_CLIENT_NETWORK. */
-export function wxRequest(
-  wx: WxLike,
-  options: Omit<WxRequestOptions, 'success' | 'fail' | 'complete'>,
-): Promise<{ statusCode: number; data: unknown }> {
+export function wxRequest(wx: WxLike, options: Omit<WxRequestOptions, 'success' | 'fail' | 'complete'>): Promise<{ statusCode: number; data: unknown }> {
   return new Promise((resolve, reject) => {
     wx.request({
       ...options,
@@ -67,9 +64,7 @@ export function wxRequest(
         resolve({ statusCode: res.statusCode, data: parseMaybeJson(res.data) });
       },
       fail(err) {
-        reject(
-          new WeUnionClientError(CLIENT_ERROR_CODES.NETWORK, { message: err?.errMsg ?? 'request:fail' }),
-        );
+        reject(new WeUnionClientError(CLIENT_ERROR_CODES.NETWORK, { message: err?.errMsg ?? 'request:fail' }));
       },
     });
   });

@@ -15,10 +15,19 @@ const appSchema = z.strictObject({
   union: z.string().min(1).nullable().default(null),
   name: z.string().optional(),
   /** Official accounts: the callback Token and EncodingAESKey (used by the callback routes). */
-  token: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'a callback Token is 3–32 letters or digits').optional(),
-  encodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'a callback Token is 3–32 letters or digits')
+    .optional(),
+  encodingAesKey: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits')
+    .optional(),
   /** The EncodingAESKey before the last rotation: still accepted while WeChat switches over. */
-  previousEncodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits').optional(),
+  previousEncodingAesKey: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'an EncodingAESKey is 43 letters or digits')
+    .optional(),
   /**
    * Official accounts: the message mode set in the console (明文/兼容/安全). Default `safe` when an encodingAesKey is
    * configured, else `plain`. In compatible and safe mode an unencrypted push is refused: its signature does not
@@ -124,7 +133,12 @@ export const configSchema = z
     apps: z.array(appSchema).min(1, 'configure at least one app'),
     session: z
       .strictObject({
-        ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(7200),
+        ttlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(30 * 86_400)
+          .default(7200),
         issuer: z.string().default('weunion'),
       })
       .prefault({}),

@@ -99,11 +99,9 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   };
 
   // Request logging is ours (path only): Fastify's default would log query strings full of secrets and tokens.
-  const app = (
-    options.logger === false
-      ? Fastify({ logger: false })
-      : Fastify({ loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) })
-  ) as unknown as FastifyInstance;
+  const app = (options.logger === false
+    ? Fastify({ logger: false })
+    : Fastify({ loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) })) as unknown as FastifyInstance;
 
   installBodyParser(app);
   installErrorHandling(app, ctx.wx);

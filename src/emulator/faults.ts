@@ -9,7 +9,10 @@ import type { WeChatReplier } from './wechat-reply.js';
 
 export const faultSpecSchema = z
   .strictObject({
-    path: z.string().startsWith('/').refine((p) => !p.startsWith('/__emulator'), 'faults apply to WeChat paths only'),
+    path: z
+      .string()
+      .startsWith('/')
+      .refine((p) => !p.startsWith('/__emulator'), 'faults apply to WeChat paths only'),
     errcode: z.number().int().optional(),
     errmsg: z.string().optional(),
     status: z.number().int().min(100).max(599).optional(),

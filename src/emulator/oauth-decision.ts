@@ -30,7 +30,10 @@ export const oauthRequestSchema = z.strictObject({
   scope: z.enum(['snsapi_base', 'snsapi_userinfo', 'snsapi_login']),
   redirectUri: z.url({ protocol: /^https?$/ }),
   // WeChat: state is [a-zA-Z0-9], at most 128 bytes; only the length is enforced here.
-  state: z.string().refine((s) => Buffer.byteLength(s, 'utf8') <= 128, 'state is at most 128 bytes').default(''),
+  state: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') <= 128, 'state is at most 128 bytes')
+    .default(''),
   decision: z.enum(OAUTH_DECISIONS),
 });
 export type OAuthRequest = z.output<typeof oauthRequestSchema>;

@@ -152,9 +152,7 @@ const optionsSchema = z.strictObject({
   pushTimeoutMs: positiveInt.max(600_000).default(5000),
   pushRetryDelayMs: z.number().int().nonnegative().max(600_000).default(0),
   pushAttempts: positiveInt.max(10).default(3),
-  oauthCodeTtlSeconds: z
-    .strictObject({ oa: positiveInt.default(300), web: positiveInt.default(600), app: positiveInt.default(600) })
-    .prefault({}),
+  oauthCodeTtlSeconds: z.strictObject({ oa: positiveInt.default(300), web: positiveInt.default(600), app: positiveInt.default(600) }).prefault({}),
   oauthTokenTtlSeconds: positiveInt.default(7200),
   oauthRefreshTtlSeconds: positiveInt.default(30 * 86_400),
   unionidForBaseScope: z.boolean().default(false),

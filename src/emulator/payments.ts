@@ -15,7 +15,11 @@ export interface Payment {
   readonly paidAt: number;
 }
 
-const digits = (b: Buffer, n: number): string => [...b].map((x) => String(x % 10)).join('').slice(0, n);
+const digits = (b: Buffer, n: number): string =>
+  [...b]
+    .map((x) => String(x % 10))
+    .join('')
+    .slice(0, n);
 
 export class Payments {
   readonly #clock: Clock;

@@ -142,7 +142,14 @@ export class PushSimulator {
         attempt = await this.#try(input, signal);
       } catch (e) {
         // A bug of ours, not the receiver's: record it and stop rather than leave an unhandled rejection.
-        record.attempts.push({ at: this.#o.clock.now(), status: null, body: null, ms: 0, error: `emulator error: ${(e as Error).message}`, sent: { query: {}, body: '' } });
+        record.attempts.push({
+          at: this.#o.clock.now(),
+          status: null,
+          body: null,
+          ms: 0,
+          error: `emulator error: ${(e as Error).message}`,
+          sent: { query: {}, body: '' },
+        });
         break;
       }
       if (attempt.error === undefined && i < (input.loseAnswers ?? 0)) attempt = { ...attempt, error: 'answer lost (simulated)' };

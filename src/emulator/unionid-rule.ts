@@ -14,7 +14,5 @@ export function disclosesUnionid(rule: UnionidRule, app: EmulatorApp, person: Pe
   if (app.openAppid === null) return false;
   if (rule === 'current') return true;
   const siblings = apps.filter((a) => a.openAppid === app.openAppid);
-  return siblings.some(
-    (a) => (a.kind === 'officialAccount' && person.follows.has(a.appid)) || (OAUTH_KINDS.has(a.kind) && person.authorized.has(a.appid)),
-  );
+  return siblings.some((a) => (a.kind === 'officialAccount' && person.follows.has(a.appid)) || (OAUTH_KINDS.has(a.kind) && person.authorized.has(a.appid)));
 }

@@ -58,7 +58,9 @@ export function sealUserInfo(input: SealInput): SealedUserInfo {
     encryptedData: encrypted.toString('base64'),
     iv: input.iv.toString('base64'),
     rawData,
-    signature: createHash('sha1').update(rawData + input.sessionKey, 'utf8').digest('hex'),
+    signature: createHash('sha1')
+      .update(rawData + input.sessionKey, 'utf8')
+      .digest('hex'),
     userInfo: profile,
   };
 }

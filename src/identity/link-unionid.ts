@@ -24,9 +24,5 @@ export async function linkUnionid(deps: ResolveLoginDeps, input: LinkUnionidInpu
   if (!input || typeof input.unionId !== 'string' || typeof input.unionid !== 'string') {
     throw new TypeError('linkUnionid needs unionId and unionid strings');
   }
-  return resolveIdentity(
-    deps,
-    { unionId: input.unionId, appid: input.appid, openid: input.openid, unionid: input.unionid },
-    { touch: false },
-  );
+  return resolveIdentity(deps, { unionId: input.unionId, appid: input.appid, openid: input.openid, unionid: input.unionid }, { touch: false });
 }

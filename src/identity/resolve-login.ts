@@ -56,21 +56,13 @@ export function resolveLogin(deps: ResolveLoginDeps, input: ResolveLoginInput): 
 }
 
 /** Internal: `touch: false` records identities without marking them seen (links learnt off-line). */
-export async function resolveIdentity(
-  deps: ResolveLoginDeps,
-  input: ResolveLoginInput,
-  options: { touch: boolean },
-): Promise<ResolveLoginResult> {
+export async function resolveIdentity(deps: ResolveLoginDeps, input: ResolveLoginInput, options: { touch: boolean }): Promise<ResolveLoginResult> {
   checkInput(deps, input);
   const now = deps.clock.now();
   const unchanged = await unchangedLogin(deps.store, input, now, options.touch);
   if (unchanged) return unchanged;
   const newId = deps.newId ?? createUserId;
-  return transactionWithRetries(
-    deps.store,
-    (tx) => resolveInTx(tx, { newId, now, touch: options.touch }, input),
-    deps.retry,
-  );
+  return transactionWithRetries(deps.store, (tx) => resolveInTx(tx, { newId, now, touch: options.touch }, input), deps.retry);
 }
 
 /** `last_seen_at` moves at most once a minute: a login that changes nothing else then writes nothing. */
@@ -82,12 +74,7 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
  * answers it. Sound because an app identity always points at a live user (merges move identities in the same
  * transaction that marks the loser) and a linked app identity's unionid is owned by that same user.
  */
-async function unchangedLogin(
-  store: IdentityStore,
-  input: ResolveLoginInput,
-  now: number,
-  touch: boolean,
-): Promise<ResolveLoginResult | undefined> {
+async function unchangedLogin(store: IdentityStore, input: ResolveLoginInput, now: number, touch: boolean): Promise<ResolveLoginResult | undefined> {
   const unionid = input.unionid ?? null;
   let a: AppIdentityRow | undefined;
   if (unionid !== null && input.unionId !== null) {

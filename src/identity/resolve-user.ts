@@ -63,10 +63,7 @@ export async function resolveUserId(store: Pick<IdentityStore, 'findUser'>, id: 
  *   const view = await getUserView(store, userId);
  *   view?.identities.app.map((a) => a.appid);
  */
-export async function getUserView(
-  store: IdentityStore & Pick<ProfileStore, 'findUserPhone'>,
-  id: string,
-): Promise<UserView | undefined> {
+export async function getUserView(store: IdentityStore & Pick<ProfileStore, 'findUserPhone'>, id: string): Promise<UserView | undefined> {
   const userId = await resolveUserId(store, id);
   if (userId === undefined) return undefined;
   const [user, apps, unions, aliases, phone] = await Promise.all([
@@ -91,7 +88,9 @@ export async function getUserView(
       })),
       union: unions.map(({ unionId, unionid }) => ({ unionId, unionid })),
     },
-    phone: phone ? { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, updatedAt: phone.updatedAt } : null,
+    phone: phone
+      ? { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, updatedAt: phone.updatedAt }
+      : null,
     createdAt: user.createdAt,
   };
 }

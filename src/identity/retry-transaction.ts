@@ -32,11 +32,7 @@ export function isRetryableStoreError(e: unknown): boolean {
  * @example
  *   const user = await transactionWithRetries(store, (tx) => tx.findUser(id));
  */
-export async function transactionWithRetries<T>(
-  store: IdentityStore,
-  fn: (tx: IdentityTx) => Promise<T>,
-  options: RetryOptions = {},
-): Promise<T> {
+export async function transactionWithRetries<T>(store: IdentityStore, fn: (tx: IdentityTx) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 10;
   const baseDelayMs = options.baseDelayMs ?? 4;
   const maxDelayMs = options.maxDelayMs ?? 250;

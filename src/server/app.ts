@@ -68,9 +68,9 @@ export async function buildApp(deps: AppDeps & Partial<OpsDeps>): Promise<Fastif
     clientErrorHandler: answerClientError,
     http: HTTP_SERVER_OPTIONS,
   };
-  const app: FastifyInstance = (
-    deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger })
-  ) as unknown as FastifyInstance;
+  const app: FastifyInstance = (deps.logger === false
+    ? Fastify({ ...common, logger: false })
+    : Fastify({ ...common, loggerInstance: deps.logger })) as unknown as FastifyInstance;
   registerErrorHandler(app);
   requireHost(app.server);
   app.server.on('checkExpectation', answerUnmetExpectation);

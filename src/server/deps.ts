@@ -30,7 +30,10 @@ export interface OfficialAccountGateway {
 /** The OAuth calls shared by official-account web pages, website QR login and mobile apps. */
 export interface OAuthGateway {
   /** `sns/oauth2/access_token`. */
-  exchangeOAuthCode(app: AppConfig, code: string): Promise<{
+  exchangeOAuthCode(
+    app: AppConfig,
+    code: string,
+  ): Promise<{
     accessToken: string;
     expiresIn: number;
     refreshToken: string;
@@ -40,7 +43,11 @@ export interface OAuthGateway {
     isSnapshotUser: boolean;
   }>;
   /** `sns/userinfo` (needs snsapi_userinfo or snsapi_login). */
-  oauthUserInfo(app: AppConfig, accessToken: string, openid: string): Promise<{ openid: string; nickname: string; headimgurl: string; unionid?: string | undefined }>;
+  oauthUserInfo(
+    app: AppConfig,
+    accessToken: string,
+    openid: string,
+  ): Promise<{ openid: string; nickname: string; headimgurl: string; unionid?: string | undefined }>;
 }
 
 export type WeChatGateway = MiniProgramGateway & OfficialAccountGateway & OAuthGateway;

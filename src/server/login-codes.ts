@@ -10,7 +10,10 @@ import { AppError } from '../errors.js';
 import type { SessionClaims } from '../sessions/session-tokens.js';
 import type { AppDeps } from './deps.js';
 
-export async function issueLoginCode(deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>, claims: SessionClaims & { unionid: string | null; isNewUser: boolean }): Promise<string> {
+export async function issueLoginCode(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>,
+  claims: SessionClaims & { unionid: string | null; isNewUser: boolean },
+): Promise<string> {
   const code = deps.random(16).toString('base64url');
   const now = deps.clock.now();
   await deps.store.putFlow(

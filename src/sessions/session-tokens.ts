@@ -26,12 +26,7 @@ export interface SessionTokens {
   jwks(): { keys: JWK[] };
 }
 
-export async function createSessionTokens(options: {
-  signingJwk: JWK;
-  issuer: string;
-  ttlSeconds: number;
-  clock: Clock;
-}): Promise<SessionTokens> {
+export async function createSessionTokens(options: { signingJwk: JWK; issuer: string; ttlSeconds: number; clock: Clock }): Promise<SessionTokens> {
   const { signingJwk, issuer, ttlSeconds, clock } = options;
   const kid = await calculateJwkThumbprint(signingJwk);
   const privateKey = createPrivateKey({ key: signingJwk as Parameters<typeof createPrivateKey>[0] & object, format: 'jwk' } as never);

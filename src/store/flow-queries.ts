@@ -93,22 +93,13 @@ export class FlowQueries implements FlowStore {
     // Read, merge, write in one transaction; the row lock (PostgreSQL) keeps a concurrent consume or update out
     // until we commit, and makes us re-read the row if one committed first.
     return writeTransaction(this.#db, this.#dialect, async (trx) => {
-      let query = trx
-        .selectFrom('flows')
-        .selectAll()
-        .where('id', '=', id)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now);
+      let query = trx.selectFrom('flows').selectAll().where('id', '=', id).where('consumed_at', 'is', null).where('expires_at', '>', now);
       if (this.#dialect === 'postgres') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       if (!row) return undefined;
       const data = { ...(JSON.parse(row.data) as Record<string, unknown>), ...patch.data };
       const next = { ...row, status: patch.status ?? row.status, data: JSON.stringify(data), lookup_key: lookupKeyOf(data) };
-      await trx
-        .updateTable('flows')
-        .set({ status: next.status, data: next.data, lookup_key: next.lookup_key })
-        .where('id', '=', id)
-        .execute();
+      await trx.updateTable('flows').set({ status: next.status, data: next.data, lookup_key: next.lookup_key }).where('id', '=', id).execute();
       return toFlow(next);
     });
   }
@@ -117,12 +108,7 @@ export class FlowQueries implements FlowStore {
     if (typeof lookupKey !== 'string') return Promise.reject(new TypeError('lookupKey must be a string'));
     if (now !== undefined && !Number.isSafeInteger(now)) return Promise.reject(new TypeError('now must be an integer (epoch ms)'));
     return withDbErrors(async () => {
-      let query = this.#db
-        .selectFrom('flows')
-        .selectAll()
-        .where('kind', '=', kind)
-        .where('lookup_key', '=', lookupKey)
-        .where('consumed_at', 'is', null);
+      let query = this.#db.selectFrom('flows').selectAll().where('kind', '=', kind).where('lookup_key', '=', lookupKey).where('consumed_at', 'is', null);
       if (now !== undefined) query = query.where('expires_at', '>', now);
       const row = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
       return row && toFlow(row);

@@ -34,12 +34,7 @@ export class IdentityQueries implements IdentityTx {
 
   findUnionIdentity(unionId: string, unionid: string): Promise<UnionIdentityRow | undefined> {
     return run(async () => {
-      const row = await this.#db
-        .selectFrom('union_identities')
-        .selectAll()
-        .where('union_id', '=', unionId)
-        .where('unionid', '=', unionid)
-        .executeTakeFirst();
+      const row = await this.#db.selectFrom('union_identities').selectAll().where('union_id', '=', unionId).where('unionid', '=', unionid).executeTakeFirst();
       return row && toUnionIdentity(row);
     });
   }
@@ -63,10 +58,7 @@ export class IdentityQueries implements IdentityTx {
 
   insertUser(row: UserRow): Promise<void> {
     return run(async () => {
-      await this.#db
-        .insertInto('users')
-        .values({ id: row.id, created_at: row.createdAt, merged_into: row.mergedInto, merged_at: row.mergedAt })
-        .execute();
+      await this.#db.insertInto('users').values({ id: row.id, created_at: row.createdAt, merged_into: row.mergedInto, merged_at: row.mergedAt }).execute();
     });
   }
 
@@ -98,11 +90,7 @@ export class IdentityQueries implements IdentityTx {
     });
   }
 
-  updateAppIdentity(
-    appid: string,
-    openid: string,
-    patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>,
-  ): Promise<void> {
+  updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void> {
     return run(async () => {
       const set: Updateable<AppIdentitiesTable> = {};
       if (patch.unionid !== undefined) set.unionid = patch.unionid;
@@ -114,28 +102,15 @@ export class IdentityQueries implements IdentityTx {
         if (!(await this.findAppIdentity(appid, openid))) throw new TypeError(`no app identity (${appid}, ${openid}) to update`);
         return;
       }
-      const result = await this.#db
-        .updateTable('app_identities')
-        .set(set)
-        .where('appid', '=', appid)
-        .where('openid', '=', openid)
-        .executeTakeFirst();
+      const result = await this.#db.updateTable('app_identities').set(set).where('appid', '=', appid).where('openid', '=', openid).executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new TypeError(`no app identity (${appid}, ${openid}) to update`);
     });
   }
 
   moveIdentities(fromUserId: string, toUserId: string): Promise<{ app: number; union: number }> {
     return run(async () => {
-      const app = await this.#db
-        .updateTable('app_identities')
-        .set({ user_id: toUserId })
-        .where('user_id', '=', fromUserId)
-        .executeTakeFirst();
-      const union = await this.#db
-        .updateTable('union_identities')
-        .set({ user_id: toUserId })
-        .where('user_id', '=', fromUserId)
-        .executeTakeFirst();
+      const app = await this.#db.updateTable('app_identities').set({ user_id: toUserId }).where('user_id', '=', fromUserId).executeTakeFirst();
+      const union = await this.#db.updateTable('union_identities').set({ user_id: toUserId }).where('user_id', '=', fromUserId).executeTakeFirst();
       return { app: Number(app.numUpdatedRows), union: Number(union.numUpdatedRows) };
     });
   }
@@ -145,11 +120,7 @@ export class IdentityQueries implements IdentityTx {
     return run(async () => {
       // Earlier aliases of the loser now point straight at the survivor: chains stay one hop long.
       await this.#db.updateTable('users').set({ merged_into: survivorId }).where('merged_into', '=', loserId).execute();
-      const result = await this.#db
-        .updateTable('users')
-        .set({ merged_into: survivorId, merged_at: at })
-        .where('id', '=', loserId)
-        .executeTakeFirst();
+      const result = await this.#db.updateTable('users').set({ merged_into: survivorId, merged_at: at }).where('id', '=', loserId).executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new TypeError(`no user ${loserId} to mark merged`);
       // The person's phone number survives the merge: the survivor keeps its own, or takes the loser's.
       const loser = await this.#db
@@ -179,18 +150,17 @@ export class IdentityQueries implements IdentityTx {
 
   listAppIdentities(userId: string): Promise<AppIdentityRow[]> {
     return run(async () => {
-      const rows = await this.#db
-        .selectFrom('app_identities')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('appid')
-        .orderBy('openid')
-        .execute();
+      const rows = await this.#db.selectFrom('app_identities').selectAll().where('user_id', '=', userId).orderBy('appid').orderBy('openid').execute();
       return rows.map(toAppIdentity);
     });
   }
 
-  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
+  findAppIdentityInUnion(
+    appid: string,
+    openid: string,
+    unionId: string,
+    unionid: string,
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
     return run(async () => {
       const [row] = await this.#reads.appIdentityInUnion(this.#db, { appid, openid, unionId, unionid });
       if (!row) return undefined;
@@ -201,13 +171,7 @@ export class IdentityQueries implements IdentityTx {
 
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return run(async () => {
-      const rows = await this.#db
-        .selectFrom('union_identities')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('union_id')
-        .orderBy('unionid')
-        .execute();
+      const rows = await this.#db.selectFrom('union_identities').selectAll().where('user_id', '=', userId).orderBy('union_id').orderBy('unionid').execute();
       return rows.map(toUnionIdentity);
     });
   }
@@ -225,13 +189,7 @@ export class IdentityQueries implements IdentityTx {
     if (!Number.isSafeInteger(afterId) || afterId < 0) return Promise.reject(new TypeError('afterId must be an integer ≥ 0'));
     if (!Number.isSafeInteger(limit) || limit < 1) return Promise.reject(new TypeError('limit must be an integer ≥ 1'));
     return run(async () => {
-      const rows = await this.#db
-        .selectFrom('events')
-        .selectAll()
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
+      const rows = await this.#db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
       return rows.map(toEvent);
     });
   }
@@ -241,11 +199,32 @@ export class IdentityQueries implements IdentityTx {
       const db = this.#db;
       const n = (row: { n: string | number | bigint }): number => Number(row.n);
       const [users, liveUsers, appIdentities, unionIdentities, events] = await Promise.all([
-        db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
-        db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('merged_into', 'is', null).executeTakeFirstOrThrow().then(n),
-        db.selectFrom('app_identities').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
-        db.selectFrom('union_identities').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
-        db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then(n),
+        db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+          .then(n),
+        db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('merged_into', 'is', null)
+          .executeTakeFirstOrThrow()
+          .then(n),
+        db
+          .selectFrom('app_identities')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+          .then(n),
+        db
+          .selectFrom('union_identities')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+          .then(n),
+        db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+          .then(n),
       ]);
       return { users, liveUsers, appIdentities, unionIdentities, events };
     });
@@ -262,7 +241,9 @@ export interface HotReads {
 
 export function prepareHotReads(db: Kysely<Database>): HotReads {
   return {
-    appIdentity: prepareQuery(['appid', 'openid'], (p) => db.selectFrom('app_identities').selectAll().where('appid', '=', p.appid).where('openid', '=', p.openid)),
+    appIdentity: prepareQuery(['appid', 'openid'], (p) =>
+      db.selectFrom('app_identities').selectAll().where('appid', '=', p.appid).where('openid', '=', p.openid),
+    ),
     appIdentityInUnion: prepareQuery(['appid', 'openid', 'unionId', 'unionid'], (p) =>
       db
         .selectFrom('app_identities as a')

@@ -77,7 +77,12 @@ export class JobEnqueueBatch {
           // database itself is away or locked, every retry would wait as long again: the whole batch fails at once
           // (WeChat retries the pushes).
           if (batch.length === 1 || isStoreWide(e)) for (const w of batch) w.reject(e);
-          else for (const w of batch) await this.#insert([w.job]).then(([r]) => w.resolve(r!), (err: unknown) => w.reject(err));
+          else
+            for (const w of batch)
+              await this.#insert([w.job]).then(
+                ([r]) => w.resolve(r!),
+                (err: unknown) => w.reject(err),
+              );
         }
       }
     } finally {

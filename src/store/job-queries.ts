@@ -28,7 +28,13 @@ export class JobQueries implements JobStore {
     this.#batch = new JobEnqueueBatch(db, dialect, sqlite ? { sqlite } : {});
   }
 
-  enqueueJob(job: { kind: string; payload: Record<string, unknown>; runAt: number; dedupKey?: string | null; now?: number }): Promise<{ id: string; inserted: boolean }> {
+  enqueueJob(job: {
+    kind: string;
+    payload: Record<string, unknown>;
+    runAt: number;
+    dedupKey?: string | null;
+    now?: number;
+  }): Promise<{ id: string; inserted: boolean }> {
     if (!job || typeof job.kind !== 'string' || job.kind === '') return Promise.reject(new TypeError('job.kind must be a non-empty string'));
     if (typeof job.payload !== 'object' || job.payload === null || Array.isArray(job.payload)) {
       return Promise.reject(new TypeError('job.payload must be a plain object'));
@@ -93,10 +99,7 @@ export class JobQueries implements JobStore {
         .selectFrom('jobs')
         .select('id')
         .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-            eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)]),
-          ]),
+          eb.or([eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)])]),
         )
         .orderBy('run_at')
         .orderBy('id')
@@ -131,7 +134,11 @@ export class JobQueries implements JobStore {
   }
 
   /** Changes a running job (the claim `attempt`'s, when given); true when a row changed. */
-  #finish(id: string, attempt: number | undefined, set: Partial<Pick<JobsTable, 'status' | 'run_at' | 'locked_until' | 'last_error' | 'updated_at'>>): Promise<boolean> {
+  #finish(
+    id: string,
+    attempt: number | undefined,
+    set: Partial<Pick<JobsTable, 'status' | 'run_at' | 'locked_until' | 'last_error' | 'updated_at'>>,
+  ): Promise<boolean> {
     if (!Number.isSafeInteger(set.updated_at)) return Promise.reject(new TypeError('now must be an integer (epoch ms)'));
     if (attempt !== undefined && !Number.isSafeInteger(attempt)) return Promise.reject(new TypeError('attempt must be an integer'));
     const key = jobKey(id);

@@ -12,19 +12,7 @@ import { JobQueries } from './job-queries.js';
 import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
-import type {
-  AppIdentityRow,
-  EventRow,
-  FlowKind,
-  FlowRow,
-  IdentityTx,
-  JobRow,
-  JobStatus,
-  UnionIdentityRow,
-  UserPhone,
-  UserRow,
-  WeunionStore,
-} from './port.js';
+import type { AppIdentityRow, EventRow, FlowKind, FlowRow, IdentityTx, JobRow, JobStatus, UnionIdentityRow, UserPhone, UserRow, WeunionStore } from './port.js';
 
 /**
  * A `WeunionStore` over an open Kysely instance (which `close()` destroys).
@@ -69,7 +57,12 @@ export class KyselyStore implements WeunionStore {
   listAppIdentities(userId: string): Promise<AppIdentityRow[]> {
     return this.#queries.listAppIdentities(userId);
   }
-  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
+  findAppIdentityInUnion(
+    appid: string,
+    openid: string,
+    unionId: string,
+    unionid: string,
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
     return this.#queries.findAppIdentityInUnion(appid, openid, unionId, unionid);
   }
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {

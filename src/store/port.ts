@@ -29,8 +29,7 @@ export interface AppIdentityRow {
 }
 
 /** An app identity as inserted: the follow state is optional (null = unknown) and set later by setFollowState. */
-export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedAt'> &
-  Partial<Pick<AppIdentityRow, 'subscribed' | 'subscribedAt'>>;
+export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedAt'> & Partial<Pick<AppIdentityRow, 'subscribed' | 'subscribedAt'>>;
 
 export interface UnionIdentityRow {
   /** Our id of the Open Platform account (config `unions[].id`). */
@@ -53,7 +52,10 @@ export interface EventRow {
 
 /** Thrown by any write that hits a unique constraint; the identity layer retries the transaction. */
 export class UniqueViolationError extends Error {
-  constructor(readonly constraint: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly constraint: string,
+    options?: { cause?: unknown },
+  ) {
     super(`unique constraint violated: ${constraint}`, options);
     this.name = 'UniqueViolationError';
   }
@@ -65,7 +67,10 @@ export class UniqueViolationError extends Error {
  * raised by the identity layer itself when a row it read changed before it could lock it.
  */
 export class RetryableTransactionError extends Error {
-  constructor(readonly reason: 'serialization' | 'deadlock' | 'busy' | 'stale', options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: 'serialization' | 'deadlock' | 'busy' | 'stale',
+    options?: { cause?: unknown },
+  ) {
     super(`transaction aborted by a concurrent one (${reason}); retry it`, options);
     this.name = 'RetryableTransactionError';
   }
@@ -92,11 +97,7 @@ export interface IdentityTx {
   /** Throws UniqueViolationError on a duplicate (unionId, unionid). */
   insertUnionIdentity(row: UnionIdentityRow): Promise<void>;
   /** Updates the mutable fields of one app identity; a TypeError if there is no such row. */
-  updateAppIdentity(
-    appid: string,
-    openid: string,
-    patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>,
-  ): Promise<void>;
+  updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void>;
   /** Re-points every app and union identity of `fromUserId` to `toUserId`; returns how many moved. */
   moveIdentities(fromUserId: string, toUserId: string): Promise<{ app: number; union: number }>;
   /**
@@ -120,7 +121,12 @@ export interface IdentityStore {
    * One read for the login fast path: the app identity (appid, openid) and the user owning (unionId, unionid), or
    * null when no one does.
    */
-  findAppIdentityInUnion(appid: string, openid: string, unionId: string, unionid: string): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
+  findAppIdentityInUnion(
+    appid: string,
+    openid: string,
+    unionId: string,
+    unionid: string,
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]>;
   /** Ids of the users merged into `userId` (aliases point straight at their survivor). */
   listAliases(userId: string): Promise<string[]>;
@@ -162,7 +168,13 @@ export interface JobStore {
    * returns the existing id with `inserted: false`. Never throws on a duplicate key. `now` (default runAt) is the
    * createdAt.
    */
-  enqueueJob(job: { kind: string; payload: Record<string, unknown>; runAt: number; dedupKey?: string | null; now?: number }): Promise<{ id: string; inserted: boolean }>;
+  enqueueJob(job: {
+    kind: string;
+    payload: Record<string, unknown>;
+    runAt: number;
+    dedupKey?: string | null;
+    now?: number;
+  }): Promise<{ id: string; inserted: boolean }>;
   /**
    * Atomically claims up to `limit` due jobs (pending with runAt ≤ now, or running with lockedUntil ≤ now), oldest
    * runAt first: status → running, lockedUntil = now + leaseMs, attempts + 1. Two callers — in one process or in

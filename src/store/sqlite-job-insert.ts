@@ -9,7 +9,6 @@ import type { Database as BetterSqlite3Database, Statement, Transaction } from '
 import type { EnqueuedJob, NewJob } from './job-enqueue-batch.js';
 import { FIND_JOB_BY_KEY, INSERT_JOB } from './job-insert-sql.js';
 
-
 export class SqliteJobInsert {
   readonly #insertAll: Transaction<(jobs: NewJob[]) => EnqueuedJob[]>;
 

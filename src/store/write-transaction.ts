@@ -19,11 +19,7 @@ import type { Database } from './schema.js';
  * instead of deadlocking on a read→write lock upgrade; in-process, Kysely's single connection already runs one
  * transaction at a time.
  */
-export async function writeTransaction<T>(
-  db: Kysely<Database>,
-  dialect: DialectName,
-  fn: (trx: Kysely<Database>) => Promise<T>,
-): Promise<T> {
+export async function writeTransaction<T>(db: Kysely<Database>, dialect: DialectName, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   try {
     if (dialect === 'postgres') {
       return await db.transaction().setIsolationLevel('read committed').execute(fn);

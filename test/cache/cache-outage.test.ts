@@ -60,7 +60,13 @@ afterEach(async () => {
 describe('a Redis cache that cannot be reached', () => {
   it('rejects every call with CacheUnavailableError, at once after the first failed connection', async () => {
     await expect(cache.get('k')).rejects.toBeInstanceOf(CacheUnavailableError);
-    for (const call of [() => cache.get('k'), () => cache.set('k', 'v', 1000), () => cache.setIfAbsent('k', 'v', 1000), () => cache.compareAndDelete('k', 'v'), () => cache.ping()]) {
+    for (const call of [
+      () => cache.get('k'),
+      () => cache.set('k', 'v', 1000),
+      () => cache.setIfAbsent('k', 'v', 1000),
+      () => cache.compareAndDelete('k', 'v'),
+      () => cache.ping(),
+    ]) {
       await expect(settlesWithin<unknown>(call(), 10_000, 'a cache call while Redis is away')).rejects.toBeInstanceOf(CacheUnavailableError);
     }
   });

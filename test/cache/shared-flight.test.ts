@@ -46,7 +46,10 @@ describe.each(backends)('createSharedFlight() on %s', (_name, make) => {
     const fn = async () => {
       runs++;
       await delay(30);
-      throw new AppError('ERR_WECHAT_CODE_INVALID', { wechat: { errcode: 40029, errmsg: 'invalid code, rid: 1' }, details: { endpoint: 'GET /sns/jscode2session' } });
+      throw new AppError('ERR_WECHAT_CODE_INVALID', {
+        wechat: { errcode: 40029, errmsg: 'invalid code, rid: 1' },
+        details: { endpoint: 'GET /sns/jscode2session' },
+      });
     };
     const settled = await Promise.allSettled([a!.run('code:bad', fn), c!.run('code:bad', fn)]);
     expect(runs).toBe(1);
@@ -157,7 +160,10 @@ describe.runIf(redis)('createSharedFlight() on Redis', () => {
   it('stores the outcome only sealed, under a digest key: no secret and no code in Redis', async () => {
     const [a, c] = two();
     const code = 'CODE-0123456789-secret';
-    await Promise.all([a!.run(JSON.stringify(['code2session', 'wx1', code]), async () => ({ sessionKey: SECRET })), c!.run(JSON.stringify(['code2session', 'wx1', code]), async () => ({}))]);
+    await Promise.all([
+      a!.run(JSON.stringify(['code2session', 'wx1', code]), async () => ({ sessionKey: SECRET })),
+      c!.run(JSON.stringify(['code2session', 'wx1', code]), async () => ({})),
+    ]);
     const raw = rawRedis();
     try {
       const keys = await raw.keys(`${b.prefix}*`);

@@ -51,7 +51,10 @@ beforeEach(() => {
   up.on('GET', '/sns/oauth2/access_token', async (q, r) => {
     const code = (q.query as Record<string, string>).code!;
     await delay(40);
-    return sendJson(r, oneShot(code) ?? { access_token: OAUTH_AT, expires_in: 7200, refresh_token: OAUTH_RT, openid: `o-${code}`, scope: 'snsapi_base', unionid: 'U-1' });
+    return sendJson(
+      r,
+      oneShot(code) ?? { access_token: OAUTH_AT, expires_in: 7200, refresh_token: OAUTH_RT, openid: `o-${code}`, scope: 'snsapi_base', unionid: 'U-1' },
+    );
   });
   up.on('POST', '/cgi-bin/stable_token', async (_q, r) => {
     await delay(40);
@@ -61,7 +64,10 @@ beforeEach(() => {
   });
   up.on('GET', '/cgi-bin/user/info', (q, r) => {
     const { access_token, openid } = q.query as Record<string, string>;
-    return sendJson(r, access_token === tokens.at(-1) ? { subscribe: 1, openid, unionid: 'U-1', subscribe_time: 1700000000 } : { errcode: 40001, errmsg: 'invalid credential' });
+    return sendJson(
+      r,
+      access_token === tokens.at(-1) ? { subscribe: 1, openid, unionid: 'U-1', subscribe_time: 1700000000 } : { errcode: 40001, errmsg: 'invalid credential' },
+    );
   });
 });
 
@@ -75,7 +81,16 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
   beforeEach(() => {
     b = make();
     gateways = [b.cache, b.peer()].map((sharedCache) =>
-      createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp, oa], clock: b.clock, sleep: async () => undefined, sharedCache, seal }),
+      createWeChatGateway({
+        baseUrl: up.baseUrl,
+        timeoutMs: 2000,
+        tokenMode: 'stable',
+        apps: [mp, oa],
+        clock: b.clock,
+        sleep: async () => undefined,
+        sharedCache,
+        seal,
+      }),
     );
   });
   afterEach(async () => {
@@ -117,7 +132,15 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
   it('the same OAuth code on both instances: one exchange, the same tokens and identity', async () => {
     const [a, c] = await Promise.all([g1().exchangeOAuthCode(oa, 'oauth-1'), g2().exchangeOAuthCode(oa, 'oauth-1')]);
     expect(calls('/sns/oauth2/access_token')).toBe(1);
-    expect(a).toEqual({ accessToken: OAUTH_AT, expiresIn: 7200, refreshToken: OAUTH_RT, openid: 'o-oauth-1', scope: 'snsapi_base', unionid: 'U-1', isSnapshotUser: false });
+    expect(a).toEqual({
+      accessToken: OAUTH_AT,
+      expiresIn: 7200,
+      refreshToken: OAUTH_RT,
+      openid: 'o-oauth-1',
+      scope: 'snsapi_base',
+      unionid: 'U-1',
+      isSnapshotUser: false,
+    });
     expect(c).toEqual(a);
   });
 
@@ -132,8 +155,12 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
   });
 
   it('throws TypeError for a sharedCache without seal', () => {
-    expect(() => createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: b.cache })).toThrow(TypeError);
-    expect(() => createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: {} as never, seal })).toThrow(TypeError);
+    expect(() => createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: b.cache })).toThrow(
+      TypeError,
+    );
+    expect(() =>
+      createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: {} as never, seal }),
+    ).toThrow(TypeError);
   });
 });
 

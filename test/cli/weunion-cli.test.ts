@@ -55,7 +55,7 @@ describe('weunion CLI', () => {
     expect(started.out).toContain('SANDBOX mode');
     const api = /API\s+(http:\/\/\S+)/.exec(started.out)![1]!;
     const emulator = /emulator\s+(http:\/\/\S+)/.exec(started.out)![1]!;
-    expect((await (await fetch(`${api}/healthz`)).json())).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${api}/healthz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${emulator}/__emulator/apps`)).status).toBe(200);
     const exited = new Promise<number | null>((resolve) => started.child.on('exit', resolve));
     started.child.kill('SIGTERM');

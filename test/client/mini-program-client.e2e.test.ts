@@ -4,14 +4,7 @@
  * the moment the server stored one and the moment wx sealed the data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createEmulatorWx,
-  createMiniProgramClient,
-  WeUnionClientError,
-  type EmulatorWx,
-  type LoginStrategy,
-  type WxLike,
-} from '../../src/client/index.js';
+import { createEmulatorWx, createMiniProgramClient, WeUnionClientError, type EmulatorWx, type LoginStrategy, type WxLike } from '../../src/client/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 type AppKey = 'mp1' | 'mp2' | 'mpUnbound';

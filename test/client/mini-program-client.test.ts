@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createEmulatorWx,
-  createMiniProgramClient,
-  WeUnionClientError,
-  type LoginStrategy,
-  type UserInfoApi,
-  type WxLike,
-} from '../../src/client/index.js';
+import { createEmulatorWx, createMiniProgramClient, WeUnionClientError, type LoginStrategy, type UserInfoApi, type WxLike } from '../../src/client/index.js';
 import { startFakeWeUnion, type FakeWeUnion } from './fake-weunion.js';
 
 const APPID = 'wxmp1';
@@ -100,12 +93,7 @@ describe('login() with the client-decides strategy', () => {
     const r = await client.login();
     expect(r.unionid).toBe(fake.unionidOf(person));
     expect(count('POST /__emulator/wx.login')).toBe(2);
-    expect(apiCalls()).toEqual([
-      `POST /v1/mp/${APPID}/login`,
-      `POST /v1/mp/${APPID}/unionid`,
-      `POST /v1/mp/${APPID}/login`,
-      `POST /v1/mp/${APPID}/unionid`,
-    ]);
+    expect(apiCalls()).toEqual([`POST /v1/mp/${APPID}/login`, `POST /v1/mp/${APPID}/unionid`, `POST /v1/mp/${APPID}/login`, `POST /v1/mp/${APPID}/unionid`]);
   });
 
   it('login() surfaces ERR_SESSION_KEY_STALE after one retry and keeps the openid session', async () => {

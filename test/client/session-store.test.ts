@@ -38,7 +38,12 @@ describe('createSessionStore()', () => {
   });
 
   it('read() returns null when wx storage throws', () => {
-    const wx = { ...wxWith(new Map()), getStorageSync: () => { throw new Error('storage:fail'); } };
+    const wx = {
+      ...wxWith(new Map()),
+      getStorageSync: () => {
+        throw new Error('storage:fail');
+      },
+    };
     expect(createSessionStore(wx, 'k').read()).toBeNull();
   });
 });

@@ -44,11 +44,15 @@ async function send(url: string, init: RequestInit = {}): Promise<{ status: numb
   }
 }
 
-const postJson = (url: string, body: unknown) =>
-  send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (url: string, body: unknown) => send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Runs `attempt` on instance after instance until it answers; a fault code or a dead instance means: next. */
-async function retrying(cluster: Cluster, start: number, tally: Tally, attempt: (base: (offset?: number) => string) => Promise<LoginAnswer | string>): Promise<LoginAnswer> {
+async function retrying(
+  cluster: Cluster,
+  start: number,
+  tally: Tally,
+  attempt: (base: (offset?: number) => string) => Promise<LoginAnswer | string>,
+): Promise<LoginAnswer> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const live = cluster.live();
     const base = (offset = 0) => live[(start + i + offset) % live.length]!.url;

@@ -37,9 +37,7 @@ export async function pool<T, R>(items: T[], width: number, fn: (item: T, index:
 
 export async function checkInvariants(cluster: Cluster, expected: Expectation[]): Promise<void> {
   const views = await pool(expected, 16, (e) => cluster.control<PersonView>(`/__emulator/persons/${e.person}`));
-  const users = new Map(
-    (await cluster.sql<{ id: string; merged_into: string | null }>('select id, merged_into from users')).map((u) => [u.id, u.merged_into]),
-  );
+  const users = new Map((await cluster.sql<{ id: string; merged_into: string | null }>('select id, merged_into from users')).map((u) => [u.id, u.merged_into]));
   const resolve = (id: string): string | undefined => {
     let at: string | undefined = id;
     for (let hops = 0; at !== undefined && hops < 100; hops++) {

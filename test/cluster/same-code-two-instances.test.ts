@@ -28,28 +28,38 @@ async function postBoth(c: Cluster, path: string, body: unknown) {
 }
 
 describe.runIf(up)('one login code at two instances', () => {
-  it('makes one upstream exchange and both instances answer the same user', async () => {
-    cluster = await startCluster({ instances: 2 });
-    const c = cluster;
-    const person = (await c.control<{ id: string }>('/__emulator/persons', {})).id;
-    // WeChat answers slowly, so both requests are surely in flight together.
-    await c.control('/__emulator/faults', { path: '/sns/jscode2session', delayMs: 400, count: 1 });
-    await c.control('/__emulator/faults', { path: '/sns/oauth2/access_token', delayMs: 400, count: 1 });
+  it(
+    'makes one upstream exchange and both instances answer the same user',
+    async () => {
+      cluster = await startCluster({ instances: 2 });
+      const c = cluster;
+      const person = (await c.control<{ id: string }>('/__emulator/persons', {})).id;
+      // WeChat answers slowly, so both requests are surely in flight together.
+      await c.control('/__emulator/faults', { path: '/sns/jscode2session', delayMs: 400, count: 1 });
+      await c.control('/__emulator/faults', { path: '/sns/oauth2/access_token', delayMs: 400, count: 1 });
 
-    const { code } = await c.control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person });
-    const mp = await postBoth(c, `/v1/mp/${DEMO_APPS.mp1}/login`, { code });
-    expect(mp.map((r) => r.status), JSON.stringify(mp.map((r) => r.body))).toEqual([200, 200]);
-    expect(mp[0]!.body.userId).toBe(mp[1]!.body.userId);
-    expect(mp[0]!.body.openid).toBe(mp[1]!.body.openid);
+      const { code } = await c.control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person });
+      const mp = await postBoth(c, `/v1/mp/${DEMO_APPS.mp1}/login`, { code });
+      expect(
+        mp.map((r) => r.status),
+        JSON.stringify(mp.map((r) => r.body)),
+      ).toEqual([200, 200]);
+      expect(mp[0]!.body.userId).toBe(mp[1]!.body.userId);
+      expect(mp[0]!.body.openid).toBe(mp[1]!.body.openid);
 
-    const { code: appCode } = await c.control<{ code: string }>('/__emulator/app.login', { appid: DEMO_APPS.app, person });
-    const app = await postBoth(c, `/v1/app/${DEMO_APPS.app}/login`, { code: appCode });
-    expect(app.map((r) => r.status), JSON.stringify(app.map((r) => r.body))).toEqual([200, 200]);
-    expect(new Set([...mp, ...app].map((r) => r.body.userId)).size).toBe(1); // one person, one user, whichever road
+      const { code: appCode } = await c.control<{ code: string }>('/__emulator/app.login', { appid: DEMO_APPS.app, person });
+      const app = await postBoth(c, `/v1/app/${DEMO_APPS.app}/login`, { code: appCode });
+      expect(
+        app.map((r) => r.status),
+        JSON.stringify(app.map((r) => r.body)),
+      ).toEqual([200, 200]);
+      expect(new Set([...mp, ...app].map((r) => r.body.userId)).size).toBe(1); // one person, one user, whichever road
 
-    const { calls } = await c.control<{ calls: Record<string, number> }>('/__emulator/stats');
-    expect(calls['/sns/jscode2session']).toBe(1);
-    expect(calls['/sns/oauth2/access_token']).toBe(1);
-    expect(await c.sql('select count(*)::int as n from users')).toEqual([{ n: 1 }]);
-  }, CLUSTER_TEST_TIMEOUT_MS);
+      const { calls } = await c.control<{ calls: Record<string, number> }>('/__emulator/stats');
+      expect(calls['/sns/jscode2session']).toBe(1);
+      expect(calls['/sns/oauth2/access_token']).toBe(1);
+      expect(await c.sql('select count(*)::int as n from users')).toEqual([{ n: 1 }]);
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
 });

@@ -38,7 +38,18 @@ async function stampede(c: Cluster): Promise<void> {
     ),
   );
   const failed = results.filter((r) => r.status !== 200);
-  const logs = failed.length ? c.instances.map((i) => i.output().split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(0, 3).join('\n')).join('\n') : '';
+  const logs = failed.length
+    ? c.instances
+        .map((i) =>
+          i
+            .output()
+            .split('\n')
+            .filter((l) => /"level":(40|50)/.test(l))
+            .slice(0, 3)
+            .join('\n'),
+        )
+        .join('\n')
+    : '';
   expect(failed.slice(0, 3), `${failed.length} of ${results.length} failed; instance logs:\n${logs}`).toEqual([]);
 }
 
@@ -56,32 +67,36 @@ async function killTokenUpstream(c: Cluster): Promise<void> {
 }
 
 describe.runIf(up)('access_token stampede on a 4-instance cluster', () => {
-  it('4 × 200 concurrent token users cost exactly one token call per expiry, and one refetch after a 40001', async () => {
-    cluster = await startCluster({ instances: 4 });
-    const c = cluster;
-    await stampede(c); // the first token
-    expect((await stats(c))[TOKEN]).toBe(1);
+  it(
+    '4 × 200 concurrent token users cost exactly one token call per expiry, and one refetch after a 40001',
+    async () => {
+      cluster = await startCluster({ instances: 4 });
+      const c = cluster;
+      await stampede(c); // the first token
+      expect((await stats(c))[TOKEN]).toBe(1);
 
-    // Time passes for everyone: the cached token reaches its refresh time on every instance at once.
-    await c.control('/__emulator/stats', undefined, 'DELETE');
-    await c.advanceClock(7200 + 60);
-    await stampede(c);
-    expect((await stats(c))[TOKEN], 'token calls after the expiry seen by all').toBe(1);
+      // Time passes for everyone: the cached token reaches its refresh time on every instance at once.
+      await c.control('/__emulator/stats', undefined, 'DELETE');
+      await c.advanceClock(7200 + 60);
+      await stampede(c);
+      expect((await stats(c))[TOKEN], 'token calls after the expiry seen by all').toBe(1);
 
-    // Only WeChat's clock moves: every instance still trusts the shared token and meets 42001.
-    await c.control('/__emulator/stats', undefined, 'DELETE');
-    await c.advanceClock(7200 + 60, { emulatorOnly: true });
-    await stampede(c);
-    const expired = await stats(c);
-    expect(expired[TOKEN], 'token calls after 42001 on the shared token').toBe(1);
-    expect(expired['/cgi-bin/qrcode/create']).toBeGreaterThan(4 * PER_INSTANCE); // the rejected calls were retried
+      // Only WeChat's clock moves: every instance still trusts the shared token and meets 42001.
+      await c.control('/__emulator/stats', undefined, 'DELETE');
+      await c.advanceClock(7200 + 60, { emulatorOnly: true });
+      await stampede(c);
+      const expired = await stats(c);
+      expect(expired[TOKEN], 'token calls after 42001 on the shared token').toBe(1);
+      expect(expired['/cgi-bin/qrcode/create']).toBeGreaterThan(4 * PER_INSTANCE); // the rejected calls were retried
 
-    // Killed upstream (40001): dropped once (compare-and-delete), refetched once, for the whole cluster.
-    await killTokenUpstream(c);
-    await c.control('/__emulator/stats', undefined, 'DELETE');
-    await stampede(c);
-    const killed = await stats(c);
-    expect(killed[TOKEN], 'refetches after 40001 on the shared token').toBe(1);
-    expect(killed['/cgi-bin/qrcode/create']).toBeGreaterThan(4 * PER_INSTANCE);
-  }, CLUSTER_TEST_TIMEOUT_MS);
+      // Killed upstream (40001): dropped once (compare-and-delete), refetched once, for the whole cluster.
+      await killTokenUpstream(c);
+      await c.control('/__emulator/stats', undefined, 'DELETE');
+      await stampede(c);
+      const killed = await stats(c);
+      expect(killed[TOKEN], 'refetches after 40001 on the shared token').toBe(1);
+      expect(killed['/cgi-bin/qrcode/create']).toBeGreaterThan(4 * PER_INSTANCE);
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
 });

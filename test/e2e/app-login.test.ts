@@ -9,7 +9,8 @@ import { startStack, type Stack } from '../helpers/stack.js';
 let stack: Stack;
 afterEach(async () => stack?.close());
 
-const appCode = async (person: string, appid: string = stack.apps.app) => (await stack.control<{ code: string }>('/__emulator/app.login', { appid, person })).code;
+const appCode = async (person: string, appid: string = stack.apps.app) =>
+  (await stack.control<{ code: string }>('/__emulator/app.login', { appid, person })).code;
 const appLogin = (code: unknown, appid: string = stack.apps.app) => stack.api(`/v1/app/${appid}/login`, { code });
 
 async function rejects(act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) {

@@ -112,10 +112,14 @@ describe('request validation', () => {
     await rejects(() => stack.api(loginPath(), body), 400, 'ERR_VALIDATION');
   });
   it('malformed JSON → 400 ERR_VALIDATION', async () => {
-    await rejects(async () => {
-      const res = await fetch(stack.serverUrl + loginPath(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
-      return { status: res.status, body: await res.json() };
-    }, 400, 'ERR_VALIDATION');
+    await rejects(
+      async () => {
+        const res = await fetch(stack.serverUrl + loginPath(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+        return { status: res.status, body: await res.json() };
+      },
+      400,
+      'ERR_VALIDATION',
+    );
   });
   it('a body over 64 KiB → 413 ERR_PAYLOAD_TOO_LARGE', async () => {
     await rejects(() => stack.api(loginPath(), { code: 'c', encryptedData: 'A'.repeat(70_000), iv: 'x' }), 413, 'ERR_PAYLOAD_TOO_LARGE');
@@ -185,18 +189,30 @@ describe('POST /v1/mp/:appid/unionid failures', () => {
   it('whitespace-damaged base64 → 400 ERR_CRYPTO_BASE64', async () => {
     const s = await openidSession();
     const data = await wxUserData(stack, mp1(), s.p);
-    await rejects(() => stack.api(unionidPath(), { ...data, encryptedData: data.encryptedData.replace(/\+/g, ' ') + ' ' }, { token: s.token }), 400, 'ERR_CRYPTO_BASE64');
+    await rejects(
+      () => stack.api(unionidPath(), { ...data, encryptedData: data.encryptedData.replace(/\+/g, ' ') + ' ' }, { token: s.token }),
+      400,
+      'ERR_CRYPTO_BASE64',
+    );
   });
   it('a watermark of another app → 400 ERR_CRYPTO_WATERMARK_APPID', async () => {
     const s = await openidSession();
     const key = stack.emulator.state.sessionKey(s.p, mp1())!;
-    const forged = sealUserData(key, { openId: s.openid, unionId: 'oForged', watermark: { appid: stack.apps.mp2, timestamp: Math.floor(stack.clock.now() / 1000) } });
+    const forged = sealUserData(key, {
+      openId: s.openid,
+      unionId: 'oForged',
+      watermark: { appid: stack.apps.mp2, timestamp: Math.floor(stack.clock.now() / 1000) },
+    });
     await rejects(() => stack.api(unionidPath(), forged, { token: s.token }), 400, 'ERR_CRYPTO_WATERMARK_APPID');
   });
   it('data of another WeChat user sealed with this key → 400 ERR_CRYPTO_OPENID_MISMATCH', async () => {
     const s = await openidSession();
     const key = stack.emulator.state.sessionKey(s.p, mp1())!;
-    const forged = sealUserData(key, { openId: 'oSomeoneElse000000000000000', unionId: 'oForged', watermark: { appid: mp1(), timestamp: Math.floor(stack.clock.now() / 1000) } });
+    const forged = sealUserData(key, {
+      openId: 'oSomeoneElse000000000000000',
+      unionId: 'oForged',
+      watermark: { appid: mp1(), timestamp: Math.floor(stack.clock.now() / 1000) },
+    });
     await rejects(() => stack.api(unionidPath(), forged, { token: s.token }), 400, 'ERR_CRYPTO_OPENID_MISMATCH');
   });
   it('a watermark older than userData.maxAgeSeconds → 400 ERR_CRYPTO_WATERMARK_STALE', async () => {

@@ -162,7 +162,14 @@ describe('refused callback requests store nothing', () => {
       const timestamp = String(Math.floor(stack.clock.now() / 1000));
       const encrypt = c.encrypt(plain);
       return {
-        query: { signature: c.signature(timestamp, '42'), timestamp, nonce: '42', openid: query.openid!, encrypt_type: 'aes', msg_signature: c.signature(timestamp, '42', encrypt) },
+        query: {
+          signature: c.signature(timestamp, '42'),
+          timestamp,
+          nonce: '42',
+          openid: query.openid!,
+          encrypt_type: 'aes',
+          msg_signature: c.signature(timestamp, '42', encrypt),
+        },
         body: `<xml><ToUserName><![CDATA[gh_acme0000demo]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
       };
     };
@@ -171,9 +178,19 @@ describe('refused callback requests store nothing', () => {
       ['forged signature', { query: { ...good.query, signature: 'a'.repeat(40) }, body: good.body }, 403, 'ERR_CALLBACK_SIGNATURE'],
       ['wrong msg_signature', { query: { ...good.query, msg_signature: query.msg_signature! }, body: good.body }, 403, 'ERR_CALLBACK_SIGNATURE'],
       ['wrong trailing appid', sign('wxsomeoneelse00001'), 400, 'ERR_CALLBACK_APPID'],
-      ['entity bomb', sign(stack.apps.oa, `<!DOCTYPE x [<!ENTITY a "${'a'.repeat(100)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>${xml}`), 400, 'ERR_CALLBACK_XML_DOCTYPE'],
+      [
+        'entity bomb',
+        sign(stack.apps.oa, `<!DOCTYPE x [<!ENTITY a "${'a'.repeat(100)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>${xml}`),
+        400,
+        'ERR_CALLBACK_XML_DOCTYPE',
+      ],
       // A safe-mode account refuses any unencrypted push before parsing it (the encrypted bomb below reaches the parser).
-      ['plain entity bomb', { query: { signature: good.query.signature!, timestamp: good.query.timestamp!, nonce: '42' }, body: `<!DOCTYPE x [<!ENTITY a "b">]>${xml}` }, 403, 'ERR_CALLBACK_MODE'],
+      [
+        'plain entity bomb',
+        { query: { signature: good.query.signature!, timestamp: good.query.timestamp!, nonce: '42' }, body: `<!DOCTYPE x [<!ENTITY a "b">]>${xml}` },
+        403,
+        'ERR_CALLBACK_MODE',
+      ],
       ['oversized body', { query: good.query, body: `<xml>${'<Pad>0123456789</Pad>'.repeat(5000)}</xml>` }, 413, 'ERR_PAYLOAD_TOO_LARGE'],
     ];
     for (const [name, req, status, code] of cases) {

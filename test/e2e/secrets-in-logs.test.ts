@@ -77,10 +77,11 @@ describe('secrets stay out of logs and responses', () => {
     const keys = JSON.parse(readFileSync(path.join(stack.dataDir, 'keys.json'), 'utf8')) as { atRestKey: string; signingJwk: { d: string } };
     const secrets = new Map<string, string>();
     for (const a of stack.config.apps) secrets.set(`app secret of ${a.appid}`, a.secret);
-    for (const p of persons) for (const a of [stack.apps.mp1, stack.apps.mp2]) {
-      const k = stack.emulator.state.sessionKey(p, a);
-      if (k) secrets.set(`session_key ${p}/${a}`, k);
-    }
+    for (const p of persons)
+      for (const a of [stack.apps.mp1, stack.apps.mp2]) {
+        const k = stack.emulator.state.sessionKey(p, a);
+        if (k) secrets.set(`session_key ${p}/${a}`, k);
+      }
     accessTokens.forEach((t) => secrets.set('an access_token', t));
     secrets.set('at-rest key', keys.atRestKey);
     secrets.set('signing key', keys.signingJwk.d);
@@ -95,7 +96,8 @@ describe('secrets stay out of logs and responses', () => {
     const logText = lines.join('\n');
     for (const [what, value] of secrets) {
       expect(logText.includes(value), `${what} appears in a log line`).toBe(false);
-      if (what !== 'a session token' && what !== 'a scan-to-follow login id') expect(responses.join('\n').includes(value), `${what} appears in a response`).toBe(false);
+      if (what !== 'a session token' && what !== 'a scan-to-follow login id')
+        expect(responses.join('\n').includes(value), `${what} appears in a response`).toBe(false);
     }
   });
 });

@@ -40,9 +40,16 @@ describe('createEmulator()', () => {
       );
     const { id } = await post('/__emulator/persons', {});
     const { code } = await post('/__emulator/wx.login', { appid: MINI.appid, person: id });
-    const s = (await (await fetch(`${base}/sns/jscode2session?appid=${MINI.appid}&secret=${MINI.secret}&js_code=${code}&grant_type=authorization_code`)).json()) as Record<string, string>;
-    const t = (await (await fetch(`${base}/cgi-bin/token?grant_type=client_credential&appid=${MINI.appid}&secret=${MINI.secret}`)).json()) as Record<string, string>;
-    const sig = createHmac('sha256', s.session_key as string).update('').digest('hex');
+    const s = (await (
+      await fetch(`${base}/sns/jscode2session?appid=${MINI.appid}&secret=${MINI.secret}&js_code=${code}&grant_type=authorization_code`)
+    ).json()) as Record<string, string>;
+    const t = (await (await fetch(`${base}/cgi-bin/token?grant_type=client_credential&appid=${MINI.appid}&secret=${MINI.secret}`)).json()) as Record<
+      string,
+      string
+    >;
+    const sig = createHmac('sha256', s.session_key as string)
+      .update('')
+      .digest('hex');
     await fetch(`${base}/wxa/checksession?access_token=${t.access_token}&openid=${s.openid}&signature=${sig}&sig_method=hmac_sha256`);
     await post('/__emulator/wx.getUserInfo', { appid: MINI.appid, person: id });
     await post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: MINI.appid, secret: MINI.secret });

@@ -91,8 +91,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
       if (r.status !== 200) throw new Error(`wx.login failed: ${r.text}`);
       return r.json.code as string;
     },
-    exchange: (app, code, secret = app.secret) =>
-      get('/sns/jscode2session', { appid: app.appid, secret, js_code: code, grant_type: 'authorization_code' }),
+    exchange: (app, code, secret = app.secret) => get('/sns/jscode2session', { appid: app.appid, secret, js_code: code, grant_type: 'authorization_code' }),
     async token(app) {
       const r = await get('/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret });
       if (typeof r.json?.access_token !== 'string') throw new Error(`token failed: ${r.text}`);

@@ -43,7 +43,10 @@ export async function startReceiver(path = '/callback'): Promise<Receiver> {
     if (b === '500') return reply.code(500).send('oops');
     if (b === 'empty') return reply.code(200).send('');
     if (b === 'success') return reply.code(200).type('text/plain').send('success');
-    return reply.code(b.status ?? 200).type('text/xml').send(b.body);
+    return reply
+      .code(b.status ?? 200)
+      .type('text/xml')
+      .send(b.body);
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

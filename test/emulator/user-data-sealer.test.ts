@@ -9,8 +9,7 @@ const profile = {
   city: 'Guangzhou',
   province: 'Guangdong',
   country: 'CN',
-  avatarUrl:
-    'http://wx.qlogo.cn/mmopen/vi_32/1vZvI39NWFQ9XM4LtQpFrQJ1xlgZxx3w7bQxKARol6503Iuswjjn6nIGBiaycAjAtpujxyzYsrztuuICqIM5ibXQ/0',
+  avatarUrl: 'http://wx.qlogo.cn/mmopen/vi_32/1vZvI39NWFQ9XM4LtQpFrQJ1xlgZxx3w7bQxKARol6503Iuswjjn6nIGBiaycAjAtpujxyzYsrztuuICqIM5ibXQ/0',
 };
 
 describe('sealUserInfo()', () => {
@@ -45,7 +44,11 @@ describe('sealUserInfo()', () => {
     expect(plain).toBe(
       `{"openId":"oGZUI0egBJY1zhBYw2KhdUfwVJJE",${JSON.stringify(profile).slice(1, -1)},"unionId":"ocMvos6NjeKLIBqg5Mr9QjxrP1FA","watermark":{"timestamp":1477314187,"appid":"wx4f4bc4dec97d474b"}}`,
     );
-    expect(sealed.signature).toBe(createHash('sha1').update(sealed.rawData + sessionKey).digest('hex'));
+    expect(sealed.signature).toBe(
+      createHash('sha1')
+        .update(sealed.rawData + sessionKey)
+        .digest('hex'),
+    );
   });
 
   it('sealUserInfo() throws TypeError for a key or iv that is not 16 bytes', () => {

@@ -50,6 +50,9 @@ export interface JobView {
 /** Every job row, oldest first. */
 export function listJobs(stack: Stack): JobView[] {
   return withDb(stack, (db) =>
-    (db.prepare('SELECT id, kind, status, attempts, last_error AS lastError FROM jobs ORDER BY id').all() as JobView[]).map((j) => ({ ...j, id: Number(j.id) })),
+    (db.prepare('SELECT id, kind, status, attempts, last_error AS lastError FROM jobs ORDER BY id').all() as JobView[]).map((j) => ({
+      ...j,
+      id: Number(j.id),
+    })),
   );
 }

@@ -143,7 +143,9 @@ export const DRIVERS: Driver[] = [
       const push = await stack.control<PushRecord>(`/__emulator/pushes/${pushId}?wait=1`, undefined, 'GET');
       must(push.attempts[0]?.status === 200 && push.attempts[0].body === 'success', 'the callback answered success at once', push.attempts);
       await stack.runJobs();
-      const jobs = listJobs(stack).slice(before).filter((j) => j.kind === 'oa.lookup');
+      const jobs = listJobs(stack)
+        .slice(before)
+        .filter((j) => j.kind === 'oa.lookup');
       must(jobs.length === 1, 'one lookup job', jobs);
       return { status: 200, body: { person, job: jobs[0] } };
     },

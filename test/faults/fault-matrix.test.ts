@@ -95,7 +95,11 @@ describe('the matrix itself', () => {
     ]);
     for (const f of FAULTS) {
       const outcomes = DRIVERS.map((d) => expected(d, f));
-      if (f.kind !== 'busy-once') expect(outcomes.some((o) => !o.ok), f.name).toBe(true);
+      if (f.kind !== 'busy-once')
+        expect(
+          outcomes.some((o) => !o.ok),
+          f.name,
+        ).toBe(true);
     }
   });
 });

@@ -26,7 +26,10 @@ const refused = new Set([...Object.getOwnPropertyNames(Object.prototype), 'proto
 const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,11}$/).filter((n) => !refused.has(n));
 /** Text as WeChat writes it outside CDATA: no markup characters but entities, no white space at the ends. */
 const plainText = fc
-  .array(fc.oneof(fc.constantFrom('&lt;', '&gt;', '&amp;', '&apos;', '&quot;'), fc.string({ unit: fc.constantFrom('a', '9', '中', ' ', '"', "'", '-', '😀') })), { maxLength: 4 })
+  .array(
+    fc.oneof(fc.constantFrom('&lt;', '&gt;', '&amp;', '&apos;', '&quot;'), fc.string({ unit: fc.constantFrom('a', '9', '中', ' ', '"', "'", '-', '😀') })),
+    { maxLength: 4 },
+  )
   .map((parts) => parts.join('').trim());
 /**
  * CDATA content: anything XML allows but `]]>`. U+FFFE and U+FFFF are not XML characters: the reader refuses them
@@ -38,10 +41,17 @@ const cdataText = fc
   .map((s) => s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\r\uFFFE\uFFFF]/g, ''))
   .filter((s) => !s.includes(']]>'));
 
-interface Node { name: string; body: string }
+interface Node {
+  name: string;
+  body: string;
+}
 const leaf: fc.Arbitrary<Node> = fc.record({
   name,
-  body: fc.oneof(plainText, cdataText.map((t) => `<![CDATA[${t}]]>`), fc.constant('')),
+  body: fc.oneof(
+    plainText,
+    cdataText.map((t) => `<![CDATA[${t}]]>`),
+    fc.constant(''),
+  ),
 });
 const tree = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
@@ -71,7 +81,17 @@ function oracleFields(text: string): XmlValue {
 
 /** A document with up to three characters inserted, deleted or replaced by markup-ish ones. */
 const mutated = fc
-  .tuple(document, fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), fc.constantFrom('<', '>', '/', '&', ';', '!', '?', '[', ']', '"', '=', ' ', 'x', '#', '\u0001')), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    document,
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.constantFrom('insert', 'delete', 'replace'),
+        fc.constantFrom('<', '>', '/', '&', ';', '!', '?', '[', ']', '"', '=', ' ', 'x', '#', '\u0001'),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  )
   .map(([doc, edits]) => {
     let s = doc;
     for (const [at, op, ch] of edits) {
@@ -95,11 +115,14 @@ describe('parseCallbackXml() against fast-xml-parser', () => {
 
   it('accepts nothing fast-xml-parser finds malformed, and fails only with its typed codes', () => {
     fc.assert(
-      fc.property(fc.oneof(mutated, fc.string(), fc.string({ unit: fc.constantFrom('<', '>', '/', 'x', 'm', 'l', '!', '[', 'CDATA', ']', '&', ';') })), (text) => {
-        const ours = read(text);
-        if (ours.ok) expect(XMLValidator.validate(text), text).toBe(true);
-        else expect(['ERR_CALLBACK_XML', 'ERR_CALLBACK_XML_DOCTYPE']).toContain(ours.code);
-      }),
+      fc.property(
+        fc.oneof(mutated, fc.string(), fc.string({ unit: fc.constantFrom('<', '>', '/', 'x', 'm', 'l', '!', '[', 'CDATA', ']', '&', ';') })),
+        (text) => {
+          const ours = read(text);
+          if (ours.ok) expect(XMLValidator.validate(text), text).toBe(true);
+          else expect(['ERR_CALLBACK_XML', 'ERR_CALLBACK_XML_DOCTYPE']).toContain(ours.code);
+        },
+      ),
       fcOptions(1000),
     );
   });

@@ -46,7 +46,11 @@ function plaintexts(): fc.Arbitrary<string> {
   const watermark = fc.record(
     {
       appid: fc.oneof(fc.constantFrom(...mpApps), fuzzString, wrongType),
-      timestamp: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -700, max: 700 }).map((d) => nowSec + d) }, { weight: 1, arbitrary: wrongType }, { weight: 1, arbitrary: fc.constantFrom(`${nowSec}`, 1e300, -1, 0) }),
+      timestamp: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: -700, max: 700 }).map((d) => nowSec + d) },
+        { weight: 1, arbitrary: wrongType },
+        { weight: 1, arbitrary: fc.constantFrom(`${nowSec}`, 1e300, -1, 0) },
+      ),
     },
     { requiredKeys: [] },
   );
@@ -85,14 +89,16 @@ const userDataFields = () => ({
 
 /** Well-formed user data (the pairs kept together, values within bounds): gets past validation to the crypto. */
 const wellFormedUserData = () =>
-  fc.record(
-    {
-      data: fc.record({ encryptedData: badBase64.filter((s) => s.length > 0), iv: ivLike.filter((s) => s.length > 0 && s.length <= 64) }),
-      raw: fc.record({ rawData: fc.json({ maxDepth: 2 }), signature: fc.stringMatching(/^[0-9a-f]{40}$/) }),
-      errMsg: fc.constantFrom('getUserInfo:ok', 'getUserProfile:ok'),
-    },
-    { requiredKeys: ['data'] },
-  ).map(({ data, raw, errMsg }) => ({ ...data, ...raw, ...(errMsg ? { errMsg } : {}) }));
+  fc
+    .record(
+      {
+        data: fc.record({ encryptedData: badBase64.filter((s) => s.length > 0), iv: ivLike.filter((s) => s.length > 0 && s.length <= 64) }),
+        raw: fc.record({ rawData: fc.json({ maxDepth: 2 }), signature: fc.stringMatching(/^[0-9a-f]{40}$/) }),
+        errMsg: fc.constantFrom('getUserInfo:ok', 'getUserProfile:ok'),
+      },
+      { requiredKeys: ['data'] },
+    )
+    .map(({ data, raw, errMsg }) => ({ ...data, ...raw, ...(errMsg ? { errMsg } : {}) }));
 const printableCode = fc.stringMatching(/^[\x21-\x7e]{1,40}$/);
 
 /** Replaces fields of a JSON object body (when it is one); other bodies pass through. */
@@ -107,90 +113,123 @@ function patch(body: string, fields: Record<string, unknown>): string {
 }
 
 const apps = () => fz.stack.apps;
-const headers = (ct: string | undefined, auth?: string): Record<string, string> => ({ ...(ct ? { 'content-type': ct } : {}), ...(auth ? { authorization: auth } : {}) });
+const headers = (ct: string | undefined, auth?: string): Record<string, string> => ({
+  ...(ct ? { 'content-type': ct } : {}),
+  ...(auth ? { authorization: auth } : {}),
+});
 
 describe('fuzz: mini program routes', () => {
-  it('POST /v1/mp/:appid/login', async () => {
-    const sample = fc.record({
-      appid: segment([...mpApps, fz.stack.apps.oa, 'wx']),
-      body: jsonBody({ code: printableCode, ...userDataFields() }, fc.tuple(printableCode, fc.option(wellFormedUserData())).map(([code, d]) => ({ code, ...(d ?? {}) }))),
-      ct: jsonContentType,
-      realCode: fc.boolean(),
-      sealed: fc.option(fc.tuple(plaintexts(), fc.uint8Array({ minLength: 16, maxLength: 16 })), { freq: 2 }),
-    });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ appid, body, ct, realCode, sealed }) => {
-        let sent = body;
-        const target = mpApps.find((a) => a === appid);
-        if (realCode && target) {
-          const p = await fz.stack.createPerson();
-          const code = await wxLogin(fz.stack, target, p);
-          const key = fz.stack.emulator.state.sessionKey(p, target);
-          if (key) fz.secrets.add(key);
-          sent = patch(sent, { code, ...(sealed && key ? seal(key, sealed[0], Buffer.from(sealed[1])) : {}) });
-        }
-        await fz.probe('POST /v1/mp/:appid/login', { method: 'POST', url: `/v1/mp/${appid}/login`, headers: headers(ct), body: sent });
-      }),
-      fcOptions(),
-    );
-  }, fuzzTimeoutMs());
+  it(
+    'POST /v1/mp/:appid/login',
+    async () => {
+      const sample = fc.record({
+        appid: segment([...mpApps, fz.stack.apps.oa, 'wx']),
+        body: jsonBody(
+          { code: printableCode, ...userDataFields() },
+          fc.tuple(printableCode, fc.option(wellFormedUserData())).map(([code, d]) => ({ code, ...(d ?? {}) })),
+        ),
+        ct: jsonContentType,
+        realCode: fc.boolean(),
+        sealed: fc.option(fc.tuple(plaintexts(), fc.uint8Array({ minLength: 16, maxLength: 16 })), { freq: 2 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ appid, body, ct, realCode, sealed }) => {
+          let sent = body;
+          const target = mpApps.find((a) => a === appid);
+          if (realCode && target) {
+            const p = await fz.stack.createPerson();
+            const code = await wxLogin(fz.stack, target, p);
+            const key = fz.stack.emulator.state.sessionKey(p, target);
+            if (key) fz.secrets.add(key);
+            sent = patch(sent, { code, ...(sealed && key ? seal(key, sealed[0], Buffer.from(sealed[1])) : {}) });
+          }
+          await fz.probe('POST /v1/mp/:appid/login', { method: 'POST', url: `/v1/mp/${appid}/login`, headers: headers(ct), body: sent });
+        }),
+        fcOptions(),
+      );
+    },
+    fuzzTimeoutMs(),
+  );
 
-  it('POST /v1/mp/:appid/unionid (Bearer)', async () => {
-    const key = fz.stack.emulator.state.sessionKey(person1, fz.stack.apps.mp1)!;
-    const sample = fc.record({
-      appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
-      auth: authorizationHeader(fz.stack, ctx),
-      body: jsonBody(userDataFields(), wellFormedUserData()),
-      ct: jsonContentType,
-      sealed: fc.option(fc.tuple(plaintexts(), fc.uint8Array({ minLength: 16, maxLength: 16 })), { freq: 2 }),
-    });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ appid, auth, body, ct, sealed }) => {
-        const sent = sealed ? patch(body, seal(key, sealed[0], Buffer.from(sealed[1]))) : body;
-        await fz.probe('POST /v1/mp/:appid/unionid', { method: 'POST', url: `/v1/mp/${appid}/unionid`, headers: headers(ct, auth), body: sent });
-      }),
-      fcOptions(),
-    );
-  }, fuzzTimeoutMs());
+  it(
+    'POST /v1/mp/:appid/unionid (Bearer)',
+    async () => {
+      const key = fz.stack.emulator.state.sessionKey(person1, fz.stack.apps.mp1)!;
+      const sample = fc.record({
+        appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
+        auth: authorizationHeader(fz.stack, ctx),
+        body: jsonBody(userDataFields(), wellFormedUserData()),
+        ct: jsonContentType,
+        sealed: fc.option(fc.tuple(plaintexts(), fc.uint8Array({ minLength: 16, maxLength: 16 })), { freq: 2 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ appid, auth, body, ct, sealed }) => {
+          const sent = sealed ? patch(body, seal(key, sealed[0], Buffer.from(sealed[1]))) : body;
+          await fz.probe('POST /v1/mp/:appid/unionid', { method: 'POST', url: `/v1/mp/${appid}/unionid`, headers: headers(ct, auth), body: sent });
+        }),
+        fcOptions(),
+      );
+    },
+    fuzzTimeoutMs(),
+  );
 
-  it('POST /v1/mp/:appid/phone (Bearer)', async () => {
-    const sample = fc.record({
-      appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
-      auth: authorizationHeader(fz.stack, ctx),
-      body: jsonBody({ code: printableCode, errMsg: shortText, encryptedData: badBase64, iv: ivLike.filter((s) => s.length <= 64), cloudID: shortText }, null, ['code']),
-      ct: jsonContentType,
-    });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ appid, auth, body, ct }) => {
-        await fz.probe('POST /v1/mp/:appid/phone', { method: 'POST', url: `/v1/mp/${appid}/phone`, headers: headers(ct, auth), body });
-      }),
-      fcOptions(),
-    );
-  }, fuzzTimeoutMs());
+  it(
+    'POST /v1/mp/:appid/phone (Bearer)',
+    async () => {
+      const sample = fc.record({
+        appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
+        auth: authorizationHeader(fz.stack, ctx),
+        body: jsonBody(
+          { code: printableCode, errMsg: shortText, encryptedData: badBase64, iv: ivLike.filter((s) => s.length <= 64), cloudID: shortText },
+          null,
+          ['code'],
+        ),
+        ct: jsonContentType,
+      });
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ appid, auth, body, ct }) => {
+          await fz.probe('POST /v1/mp/:appid/phone', { method: 'POST', url: `/v1/mp/${appid}/phone`, headers: headers(ct, auth), body });
+        }),
+        fcOptions(),
+      );
+    },
+    fuzzTimeoutMs(),
+  );
 
-  it('POST /v1/mp/:appid/paid-unionid (Bearer)', async () => {
-    const id = fc.stringMatching(/^[A-Za-z0-9_\-|*@]{1,40}$/);
-    const sample = fc.record({
-      appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
-      auth: authorizationHeader(fz.stack, ctx),
-      body: jsonBody({ transactionId: id, mchId: id, outTradeNo: id }, fc.oneof(fc.record({ transactionId: id }), fc.record({ mchId: id, outTradeNo: id }))),
-      ct: jsonContentType,
-    });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ appid, auth, body, ct }) => {
-        await fz.probe('POST /v1/mp/:appid/paid-unionid', { method: 'POST', url: `/v1/mp/${appid}/paid-unionid`, headers: headers(ct, auth), body });
-      }),
-      fcOptions(),
-    );
-  }, fuzzTimeoutMs());
+  it(
+    'POST /v1/mp/:appid/paid-unionid (Bearer)',
+    async () => {
+      const id = fc.stringMatching(/^[A-Za-z0-9_\-|*@]{1,40}$/);
+      const sample = fc.record({
+        appid: segment([...mpApps, apps().mp1, apps().mp1, apps().mp1]),
+        auth: authorizationHeader(fz.stack, ctx),
+        body: jsonBody({ transactionId: id, mchId: id, outTradeNo: id }, fc.oneof(fc.record({ transactionId: id }), fc.record({ mchId: id, outTradeNo: id }))),
+        ct: jsonContentType,
+      });
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ appid, auth, body, ct }) => {
+          await fz.probe('POST /v1/mp/:appid/paid-unionid', { method: 'POST', url: `/v1/mp/${appid}/paid-unionid`, headers: headers(ct, auth), body });
+        }),
+        fcOptions(),
+      );
+    },
+    fuzzTimeoutMs(),
+  );
 
-  it('GET /v1/me (Bearer)', async () => {
-    const sample = fc.record({ auth: authorizationHeader(fz.stack, ctx), method: fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'POST', 'DELETE', 'OPTIONS', 'PATCH') }) });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ auth, method }) => {
-        await fz.probe('GET /v1/me', { method, url: '/v1/me', headers: headers(undefined, auth) });
-      }),
-      fcOptions(),
-    );
-  }, fuzzTimeoutMs());
+  it(
+    'GET /v1/me (Bearer)',
+    async () => {
+      const sample = fc.record({
+        auth: authorizationHeader(fz.stack, ctx),
+        method: fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'POST', 'DELETE', 'OPTIONS', 'PATCH') }),
+      });
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ auth, method }) => {
+          await fz.probe('GET /v1/me', { method, url: '/v1/me', headers: headers(undefined, auth) });
+        }),
+        fcOptions(),
+      );
+    },
+    fuzzTimeoutMs(),
+  );
 });

@@ -59,16 +59,51 @@ const version = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('HTTP/2.0', 'HTTP/9.9', 'HTTP/0.9', 'http/1.1', '', 'HTTP/1.1 extra') },
 );
 const pathArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('/v1/mp/MP1/login', '/v1/me', '/v1/session/exchange', '/v1/oa/OA/callback?signature=x&timestamp=1&nonce=n', '/healthz', '/.well-known/jwks.json', '*') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      '/v1/mp/MP1/login',
+      '/v1/me',
+      '/v1/session/exchange',
+      '/v1/oa/OA/callback?signature=x&timestamp=1&nonce=n',
+      '/healthz',
+      '/.well-known/jwks.json',
+      '*',
+    ),
+  },
   { weight: 2, arbitrary: fuzzString.filter((s) => s.length < 20_000) },
-  { weight: 1, arbitrary: fc.constantFrom('/v1/mp/%/login', '/v1/qr-login/%C0%AF', 'http://evil.example/v1/me', '/v1/me#x', '/v1/me?\0', '/' + 'a'.repeat(9000)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('/v1/mp/%/login', '/v1/qr-login/%C0%AF', 'http://evil.example/v1/me', '/v1/me#x', '/v1/me?\0', '/' + 'a'.repeat(9000)),
+  },
 );
 const headerName = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('Host', 'Content-Length', 'Transfer-Encoding', 'Content-Type', 'Authorization', 'Expect', 'Connection', 'Cookie', 'Upgrade') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('Host', 'Content-Length', 'Transfer-Encoding', 'Content-Type', 'Authorization', 'Expect', 'Connection', 'Cookie', 'Upgrade'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
 );
 const headerValue = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('application/json', 'chunked', 'chunked, identity', '100-continue', 'close', 'keep-alive', 'websocket', '0', '5', '-1', '99999999999', ' 3', 'Bearer x', '') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'application/json',
+      'chunked',
+      'chunked, identity',
+      '100-continue',
+      'close',
+      'keep-alive',
+      'websocket',
+      '0',
+      '5',
+      '-1',
+      '99999999999',
+      ' 3',
+      'Bearer x',
+      '',
+    ),
+  },
   { weight: 1, arbitrary: fuzzString.filter((s) => s.length < 20_000) },
   { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map((s) => `a${s}\r\nX-Injected: 1`) },
 );
@@ -81,7 +116,15 @@ const routePath = (p: string): string => p.replace('MP1', mp1).replace('OA', fz.
 
 /** Anything: every part drawn on its own, framing included. */
 const anyRequest = fc
-  .record({ method, path: pathArb, version, eol, headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 6 }), host: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), body })
+  .record({
+    method,
+    path: pathArb,
+    version,
+    eol,
+    headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 6 }),
+    host: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    body,
+  })
   .map((r) => {
     const lines = [`${r.method} ${routePath(r.path)} ${r.version}`, ...(r.host ? ['Host: 127.0.0.1'] : []), ...r.headers.map(([n, v]) => `${n}: ${v}`)];
     return { method: r.method, text: `${lines.join(r.eol)}${r.eol}${r.eol}${r.body}` };
@@ -89,7 +132,12 @@ const anyRequest = fc
 
 /** A well-framed request (Host, a Content-Length that fits the body) with one or two hostile headers: reaches the routes. */
 const framedRequest = fc
-  .record({ method: fc.constantFrom('GET', 'POST', 'HEAD', 'DELETE'), path: pathArb, headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 2 }), body })
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'HEAD', 'DELETE'),
+    path: pathArb,
+    headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 2 }),
+    body,
+  })
   .map((r) => {
     const length = Buffer.byteLength(r.body);
     const lines = [`${r.method} ${routePath(r.path)} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', `Content-Length: ${length}`];
@@ -100,26 +148,30 @@ const framedRequest = fc
 const rawRequest = fc.oneof(anyRequest, framedRequest);
 
 describe('fuzz: raw HTTP on the socket', () => {
-  it('never a 5xx, the first error typed, nothing stored, still serving', async () => {
-    await fc.assert(
-      fc.asyncProperty(rawRequest, async ({ method: m, text }) => {
-        tally.set('raw HTTP', (tally.get('raw HTTP') ?? 0) + 1);
-        const before = fz.digest();
-        const raw = (await sendRawHttp(fz.stack.serverUrl, Buffer.from(text, 'utf8'))).toString('latin1');
-        const all = answers(raw, m === 'HEAD');
-        const where = `${JSON.stringify(text.slice(0, 300))} → ${JSON.stringify(raw.slice(0, 300))}`;
-        recordOutcome('raw HTTP', all[0]?.status ?? 0, all[0]?.body ?? '');
-        if (/(^|\r\n)HTTP\/1\.[01] 5\d\d /.test(raw)) throw new Error(`5xx: ${where}`);
-        const leak = findLeak(raw, fz.secrets, text);
-        if (leak) throw new Error(`leak (${leak}): ${where}`);
-        const first = all[0];
-        const untyped = first && first.status >= 400 ? untypedError(first.status, first.body, m) : undefined;
-        if (untyped) throw new Error(`untyped error (${untyped}): ${where}`);
-        if (!all.some((a) => a.status < 400) && fz.digest() !== before) throw new Error(`a refused request changed the database: ${where}`);
-      }),
-      fcOptions(),
-    );
-    const health = await fetch(`${fz.stack.serverUrl}/healthz`);
-    expect(health.status).toBe(200);
-  }, fuzzTimeoutMs());
+  it(
+    'never a 5xx, the first error typed, nothing stored, still serving',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(rawRequest, async ({ method: m, text }) => {
+          tally.set('raw HTTP', (tally.get('raw HTTP') ?? 0) + 1);
+          const before = fz.digest();
+          const raw = (await sendRawHttp(fz.stack.serverUrl, Buffer.from(text, 'utf8'))).toString('latin1');
+          const all = answers(raw, m === 'HEAD');
+          const where = `${JSON.stringify(text.slice(0, 300))} → ${JSON.stringify(raw.slice(0, 300))}`;
+          recordOutcome('raw HTTP', all[0]?.status ?? 0, all[0]?.body ?? '');
+          if (/(^|\r\n)HTTP\/1\.[01] 5\d\d /.test(raw)) throw new Error(`5xx: ${where}`);
+          const leak = findLeak(raw, fz.secrets, text);
+          if (leak) throw new Error(`leak (${leak}): ${where}`);
+          const first = all[0];
+          const untyped = first && first.status >= 400 ? untypedError(first.status, first.body, m) : undefined;
+          if (untyped) throw new Error(`untyped error (${untyped}): ${where}`);
+          if (!all.some((a) => a.status < 400) && fz.digest() !== before) throw new Error(`a refused request changed the database: ${where}`);
+        }),
+        fcOptions(),
+      );
+      const health = await fetch(`${fz.stack.serverUrl}/healthz`);
+      expect(health.status).toBe(200);
+    },
+    fuzzTimeoutMs(),
+  );
 });

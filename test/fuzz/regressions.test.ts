@@ -136,6 +136,8 @@ describe('the harness can fail', () => {
 
   it('probe() throws on a 5xx', async () => {
     await fz.stack.control('/__emulator/faults', { path: '/sns/jscode2session', status: 500, count: 1 });
-    await expect(fz.probe('regression', { method: 'POST', url: `/v1/mp/${fz.stack.apps.mp1}/login`, headers: json, body: '{"code":"c"}' })).rejects.toThrow(/^5xx/);
+    await expect(fz.probe('regression', { method: 'POST', url: `/v1/mp/${fz.stack.apps.mp1}/login`, headers: json, body: '{"code":"c"}' })).rejects.toThrow(
+      /^5xx/,
+    );
   });
 });

@@ -38,7 +38,12 @@ export function authorizationHeader(stack: Stack, ctx: TokenContext): fc.Arbitra
   const realPayload = JSON.parse(Buffer.from(p!, 'base64url').toString());
   const now = () => Math.floor(stack.clock.now() / 1000);
 
-  const claim = (pool: string[]) => fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fuzzString.filter((s) => s.length < 500) }, { weight: 1, arbitrary: wrongType });
+  const claim = (pool: string[]) =>
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...pool) },
+      { weight: 1, arbitrary: fuzzString.filter((s) => s.length < 500) },
+      { weight: 1, arbitrary: wrongType },
+    );
   const claims = fc
     .record(
       {
@@ -47,7 +52,11 @@ export function authorizationHeader(stack: Stack, ctx: TokenContext): fc.Arbitra
         oid: claim(ctx.openids),
         iss: fc.oneof({ weight: 10, arbitrary: fc.constant(realPayload.iss) }, { weight: 1, arbitrary: wrongType }, { weight: 1, arbitrary: fuzzString }),
         iat: fc.oneof(fc.constant(-1), fc.integer({ min: -100_000, max: 100_000 }), wrongType),
-        exp: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 10_000 }) }, { weight: 1, arbitrary: fc.integer({ min: -10_000, max: 0 }) }, { weight: 1, arbitrary: wrongType }),
+        exp: fc.oneof(
+          { weight: 8, arbitrary: fc.integer({ min: 1, max: 10_000 }) },
+          { weight: 1, arbitrary: fc.integer({ min: -10_000, max: 0 }) },
+          { weight: 1, arbitrary: wrongType },
+        ),
         nbf: fc.integer({ min: -100, max: 100 }),
       },
       { requiredKeys: ['sub', 'app', 'oid', 'iss', 'exp'] },
@@ -67,14 +76,30 @@ export function authorizationHeader(stack: Stack, ctx: TokenContext): fc.Arbitra
     }));
   const headers = fc.oneof(
     { weight: 10, arbitrary: fc.constant(realHeader) },
-    { weight: 1, arbitrary: fc.record({ alg: fc.constantFrom('ES256', 'none', 'HS256', 'RS256', 'ES384', 'EdDSA', ''), kid: fc.oneof(fc.constant(realHeader.kid), fuzzString), typ: fc.constant('JWT') }, { requiredKeys: ['alg'] }) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          alg: fc.constantFrom('ES256', 'none', 'HS256', 'RS256', 'ES384', 'EdDSA', ''),
+          kid: fc.oneof(fc.constant(realHeader.kid), fuzzString),
+          typ: fc.constant('JWT'),
+        },
+        { requiredKeys: ['alg'] },
+      ),
+    },
     { weight: 1, arbitrary: fc.record({ alg: fc.constant('ES256'), crit: fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }), b64: fc.boolean() }) },
   );
 
   const token: fc.Arbitrary<string> = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...ctx.real) },
     // A real token with one character changed, or cut short.
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...ctx.real), fc.nat(), fc.constantFrom('A', '_', '-', '.', '')).map(([t, i, c]) => { const at = i % t.length; return t.slice(0, at) + c + t.slice(at + 1); }) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.constantFrom(...ctx.real), fc.nat(), fc.constantFrom('A', '_', '-', '.', '')).map(([t, i, c]) => {
+        const at = i % t.length;
+        return t.slice(0, at) + c + t.slice(at + 1);
+      }),
+    },
     // The server's own key, random claims: passes the signature check, tests what follows.
     { weight: 3, arbitrary: fc.tuple(headers, claims).map(([hd, c]) => es256(serverKey, hd, c)) },
     // Right shape, wrong key / no signature / random signature bytes.
@@ -84,10 +109,12 @@ export function authorizationHeader(stack: Stack, ctx: TokenContext): fc.Arbitra
     { weight: 1, arbitrary: fc.tuple(fuzzString, fuzzString, fuzzString).map((parts) => parts.map(b64).join('.')) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.-]{0,300}$/) },
   );
-  return fc.oneof(
-    { weight: 1, arbitrary: fc.constant(undefined) },
-    { weight: 8, arbitrary: token.map((t) => `Bearer ${t}`) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('bearer ', 'Bearer  ', 'Basic ', 'Bearer', 'Token ', ''), token).map(([s, t]) => s + t) },
-    { weight: 1, arbitrary: fuzzString.map((s) => `Bearer ${s}`) },
-  ).map((v) => (v === undefined ? undefined : headerSafe(v)));
+  return fc
+    .oneof(
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 8, arbitrary: token.map((t) => `Bearer ${t}`) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('bearer ', 'Bearer  ', 'Basic ', 'Bearer', 'Token ', ''), token).map(([s, t]) => s + t) },
+      { weight: 1, arbitrary: fuzzString.map((s) => `Bearer ${s}`) },
+    )
+    .map((v) => (v === undefined ? undefined : headerSafe(v)));
 }

@@ -28,7 +28,9 @@ export function sealUserData(sessionKey: string, payload: unknown): UserData {
   const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv);
   const encryptedData = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]).toString('base64');
   const rawData = JSON.stringify({ nickName: 'x' });
-  const signature = createHash('sha1').update(rawData + sessionKey).digest('hex');
+  const signature = createHash('sha1')
+    .update(rawData + sessionKey)
+    .digest('hex');
   return { encryptedData, iv: iv.toString('base64'), rawData, signature };
 }
 

@@ -43,8 +43,15 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     const r = await login('wxA', 'oA1', null, 'sealed-1');
     expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
     expect(await store.findAppIdentity('wxA', 'oA1')).toEqual({
-      appid: 'wxA', openid: 'oA1', userId: 'u_1', unionid: null, sessionKeyEnc: 'sealed-1', firstSeenAt: T0, lastSeenAt: T0,
-      subscribed: null, subscribedAt: null,
+      appid: 'wxA',
+      openid: 'oA1',
+      userId: 'u_1',
+      unionid: null,
+      sessionKeyEnc: 'sealed-1',
+      firstSeenAt: T0,
+      lastSeenAt: T0,
+      subscribed: null,
+      subscribedAt: null,
     });
     expect(await store.listUnionIdentities('u_1')).toEqual([]);
     const events = await store.listEvents();
@@ -224,7 +231,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect(await getUserView(store, 'u_nobody')).toBeUndefined();
   });
 
-  it('getUserView() shows the live user\'s phone and each identity\'s follow state', async () => {
+  it("getUserView() shows the live user's phone and each identity's follow state", async () => {
     await login('wxA', 'oA1'); // u_1
     await login('wxOA', 'oF1'); // u_2
     await store.setUserPhone('u_1', { phoneNumber: '+8613800000001', purePhoneNumber: '13800000001', countryCode: '86' }, T0 + 5);
@@ -242,20 +249,20 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect((await getUserView(store, 'u_1'))?.identities.app[0]?.subscribed).toBeNull();
   });
 
-  it('resolveLogin() merging a person gives the survivor the loser\'s phone when it has none, else keeps its own', async () => {
+  it("resolveLogin() merging a person gives the survivor the loser's phone when it has none, else keeps its own", async () => {
     const phone = (n: string) => ({ phoneNumber: `+86${n}`, purePhoneNumber: n, countryCode: '86' });
     await login('wxA', 'oA1'); // u_1, has a phone
     await login('wxB', 'oB1', 'X1'); // u_2 owns X1, no phone
     await store.setUserPhone('u_1', phone('13800000001'), T0 + 1);
     await login('wxA', 'oA1', 'X1'); // u_1 → u_2
-    expect((await getUserView(store, 'u_1'))).toMatchObject({ userId: 'u_2', phone: { purePhoneNumber: '13800000001', updatedAt: T0 + 1 } });
+    expect(await getUserView(store, 'u_1')).toMatchObject({ userId: 'u_2', phone: { purePhoneNumber: '13800000001', updatedAt: T0 + 1 } });
 
     await login('wxC', 'oC1'); // u_3, has its own phone
     await login('wxD', 'oD1', 'Y1'); // u_4 owns Y1, has a phone
     await store.setUserPhone('u_3', phone('13800000003'), T0 + 3);
     await store.setUserPhone('u_4', phone('13800000004'), T0 + 4);
     await login('wxC', 'oC1', 'Y1'); // u_3 → u_4
-    expect((await getUserView(store, 'u_3'))).toMatchObject({ userId: 'u_4', phone: { purePhoneNumber: '13800000004' } });
+    expect(await getUserView(store, 'u_3')).toMatchObject({ userId: 'u_4', phone: { purePhoneNumber: '13800000004' } });
     // A phone set later through the loser's old id lands on the survivor.
     expect(await store.setUserPhone('u_3', phone('13800000033'), T0 + 9)).toBe('u_4');
     expect((await getUserView(store, 'u_4'))?.phone?.purePhoneNumber).toBe('13800000033');

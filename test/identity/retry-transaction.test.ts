@@ -50,7 +50,10 @@ describe('transactionWithRetries()', () => {
   it('transactionWithRetries() throws ERR_STORE_CONFLICT once the attempts are spent', async () => {
     const opened = await sqliteBackend().open();
     try {
-      const store = flaky(opened.store, Array.from({ length: 20 }, () => new RetryableTransactionError('deadlock')));
+      const store = flaky(
+        opened.store,
+        Array.from({ length: 20 }, () => new RetryableTransactionError('deadlock')),
+      );
       const delays: number[] = [];
       const err = await transactionWithRetries(store, async () => 1, {
         attempts: 4,

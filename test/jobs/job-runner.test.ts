@@ -98,7 +98,12 @@ describe('createJobRunner()', () => {
     const { id } = await enqueue('flaky');
     expect(await r.runDue()).toBe(1);
     // Attempt 1 failed: ceiling 1 s, random 0.5 → 750 ms.
-    expect(await store.findJob(id)).toMatchObject({ status: 'pending', attempts: 1, runAt: T0 + 750, lastError: expect.stringMatching(/^ERR_WECHAT_BUSY: .*\[errcode -1\]$/) });
+    expect(await store.findJob(id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      runAt: T0 + 750,
+      lastError: expect.stringMatching(/^ERR_WECHAT_BUSY: .*\[errcode -1\]$/),
+    });
     expect(await r.runDue()).toBe(0);
     clock.advance(0.749);
     expect(await r.runDue()).toBe(0);
@@ -122,7 +127,15 @@ describe('createJobRunner()', () => {
   it('a job failing on every attempt is marked failed after maxAttempts and never runs again', async () => {
     let calls = 0;
     const logger = memoryLogger();
-    const r = runner({ broken: async () => { calls++; throw new AppError('ERR_WECHAT_QUOTA'); } }, { maxAttempts: 3, logger });
+    const r = runner(
+      {
+        broken: async () => {
+          calls++;
+          throw new AppError('ERR_WECHAT_QUOTA');
+        },
+      },
+      { maxAttempts: 3, logger },
+    );
     const { id } = await enqueue('broken');
     for (let i = 0; i < 10; i++) {
       await r.runDue();
@@ -140,7 +153,12 @@ describe('createJobRunner()', () => {
 
   it('a PermanentJobError fails the job at once, without retries', async () => {
     let calls = 0;
-    const r = runner({ bad: async () => { calls++; throw new PermanentJobError('payload names no openid'); } });
+    const r = runner({
+      bad: async () => {
+        calls++;
+        throw new PermanentJobError('payload names no openid');
+      },
+    });
     const { id } = await enqueue('bad');
     await r.runDue();
     clock.advance(3600);
@@ -160,7 +178,7 @@ describe('createJobRunner()', () => {
     expect((await store.findJob(proto))?.status).toBe('failed');
   });
 
-  it('the recorded error and the log lines carry the error\'s code and message, never the payload or a URL secret', async () => {
+  it("the recorded error and the log lines carry the error's code and message, never the payload or a URL secret", async () => {
     const logger = memoryLogger();
     const r = runner(
       {
@@ -179,7 +197,7 @@ describe('createJobRunner()', () => {
     expect(row?.lastError).toBe('Error: GET /cgi-bin/user/info?access_token=***&openid=o1 failed');
   });
 
-  it('a crashed runner\'s job is claimed again by another runner once the lease ran out', async () => {
+  it("a crashed runner's job is claimed again by another runner once the lease ran out", async () => {
     const hang = gate();
     const logger = memoryLogger();
     const crashed = runner({ work: () => hang.opened }, { leaseMs: 10_000, logger });
@@ -290,7 +308,16 @@ describe('createJobRunner()', () => {
       },
     });
     const ran: string[] = [];
-    const r = createJobRunner({ store: flaky, clock, handlers: { work: async () => void ran.push('x') }, pollMs: 5, leaseMs: 30_000, maxAttempts: 3, concurrency: 1, logger });
+    const r = createJobRunner({
+      store: flaky,
+      clock,
+      handlers: { work: async () => void ran.push('x') },
+      pollMs: 5,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      concurrency: 1,
+      logger,
+    });
     runners.push(r);
     await enqueue('work');
     r.start();

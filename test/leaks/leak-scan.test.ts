@@ -73,7 +73,18 @@ describe('secret-leak scan (always-on sample)', () => {
   it('records a debug log, the responses and every kind of secret of the stack', () => {
     const r = record();
     const kinds = new Set(r.secrets.map((s) => s.what.replace(/ of .*| \(d\)$/, '')));
-    for (const k of ['app secret', 'callback Token', 'EncodingAESKey', 'the at-rest key', 'the signing key', 'session_key', 'a session_key', 'an upstream access_token', 'an upstream refresh_token', 'a session token']) {
+    for (const k of [
+      'app secret',
+      'callback Token',
+      'EncodingAESKey',
+      'the at-rest key',
+      'the signing key',
+      'session_key',
+      'a session_key',
+      'an upstream access_token',
+      'an upstream refresh_token',
+      'a session token',
+    ]) {
       expect(kinds, k).toContain(k);
     }
     expect(readFileSync(path.join(dir, r.log), 'utf8').split('\n').length).toBeGreaterThan(20);
@@ -111,7 +122,22 @@ describe('REDACT_PATHS', () => {
     const out: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (out.push(String(chunk)), done()) });
     const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
-    const fields = ['secret', 'sessionKey', 'session_key', 'sessionKeyEnc', 'access_token', 'accessToken', 'refresh_token', 'refreshToken', 'token', 'encodingAesKey', 'previousEncodingAesKey', 'atRestKey', 'signingJwk', 'loginCode'];
+    const fields = [
+      'secret',
+      'sessionKey',
+      'session_key',
+      'sessionKeyEnc',
+      'access_token',
+      'accessToken',
+      'refresh_token',
+      'refreshToken',
+      'token',
+      'encodingAesKey',
+      'previousEncodingAesKey',
+      'atRestKey',
+      'signingJwk',
+      'loginCode',
+    ];
     logger.debug({ app: Object.fromEntries(fields.map((f, i) => [f, `LEAK${i}LEAK`])) }, 'fields');
     logger.debug({ req: { headers: { authorization: 'Bearer LEAKA', cookie: 'b=LEAKC' } }, res: { headers: { 'set-cookie': 'b=LEAKS' } } }, 'headers');
     expect(out.join('')).not.toMatch(/LEAK/);

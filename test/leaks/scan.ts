@@ -90,9 +90,7 @@ export function scanLeaks(dir: string): ScanReport {
 
 /** A human summary of a report (no secret values). */
 export function formatReport(report: ScanReport, dir: string): string {
-  const out = [
-    `leak scan of ${dir}: ${report.stacks} stacks, ${report.logLines} log lines, ${report.responses} responses, ${report.secrets} secrets checked`,
-  ];
+  const out = [`leak scan of ${dir}: ${report.stacks} stacks, ${report.logLines} log lines, ${report.responses} responses, ${report.secrets} secrets checked`];
   for (const u of report.unclosed) out.push(`  note: ${u} belongs to a stack that was never closed (its secrets are unknown)`);
   for (const h of report.hits) out.push(`  LEAK ${h.what}: ${path.join(dir, h.where)}${h.request ? ` (${h.request})` : ''}${h.test ? ` [${h.test}]` : ''}`);
   out.push(report.hits.length === 0 ? 'no secret found in any log line or error response' : `${report.hits.length} leak(s) found`);

@@ -65,9 +65,13 @@ describe('claimJobs() across processes', () => {
   afterAll(async () => {
     for (const s of schemas) await s.drop();
   });
-  it.runIf(pg)('hands each job to exactly one of 4 processes on one PostgreSQL schema', async () => {
-    const schema = await createTestSchema();
-    schemas.push(schema);
-    await claimAcrossProcesses(schema.url);
-  }, 30_000);
+  it.runIf(pg)(
+    'hands each job to exactly one of 4 processes on one PostgreSQL schema',
+    async () => {
+      const schema = await createTestSchema();
+      schemas.push(schema);
+      await claimAcrossProcesses(schema.url);
+    },
+    30_000,
+  );
 });

@@ -3,13 +3,7 @@
  * `open` must return an empty, migrated store; the suite closes it after each test.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  UniqueViolationError,
-  type AppIdentityRow,
-  type IdentityStore,
-  type UnionIdentityRow,
-  type UserRow,
-} from '../../src/store/port.js';
+import { UniqueViolationError, type AppIdentityRow, type IdentityStore, type UnionIdentityRow, type UserRow } from '../../src/store/port.js';
 
 // Beyond 2^31 and 2^32, to prove bigint columns round-trip as exact numbers.
 const T0 = 1_800_000_000_123;
@@ -75,9 +69,7 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
         // Same openid in another app is another identity.
         await tx.insertAppIdentity(app('wxB', 'o1', 'u_1'));
       });
-      const err = await store
-        .transaction((tx) => tx.insertAppIdentity(app('wxA', 'o1', 'u_2')))
-        .catch((e: unknown) => e);
+      const err = await store.transaction((tx) => tx.insertAppIdentity(app('wxA', 'o1', 'u_2'))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UniqueViolationError);
       expect((err as UniqueViolationError).constraint).toBe('app_identities_pk');
       expect((await store.findAppIdentity('wxA', 'o1'))?.userId).toBe('u_1');
@@ -93,9 +85,7 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
         expect(await tx.findUnionIdentity('acme', 'x1')).toEqual(union('acme', 'x1', 'u_1'));
         expect(await tx.findUnionIdentity('acme', 'x2')).toBeUndefined();
       });
-      const err = await store
-        .transaction((tx) => tx.insertUnionIdentity(union('acme', 'x1', 'u_2')))
-        .catch((e: unknown) => e);
+      const err = await store.transaction((tx) => tx.insertUnionIdentity(union('acme', 'x1', 'u_2'))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UniqueViolationError);
       expect((err as UniqueViolationError).constraint).toBe('union_identities_pk');
       expect(await store.listUnionIdentities('u_1')).toEqual([union('acme', 'x1', 'u_1')]);
@@ -110,7 +100,10 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
         await tx.insertUnionIdentity(union('acme', 'x1', 'u_1'));
         await tx.insertUnionIdentity(union('other', 'x1', 'u_2'));
       });
-      expect(await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'x1')).toEqual({ identity: app('wxA', 'o1', 'u_1', { unionid: 'x1' }), unionOwner: 'u_1' });
+      expect(await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'x1')).toEqual({
+        identity: app('wxA', 'o1', 'u_1', { unionid: 'x1' }),
+        unionOwner: 'u_1',
+      });
       expect((await store.findAppIdentityInUnion('wxA', 'o1', 'other', 'x1'))?.unionOwner).toBe('u_2');
       expect((await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'nobody'))?.unionOwner).toBeNull();
       expect(await store.findAppIdentityInUnion('wxA', 'o2', 'acme', 'x1')).toBeUndefined();
@@ -130,13 +123,9 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
         await tx.insertAppIdentity(app('wxA', 'o1', 'u_1', { sessionKeyEnc: 'k1' }));
       });
       await store.transaction((tx) => tx.updateAppIdentity('wxA', 'o1', { unionid: 'x1', lastSeenAt: T0 + 60_000 }));
-      expect(await store.findAppIdentity('wxA', 'o1')).toEqual(
-        app('wxA', 'o1', 'u_1', { unionid: 'x1', sessionKeyEnc: 'k1', lastSeenAt: T0 + 60_000 }),
-      );
+      expect(await store.findAppIdentity('wxA', 'o1')).toEqual(app('wxA', 'o1', 'u_1', { unionid: 'x1', sessionKeyEnc: 'k1', lastSeenAt: T0 + 60_000 }));
       await store.transaction((tx) => tx.updateAppIdentity('wxA', 'o1', { userId: 'u_2', sessionKeyEnc: 'k2' }));
-      expect(await store.findAppIdentity('wxA', 'o1')).toEqual(
-        app('wxA', 'o1', 'u_2', { unionid: 'x1', sessionKeyEnc: 'k2', lastSeenAt: T0 + 60_000 }),
-      );
+      expect(await store.findAppIdentity('wxA', 'o1')).toEqual(app('wxA', 'o1', 'u_2', { unionid: 'x1', sessionKeyEnc: 'k2', lastSeenAt: T0 + 60_000 }));
       // An empty patch writes nothing and succeeds.
       await store.transaction((tx) => tx.updateAppIdentity('wxA', 'o1', {}));
     });

@@ -22,9 +22,7 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
     });
 
     const enqueue = (n: number, extra: { runAt?: number; kind?: string } = {}) =>
-      Promise.all(
-        Array.from({ length: n }, (_, i) => store.enqueueJob({ kind: extra.kind ?? 'test', payload: { i }, runAt: extra.runAt ?? T0 + i })),
-      );
+      Promise.all(Array.from({ length: n }, (_, i) => store.enqueueJob({ kind: extra.kind ?? 'test', payload: { i }, runAt: extra.runAt ?? T0 + i })));
 
     it('deleteDoneJobs() deletes only done jobs finished before the cut-off; a deleted dedup key can be used again', async () => {
       const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((k) => store.enqueueJob({ kind: 'test', payload: {}, runAt: T0, dedupKey: k, now: T0 })));
@@ -93,7 +91,10 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
       const all = [...keys, ...[...keys].reverse(), ...keys.slice(0, 10)];
       results.forEach((r, i) => byKey.set(all[i]!, [...(byKey.get(all[i]!) ?? []), r]));
       for (const [key, rs] of byKey) {
-        expect(rs.filter((r) => r.inserted), key).toHaveLength(1);
+        expect(
+          rs.filter((r) => r.inserted),
+          key,
+        ).toHaveLength(1);
         expect(new Set(rs.map((r) => r.id)).size, key).toBe(1);
       }
       expect((await store.jobCounts()).pending).toBe(60);
@@ -206,7 +207,13 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
       const [job] = await enqueue(1);
       await store.claimJobs({ now: T0, limit: 1, leaseMs: LEASE });
       expect(await store.failJob(job!.id, { now: T0 + 1, error: 'ERR_WECHAT_BUSY: busy', retryAt: T0 + 2000, attempt: 1 })).toBe(true);
-      expect(await store.findJob(job!.id)).toMatchObject({ status: 'pending', runAt: T0 + 2000, lockedUntil: null, lastError: 'ERR_WECHAT_BUSY: busy', attempts: 1 });
+      expect(await store.findJob(job!.id)).toMatchObject({
+        status: 'pending',
+        runAt: T0 + 2000,
+        lockedUntil: null,
+        lastError: 'ERR_WECHAT_BUSY: busy',
+        attempts: 1,
+      });
       expect(await store.claimJobs({ now: T0 + 1999, limit: 5, leaseMs: LEASE })).toEqual([]);
       const [again] = await store.claimJobs({ now: T0 + 2000, limit: 5, leaseMs: LEASE });
       expect(again).toMatchObject({ id: job!.id, attempts: 2 });

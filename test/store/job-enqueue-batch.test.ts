@@ -59,7 +59,12 @@ for (const { name, make } of variants) {
       const opened = await backend.open();
       try {
         const batch = new JobEnqueueBatch(opened.db, backend.name, batchOptions(backend, opened));
-        const settled = await Promise.allSettled([batch.enqueue(job('a')), batch.enqueue(job('b', null as unknown as string)), batch.enqueue(job('c')), batch.enqueue(job('a'))]);
+        const settled = await Promise.allSettled([
+          batch.enqueue(job('a')),
+          batch.enqueue(job('b', null as unknown as string)),
+          batch.enqueue(job('c')),
+          batch.enqueue(job('a')),
+        ]);
         expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
         const [a, , c, again] = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
         expect(a!.inserted && c!.inserted).toBe(true);

@@ -40,9 +40,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
     it('checkSchema() says ahead when the database ran a migration this build does not know', async () => {
       opened = await fresh().open();
       await opened.migrate();
-      await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(
-        opened.db,
-      );
+      await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(opened.db);
       expect(await opened.checkSchema()).toBe('ahead');
     });
 
@@ -51,9 +49,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const migrator = await createMigrator(opened.db);
       expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
       await sql`insert into users (id, created_at) values ('u_1', 1)`.execute(opened.db);
-      await sql`insert into app_identities (appid, openid, user_id, first_seen_at, last_seen_at) values ('wxA', 'o1', 'u_1', 1, 1)`.execute(
-        opened.db,
-      );
+      await sql`insert into app_identities (appid, openid, user_id, first_seen_at, last_seen_at) values ('wxA', 'o1', 'u_1', 1, 1)`.execute(opened.db);
       expect((await opened.migrate()).error).toBeUndefined();
       expect(await opened.store.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', subscribed: null, subscribedAt: null });
       expect(await opened.store.findUserPhone('u_1')).toBeUndefined();

@@ -54,7 +54,7 @@ describe('openStore()', () => {
     await expect(openStore(TEST_PG_URL, { poolSize: 0 })).rejects.toThrow(TypeError);
   });
 
-  it.runIf(pgAvailable)('openStore() on PostgreSQL returns int8 as numbers without touching pg\'s global parsers', async () => {
+  it.runIf(pgAvailable)("openStore() on PostgreSQL returns int8 as numbers without touching pg's global parsers", async () => {
     const opened = await openStore(TEST_PG_URL, { poolSize: 2 });
     try {
       expect(opened.dialect).toBe('postgres');

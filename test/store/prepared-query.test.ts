@@ -13,7 +13,9 @@ describe('prepareQuery()', () => {
   afterAll(() => opened.close());
 
   it('binds each run’s values as parameters, keeps the query’s own constants, and never splices values into the SQL', async () => {
-    const byKey = prepareQuery(['key'], (p) => opened.db.selectFrom('jobs').select(['kind', 'dedup_key']).where('dedup_key', '=', p.key).where('status', '=', 'pending'));
+    const byKey = prepareQuery(['key'], (p) =>
+      opened.db.selectFrom('jobs').select(['kind', 'dedup_key']).where('dedup_key', '=', p.key).where('status', '=', 'pending'),
+    );
     expect(await byKey(opened.db, { key: "k'2" })).toEqual([{ kind: 'b', dedup_key: "k'2" }]);
     expect(await byKey(opened.db, { key: 'k1' })).toEqual([{ kind: 'a', dedup_key: 'k1' }]);
     expect(await byKey(opened.db, { key: "x' or '1'='1" })).toEqual([]);

@@ -22,7 +22,17 @@ export function profileStoreContract(open: () => Promise<WeunionStore>): void {
     it('insertAppIdentity() without a follow state stores null; with one, it round-trips', async () => {
       expect(await store.findAppIdentity('wxOA', 'o1')).toMatchObject({ subscribed: null, subscribedAt: null });
       await store.transaction((tx) =>
-        tx.insertAppIdentity({ appid: 'wxOA', openid: 'o2', userId: 'u_2', unionid: null, sessionKeyEnc: null, firstSeenAt: T0, lastSeenAt: T0, subscribed: false, subscribedAt: T0 }),
+        tx.insertAppIdentity({
+          appid: 'wxOA',
+          openid: 'o2',
+          userId: 'u_2',
+          unionid: null,
+          sessionKeyEnc: null,
+          firstSeenAt: T0,
+          lastSeenAt: T0,
+          subscribed: false,
+          subscribedAt: T0,
+        }),
       );
       expect(await store.findAppIdentity('wxOA', 'o2')).toMatchObject({ subscribed: false, subscribedAt: T0 });
     });
@@ -63,7 +73,7 @@ export function profileStoreContract(open: () => Promise<WeunionStore>): void {
       await expect(store.setUserPhone('u_2', { phoneNumber: 1 } as never, T0)).rejects.toThrow(TypeError);
     });
 
-    it('markMerged() gives the survivor the loser\'s phone when it has none, and keeps the survivor\'s own otherwise', async () => {
+    it("markMerged() gives the survivor the loser's phone when it has none, and keeps the survivor's own otherwise", async () => {
       await store.transaction(async (tx) => {
         for (const id of ['u_3', 'u_4']) await tx.insertUser({ id, createdAt: T0, mergedInto: null, mergedAt: null });
       });

@@ -59,7 +59,10 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     raw.pragma('wal_autocheckpoint = 10000');
     raw.exec('create table t (id integer primary key, v text not null)');
     const insert = raw.prepare('insert into t (v) values (?)');
-    for (let b = 0; b < 12; b++) raw.transaction(() => { for (let i = 0; i < 50; i++) insert.run('x'.repeat(1000)); })();
+    for (let b = 0; b < 12; b++)
+      raw.transaction(() => {
+        for (let i = 0; i < 50; i++) insert.run('x'.repeat(1000));
+      })();
     const unbounded = statSync(`${other}-wal`).size;
     raw.close();
 
@@ -91,14 +94,13 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
   });
 
   it('never keeps the process alive: a script that opens a store, writes and does not close it, exits', async () => {
-    const child = spawn(process.execPath, ['--import', tsx, path.resolve('test/store/fixtures/open-without-close.ts'), tempDb()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsx, path.resolve('test/store/fixtures/open-without-close.ts'), tempDb()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const code = await Promise.race([
-      new Promise<number | null>((r) => child.once('exit', (c) => r(c))),
-      sleep(30_000).then(() => 'still running' as const),
-    ]);
+    const code = await Promise.race([new Promise<number | null>((r) => child.once('exit', (c) => r(c))), sleep(30_000).then(() => 'still running' as const)]);
     child.kill('SIGKILL');
     expect(out).toContain('WROTE');
     expect(code).toBe(0);

@@ -125,7 +125,9 @@ beforeEach(() => {
       }
     );
   });
-  route('GET', '/wxa/getpaidunionid', true, (q) => (q.transaction_id === 'T-1' || q.out_trade_no === 'O-1' ? { unionid: 'U-PAID', errcode: 0, errmsg: 'ok' } : { errcode: 89300, errmsg: 'invalid trade' }));
+  route('GET', '/wxa/getpaidunionid', true, (q) =>
+    q.transaction_id === 'T-1' || q.out_trade_no === 'O-1' ? { unionid: 'U-PAID', errcode: 0, errmsg: 'ok' } : { errcode: 89300, errmsg: 'invalid trade' },
+  );
   route('GET', '/cgi-bin/user/info', true, (q) => ({ subscribe: 1, openid: q.openid, unionid: 'U-1', subscribe_time: 1700000000, nickname: '' }));
   route('POST', '/cgi-bin/qrcode/create', true, (_q, b) => ({
     ticket: `TICKET+/${JSON.stringify(b.action_info).length}`,
@@ -138,10 +140,20 @@ beforeEach(() => {
     const used = oneShot(q.code!);
     if (used) return used;
     const snapshot = q.code!.startsWith('snap');
-    return { access_token: OAUTH_AT, expires_in: 7200, refresh_token: OAUTH_RT, openid: `o-${q.appid}`, scope: 'snsapi_userinfo', unionid: 'U-1', ...(snapshot ? { is_snapshotuser: 1 } : {}) };
+    return {
+      access_token: OAUTH_AT,
+      expires_in: 7200,
+      refresh_token: OAUTH_RT,
+      openid: `o-${q.appid}`,
+      scope: 'snsapi_userinfo',
+      unionid: 'U-1',
+      ...(snapshot ? { is_snapshotuser: 1 } : {}),
+    };
   });
   route('GET', '/sns/userinfo', false, (q) =>
-    q.access_token === OAUTH_AT ? { openid: q.openid, nickname: 'Nick', sex: 0, headimgurl: 'http://x/0', privilege: [], unionid: 'U-1' } : { errcode: 40001, errmsg: 'invalid credential' },
+    q.access_token === OAUTH_AT
+      ? { openid: q.openid, nickname: 'Nick', sex: 0, headimgurl: 'http://x/0', privilege: [], unionid: 'U-1' }
+      : { errcode: 40001, errmsg: 'invalid credential' },
   );
 });
 
@@ -154,7 +166,11 @@ describe('createWeChatGateway(): each call succeeds', () => {
   });
 
   it('getPhoneNumber: countryCode as a string, openid passed on', async () => {
-    expect(await gateway().getPhoneNumber(mp, PHONE_CODE, 'o-mp-1')).toEqual({ phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' });
+    expect(await gateway().getPhoneNumber(mp, PHONE_CODE, 'o-mp-1')).toEqual({
+      phoneNumber: '+8613800000000',
+      purePhoneNumber: '13800000000',
+      countryCode: '86',
+    });
     expect(up.callsTo('/wxa/business/getuserphonenumber')[0]!.body).toEqual({ code: PHONE_CODE, openid: 'o-mp-1' });
   });
 
@@ -175,13 +191,25 @@ describe('createWeChatGateway(): each call succeeds', () => {
     expect(qr.ticket).toMatch(/^TICKET\+\//);
     expect(qr.expireSeconds).toBe(300);
     expect(qr.url).toBe(`https://mp.example.test/cgi-bin/showqrcode?ticket=${encodeURIComponent(qr.ticket)}`);
-    expect(up.callsTo('/cgi-bin/qrcode/create')[0]!.body).toEqual({ expire_seconds: 300, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: 'login_x1' } } });
+    expect(up.callsTo('/cgi-bin/qrcode/create')[0]!.body).toEqual({
+      expire_seconds: 300,
+      action_name: 'QR_STR_SCENE',
+      action_info: { scene: { scene_str: 'login_x1' } },
+    });
   });
 
   it('exchangeOAuthCode and oauthUserInfo (website app)', async () => {
     const g = gateway();
     const t = await g.exchangeOAuthCode(web, 'oauth-1');
-    expect(t).toEqual({ accessToken: OAUTH_AT, expiresIn: 7200, refreshToken: OAUTH_RT, openid: `o-${web.appid}`, scope: 'snsapi_userinfo', unionid: 'U-1', isSnapshotUser: false });
+    expect(t).toEqual({
+      accessToken: OAUTH_AT,
+      expiresIn: 7200,
+      refreshToken: OAUTH_RT,
+      openid: `o-${web.appid}`,
+      scope: 'snsapi_userinfo',
+      unionid: 'U-1',
+      isSnapshotUser: false,
+    });
     expect(await g.oauthUserInfo(web, t.accessToken, t.openid)).toEqual({ openid: t.openid, nickname: 'Nick', headimgurl: 'http://x/0', unionid: 'U-1' });
     // The user's OAuth token is used as is: no basic token is fetched for these.
     expect(tokenCalls()).toBe(0);

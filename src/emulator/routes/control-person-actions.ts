@@ -25,7 +25,14 @@ const random = z
   .optional();
 const loseAnswers = z.number().int().min(0).max(2).optional();
 const knobs = { random, loseAnswers };
-const followSchema = z.strictObject({ appid: z.string().min(1), scene: z.string().regex(/^ADD_SCENE_[A-Z_]+$/).optional(), ...knobs });
+const followSchema = z.strictObject({
+  appid: z.string().min(1),
+  scene: z
+    .string()
+    .regex(/^ADD_SCENE_[A-Z_]+$/)
+    .optional(),
+  ...knobs,
+});
 const unfollowSchema = z.strictObject({ appid: z.string().min(1), ...knobs });
 const scanSchema = z.strictObject({ appid: z.string().min(1), ticket: z.string().min(1), ...knobs });
 const messageSchema = z.strictObject({ appid: z.string().min(1), text: z.string().min(1).max(2048), ...knobs });
@@ -62,7 +69,8 @@ export function registerControlPersonActions(app: FastifyInstance, ctx: Emulator
     if (!found.ok && found.reason === 'expired') {
       throw new AppError('ERR_EMULATOR_BAD_REQUEST', { message: 'This QR code has expired.', details: { reason: 'ticket_expired' } });
     }
-    if (!found.ok) throw new AppError('ERR_EMULATOR_NOT_FOUND', { message: `No QR ticket like this for ${target.appid}.`, details: { reason: 'ticket_unknown' } });
+    if (!found.ok)
+      throw new AppError('ERR_EMULATOR_NOT_FOUND', { message: `No QR ticket like this for ${target.appid}.`, details: { reason: 'ticket_unknown' } });
     const scene = String(found.ticket.scene);
     if (person.follows.has(target.appid)) {
       const pushId = pushPersonEvent(ctx, target, person, { kind: 'SCAN', eventKey: scene, ticket: call.ticket }, call);

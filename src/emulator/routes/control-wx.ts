@@ -13,7 +13,6 @@ import { sealUserInfo, type UserProfile } from '../user-data-sealer.js';
 
 const callSchema = z.strictObject({ appid: z.string().min(1), person: z.string().min(1) });
 
-
 export function registerControlWx(app: FastifyInstance, ctx: EmulatorContext): void {
   const { state, options, clock, ids } = ctx;
 

@@ -31,9 +31,7 @@ export function registerJscode2session(app: FastifyInstance, ctx: EmulatorContex
     const sessionKey = state.sessionKeys.current(person.id, creds.app.appid) ?? state.sessionKeys.rotate(person.id, creds.app.appid);
     const openAppid = creds.app.openAppid;
     const unionid =
-      openAppid !== null && disclosesUnionid(options.unionidRule, creds.app, person, state.apps)
-        ? state.persons.unionid(person.id, openAppid)
-        : undefined;
+      openAppid !== null && disclosesUnionid(options.unionidRule, creds.app, person, state.apps) ? state.persons.unionid(person.id, openAppid) : undefined;
     return wx.ok(reply, {
       openid: state.persons.openid(person.id, creds.app.appid),
       session_key: sessionKey,

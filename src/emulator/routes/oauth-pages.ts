@@ -30,7 +30,8 @@ function personForms(ctx: EmulatorContext, app: EmulatorApp, p: { scope: OAuthSc
   return persons
     .map((person) => {
       const label = person.name === null ? person.id : `${person.id} (${person.name})`;
-      const fields = hidden('appid', app.appid) + hidden('person', person.id) + hidden('scope', p.scope) + hidden('redirectUri', p.redirectUri) + hidden('state', p.state);
+      const fields =
+        hidden('appid', app.appid) + hidden('person', person.id) + hidden('scope', p.scope) + hidden('redirectUri', p.redirectUri) + hidden('state', p.state);
       const buttons = OAUTH_DECISIONS.map((d) => `<button type="submit" name="decision" value="${d}">${d}</button>`).join(' ');
       return `<form method="get" action="${DECIDE_PATH}"><span>${escapeHtml(label)}</span> ${fields}${buttons}</form>`;
     })

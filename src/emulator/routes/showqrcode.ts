@@ -16,7 +16,10 @@ export function registerShowQrcode(app: FastifyInstance, ctx: EmulatorContext): 
     const ticket = queryParam(request.query, 'ticket');
     const found = ticket === undefined ? undefined : state.tickets.lookup(ticket);
     if (ticket === undefined || found === undefined || !found.ok) {
-      return reply.code(404).type('text/plain; charset=utf-8').send(found?.ok === false && found.reason === 'expired' ? 'QR code expired' : 'no such ticket');
+      return reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send(found?.ok === false && found.reason === 'expired' ? 'QR code expired' : 'no such ticket');
     }
     const lines = [`QR code of ${found.ticket.appid}`, `scene ${String(found.ticket.scene)}`, 'scan: POST /__emulator/persons/:id/scan', '{ appid, ticket }'];
     const text = lines.map((l, i) => `<text x="12" y="${28 + i * 22}" font-family="monospace" font-size="14">${escapeHtml(l)}</text>`).join('');

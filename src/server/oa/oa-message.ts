@@ -20,10 +20,30 @@ export interface OaMessageBase {
   fields: XmlFields;
 }
 
-export interface OaTextMessage extends OaMessageBase { msgType: 'text'; msgId: string; content: string }
-export interface OaImageMessage extends OaMessageBase { msgType: 'image'; msgId: string; picUrl: string; mediaId: string }
-export interface OaVoiceMessage extends OaMessageBase { msgType: 'voice'; msgId: string; mediaId: string; format: string; recognition?: string }
-export interface OaVideoMessage extends OaMessageBase { msgType: 'video' | 'shortvideo'; msgId: string; mediaId: string; thumbMediaId: string }
+export interface OaTextMessage extends OaMessageBase {
+  msgType: 'text';
+  msgId: string;
+  content: string;
+}
+export interface OaImageMessage extends OaMessageBase {
+  msgType: 'image';
+  msgId: string;
+  picUrl: string;
+  mediaId: string;
+}
+export interface OaVoiceMessage extends OaMessageBase {
+  msgType: 'voice';
+  msgId: string;
+  mediaId: string;
+  format: string;
+  recognition?: string;
+}
+export interface OaVideoMessage extends OaMessageBase {
+  msgType: 'video' | 'shortvideo';
+  msgId: string;
+  mediaId: string;
+  thumbMediaId: string;
+}
 export interface OaLocationMessage extends OaMessageBase {
   msgType: 'location';
   msgId: string;
@@ -32,30 +52,58 @@ export interface OaLocationMessage extends OaMessageBase {
   scale: number;
   label: string;
 }
-export interface OaLinkMessage extends OaMessageBase { msgType: 'link'; msgId: string; title: string; description: string; url: string }
+export interface OaLinkMessage extends OaMessageBase {
+  msgType: 'link';
+  msgId: string;
+  title: string;
+  description: string;
+  url: string;
+}
 /** A message type weunion does not model (its fields are in `fields`). */
-export interface OaOtherMessage extends OaMessageBase { msgType: string; msgId?: string }
+export interface OaOtherMessage extends OaMessageBase {
+  msgType: string;
+  msgId?: string;
+}
 
 /** `subscribe`: `eventKey` is `qrscene_<scene>` (and `ticket` set) when the person followed by scanning a QR code. */
-export interface OaSubscribeEvent extends OaMessageBase { msgType: 'event'; event: 'subscribe'; eventKey?: string; ticket?: string }
-export interface OaUnsubscribeEvent extends OaMessageBase { msgType: 'event'; event: 'unsubscribe' }
+export interface OaSubscribeEvent extends OaMessageBase {
+  msgType: 'event';
+  event: 'subscribe';
+  eventKey?: string;
+  ticket?: string;
+}
+export interface OaUnsubscribeEvent extends OaMessageBase {
+  msgType: 'event';
+  event: 'unsubscribe';
+}
 /** `SCAN`: a follower scanned a parameterised QR code; `eventKey` is the scene (no prefix). */
-export interface OaScanEvent extends OaMessageBase { msgType: 'event'; event: 'SCAN'; eventKey: string; ticket?: string }
-export interface OaLocationEvent extends OaMessageBase { msgType: 'event'; event: 'LOCATION'; latitude: number; longitude: number; precision: number }
-export interface OaMenuEvent extends OaMessageBase { msgType: 'event'; event: 'CLICK' | 'VIEW'; eventKey: string }
+export interface OaScanEvent extends OaMessageBase {
+  msgType: 'event';
+  event: 'SCAN';
+  eventKey: string;
+  ticket?: string;
+}
+export interface OaLocationEvent extends OaMessageBase {
+  msgType: 'event';
+  event: 'LOCATION';
+  latitude: number;
+  longitude: number;
+  precision: number;
+}
+export interface OaMenuEvent extends OaMessageBase {
+  msgType: 'event';
+  event: 'CLICK' | 'VIEW';
+  eventKey: string;
+}
 /** Any other event (its fields are in `fields`). */
-export interface OaOtherEvent extends OaMessageBase { msgType: 'event'; event: string; eventKey?: string }
+export interface OaOtherEvent extends OaMessageBase {
+  msgType: 'event';
+  event: string;
+  eventKey?: string;
+}
 
 export type OaEvent = OaSubscribeEvent | OaUnsubscribeEvent | OaScanEvent | OaLocationEvent | OaMenuEvent | OaOtherEvent;
-export type OaMessage =
-  | OaTextMessage
-  | OaImageMessage
-  | OaVoiceMessage
-  | OaVideoMessage
-  | OaLocationMessage
-  | OaLinkMessage
-  | OaEvent
-  | OaOtherMessage;
+export type OaMessage = OaTextMessage | OaImageMessage | OaVoiceMessage | OaVideoMessage | OaLocationMessage | OaLinkMessage | OaEvent | OaOtherMessage;
 
 function required(fields: XmlFields, name: string): string {
   const v = xmlText(fields, name);
@@ -109,7 +157,18 @@ export function toOaMessage(appid: string, fields: XmlFields): OaMessage {
         return m;
       }
       case 'LOCATION':
-        return { appid, toUserName, fromUserName, createTime, fields, msgType, event, latitude: num(f, 'Latitude'), longitude: num(f, 'Longitude'), precision: num(f, 'Precision') };
+        return {
+          appid,
+          toUserName,
+          fromUserName,
+          createTime,
+          fields,
+          msgType,
+          event,
+          latitude: num(f, 'Latitude'),
+          longitude: num(f, 'Longitude'),
+          precision: num(f, 'Precision'),
+        };
       case 'CLICK':
       case 'VIEW':
         return { appid, toUserName, fromUserName, createTime, fields, msgType, event, eventKey: str(f, 'EventKey') };
@@ -137,9 +196,32 @@ export function toOaMessage(appid: string, fields: XmlFields): OaMessage {
     case 'shortvideo':
       return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, mediaId: str(f, 'MediaId'), thumbMediaId: str(f, 'ThumbMediaId') };
     case 'location':
-      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, latitude: num(f, 'Location_X'), longitude: num(f, 'Location_Y'), scale: num(f, 'Scale'), label: str(f, 'Label') };
+      return {
+        appid,
+        toUserName,
+        fromUserName,
+        createTime,
+        fields,
+        msgType,
+        msgId,
+        latitude: num(f, 'Location_X'),
+        longitude: num(f, 'Location_Y'),
+        scale: num(f, 'Scale'),
+        label: str(f, 'Label'),
+      };
     case 'link':
-      return { appid, toUserName, fromUserName, createTime, fields, msgType, msgId, title: str(f, 'Title'), description: str(f, 'Description'), url: str(f, 'Url') };
+      return {
+        appid,
+        toUserName,
+        fromUserName,
+        createTime,
+        fields,
+        msgType,
+        msgId,
+        title: str(f, 'Title'),
+        description: str(f, 'Description'),
+        url: str(f, 'Url'),
+      };
     default: {
       const m: OaOtherMessage = { appid, toUserName, fromUserName, createTime, fields, msgType };
       if (msgId) m.msgId = msgId;

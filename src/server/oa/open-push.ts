@@ -53,7 +53,9 @@ export function checkSignature(token: string, q: { signature: string; timestamp:
 /** The app's MessageCrypt; ERR_CALLBACK_NOT_CONFIGURED when it has no EncodingAESKey. */
 export function messageCryptFor(app: AppConfig & { token: string }): MessageCrypt {
   if (!app.encodingAesKey) {
-    throw new AppError('ERR_CALLBACK_NOT_CONFIGURED', { message: `The official account ${app.appid} sent an encrypted push but has no encodingAesKey configured.` });
+    throw new AppError('ERR_CALLBACK_NOT_CONFIGURED', {
+      message: `The official account ${app.appid} sent an encrypted push but has no encodingAesKey configured.`,
+    });
   }
   return createMessageCrypt({ token: app.token, encodingAesKey: app.encodingAesKey, previousEncodingAesKey: app.previousEncodingAesKey, appid: app.appid });
 }
@@ -82,7 +84,10 @@ export function openPush(input: OpenPushInput): OpenedPush {
   if (!encrypt) throw new AppError('ERR_CALLBACK_XML', { message: 'An encrypted push (encrypt_type=aes) has no Encrypt element.' });
   const crypt = input.crypt ?? messageCryptFor(app);
   if (!crypt.verify({ signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt })) {
-    throw new AppError('ERR_CALLBACK_SIGNATURE', { message: 'The callback msg_signature does not match the Encrypt text.', details: { param: 'msg_signature' } });
+    throw new AppError('ERR_CALLBACK_SIGNATURE', {
+      message: 'The callback msg_signature does not match the Encrypt text.',
+      details: { param: 'msg_signature' },
+    });
   }
   const { xml, key } = crypt.decryptWithKey(encrypt);
   // In compatible mode the outer XML repeats the fields in clear; only the authenticated, decrypted copy is used.

@@ -51,7 +51,11 @@ export function checkPassiveReply(reply: unknown): PassiveReply {
     ((r.type === 'text' && typeof r.content === 'string') ||
       ((r.type === 'image' || r.type === 'voice' || r.type === 'video') && typeof r.mediaId === 'string' && r.mediaId !== '') ||
       (r.type === 'music' && typeof r.thumbMediaId === 'string') ||
-      (r.type === 'news' && Array.isArray(r.articles) && r.articles.length >= 1 && r.articles.length <= 8 && r.articles.every((a) => typeof a?.title === 'string')));
+      (r.type === 'news' &&
+        Array.isArray(r.articles) &&
+        r.articles.length >= 1 &&
+        r.articles.length <= 8 &&
+        r.articles.every((a) => typeof a?.title === 'string')));
   if (!ok) throw new TypeError('A callback hook returned an invalid passive reply (see PassiveReply).');
   return r;
 }

@@ -24,10 +24,7 @@ const trimSlash = (s: string) => s.replace(/\/+$/, '');
  * @example
  *   consentUrl('https://open.weixin.qq.com', { kind: 'officialAccount', appid, redirectUri, scope: 'snsapi_base', state })
  */
-export function consentUrl(
-  openBaseUrl: string,
-  p: { kind: OAuthFlowKind; appid: string; redirectUri: string; scope: OAuthScope; state: string },
-): string {
+export function consentUrl(openBaseUrl: string, p: { kind: OAuthFlowKind; appid: string; redirectUri: string; scope: OAuthScope; state: string }): string {
   const query = [
     `appid=${encodeURIComponent(p.appid)}`,
     `redirect_uri=${encodeURIComponent(p.redirectUri)}`,

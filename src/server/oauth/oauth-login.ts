@@ -25,11 +25,7 @@ function allowsUserInfo(grantedScope: string): boolean {
  * @example
  *   const outcome = await loginWithOAuthCode(deps, app, code); // { userId, appid, openid, unionid, isNewUser }
  */
-export async function loginWithOAuthCode(
-  deps: Pick<AppDeps, 'store' | 'clock' | 'newId' | 'wechat'>,
-  app: AppConfig,
-  code: string,
-): Promise<LoginOutcome> {
+export async function loginWithOAuthCode(deps: Pick<AppDeps, 'store' | 'clock' | 'newId' | 'wechat'>, app: AppConfig, code: string): Promise<LoginOutcome> {
   const token = await deps.wechat.exchangeOAuthCode(app, code);
   if (token.isSnapshotUser) throw new AppError('ERR_OAUTH_SNAPSHOT_USER');
 

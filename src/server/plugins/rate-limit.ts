@@ -45,7 +45,10 @@ const WINDOW_MS = 60_000;
  */
 export async function registerLoginRateLimit(app: FastifyInstance, options: LoginRateLimitOptions): Promise<void> {
   const { perIpPerMinute, perAppPerMinute } = options.limits ?? ({} as Config['rateLimit']);
-  for (const [name, v] of [['perIpPerMinute', perIpPerMinute], ['perAppPerMinute', perAppPerMinute]] as const) {
+  for (const [name, v] of [
+    ['perIpPerMinute', perIpPerMinute],
+    ['perAppPerMinute', perAppPerMinute],
+  ] as const) {
     if (!Number.isSafeInteger(v) || v < 1) throw new TypeError(`registerLoginRateLimit: limits.${name} must be an integer ≥ 1`);
   }
   const appids = new Set(options.appids);

@@ -14,7 +14,11 @@ import { parseOrThrow } from '../validate.js';
 import { appidParams } from './mp-schemas.js';
 
 const appLoginBody = z.strictObject({
-  code: z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
+  code: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
   // SendAuth.Resp also carries the state the app chose, its language and country: accepted and ignored.
   state: z.string().max(1024).optional(),
   lang: z.string().max(32).optional(),

@@ -10,7 +10,11 @@ import type { AppDeps } from '../deps.js';
 import { mpSessionRequest } from '../mp-session-request.js';
 
 const phoneBody = z.strictObject({
-  code: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
+  code: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
   // The button's event detail, often forwarded whole: the old encrypted fields are accepted and ignored.
   errMsg: z.string().max(256).optional(),
   encryptedData: z.string().max(16_384).optional(),

@@ -7,7 +7,10 @@ export const userDataFields = {
   encryptedData: z.string().min(1).max(16_384),
   iv: z.string().min(1).max(64),
   rawData: z.string().min(1).max(8192).optional(),
-  signature: z.string().regex(/^[0-9a-fA-F]{40}$/, 'a 40-character hex sha1').optional(),
+  signature: z
+    .string()
+    .regex(/^[0-9a-fA-F]{40}$/, 'a 40-character hex sha1')
+    .optional(),
 };
 
 /**
@@ -20,10 +23,7 @@ const forwardedWxFields = {
   cloudID: z.string().max(1024).optional(),
 };
 
-function pairs<T extends { encryptedData?: unknown; iv?: unknown; rawData?: unknown; signature?: unknown }>(
-  body: T,
-  ctx: z.RefinementCtx,
-): void {
+function pairs<T extends { encryptedData?: unknown; iv?: unknown; rawData?: unknown; signature?: unknown }>(body: T, ctx: z.RefinementCtx): void {
   if ((body.encryptedData === undefined) !== (body.iv === undefined))
     ctx.addIssue({ code: 'custom', path: [body.iv === undefined ? 'iv' : 'encryptedData'], message: 'encryptedData and iv go together' });
   if ((body.rawData === undefined) !== (body.signature === undefined))

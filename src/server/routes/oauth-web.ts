@@ -35,7 +35,11 @@ const webAuthorizeQuery = z.strictObject({ redirect: redirectField });
 // WeChat may add parameters of its own to the callback: unknown ones are ignored, not refused.
 const callbackQuery = z.object({
   state: z.string().max(256).optional(),
-  code: z.string().max(512).regex(/^[\x21-\x7e]*$/, 'printable ASCII').optional(),
+  code: z
+    .string()
+    .max(512)
+    .regex(/^[\x21-\x7e]*$/, 'printable ASCII')
+    .optional(),
 });
 
 function redirectNoStore(reply: FastifyReply, location: string) {

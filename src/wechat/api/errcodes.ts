@@ -97,7 +97,8 @@ const WHITELIST_ADVICE =
  */
 export function errcodeAdvice(errcode: number): string | undefined {
   if (errcode === WECHAT_ERRCODE.DAILY_QUOTA) return QUOTA_ADVICE;
-  if (errcode === WECHAT_ERRCODE.IP_NOT_WHITELISTED || errcode === WECHAT_ERRCODE.CLIENT_IP_NOT_REGISTERED) return WHITELIST_ADVICE.replace('%d', String(errcode));
+  if (errcode === WECHAT_ERRCODE.IP_NOT_WHITELISTED || errcode === WECHAT_ERRCODE.CLIENT_IP_NOT_REGISTERED)
+    return WHITELIST_ADVICE.replace('%d', String(errcode));
   return undefined;
 }
 

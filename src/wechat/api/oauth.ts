@@ -32,7 +32,13 @@ export interface OAuthToken {
   isSnapshotUser: boolean;
 }
 
-const int = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const int = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 const tokenSchema = z.object({
   access_token: z.string().min(1),

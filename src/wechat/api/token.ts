@@ -58,10 +58,7 @@ export async function fetchAccessToken(http: WeChatHttp, creds: AppCredentials):
  * @example
  *   const { accessToken } = await fetchStableAccessToken(http, { appid, secret });
  */
-export async function fetchStableAccessToken(
-  http: WeChatHttp,
-  creds: AppCredentials & { forceRefresh?: boolean },
-): Promise<AccessTokenResult> {
+export async function fetchStableAccessToken(http: WeChatHttp, creds: AppCredentials & { forceRefresh?: boolean }): Promise<AccessTokenResult> {
   check('fetchStableAccessToken', creds);
   const forceRefresh = creds.forceRefresh === true;
   const r = await http.request({

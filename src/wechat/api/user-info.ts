@@ -35,7 +35,13 @@ export interface OaUserInfo {
   qrSceneStr?: string;
 }
 
-const num = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 export const userInfoSchema = z.object({
   subscribe: num.pipe(z.number().int().min(0).max(1)),

@@ -49,7 +49,10 @@ export class WeChatTransportError extends AppError {
 
 /** A non-2xx HTTP status. */
 export class WeChatStatusError extends AppError {
-  constructor(endpoint: EndpointRef, readonly httpStatus: number) {
+  constructor(
+    endpoint: EndpointRef,
+    readonly httpStatus: number,
+  ) {
     super('ERR_WECHAT_HTTP_STATUS', {
       message: `WeChat ${where(endpoint)} answered HTTP ${httpStatus}.`,
       details: { endpoint: where(endpoint), status: httpStatus },

@@ -60,7 +60,6 @@ export interface MessageCrypt {
 
 type DecryptFailure = 'base64' | 'block-length' | 'padding' | 'length-field' | 'utf8';
 
-
 function decryptError(reason: DecryptFailure, cause?: unknown): AppError {
   return new AppError('ERR_CALLBACK_DECRYPT', { details: { reason }, ...(cause === undefined ? {} : { cause }) });
 }
@@ -174,7 +173,8 @@ export function createMessageCrypt(options: MessageCryptOptions): MessageCrypt {
     const timestamp = String(opts?.timestamp);
     // Both land in the XML unescaped (as in WeChat's sample), so only plain tokens are allowed.
     if (!/^\d{1,20}$/.test(timestamp)) throw new TypeError('MessageCrypt.encryptedReply: timestamp must be digits');
-    if (typeof opts.nonce !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(opts.nonce)) throw new TypeError('MessageCrypt.encryptedReply: nonce must be 1–64 letters or digits');
+    if (typeof opts.nonce !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(opts.nonce))
+      throw new TypeError('MessageCrypt.encryptedReply: nonce must be 1–64 letters or digits');
     const text = encrypt(xml, opts);
     const msgSignature = signature(timestamp, opts.nonce, text);
     // The layout of WeChat's sample (and wechatpy's vector), newlines included.

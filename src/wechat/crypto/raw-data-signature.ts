@@ -15,7 +15,9 @@ export function rawDataSignature(rawData: string, sessionKey: string): string {
   if (typeof rawData !== 'string' || typeof sessionKey !== 'string') {
     throw new TypeError('rawDataSignature: rawData and sessionKey must be strings');
   }
-  return createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex');
+  return createHash('sha1')
+    .update(rawData + sessionKey, 'utf8')
+    .digest('hex');
 }
 
 export interface VerifyRawDataSignatureInput {

@@ -35,14 +35,7 @@ export function canonicalBase64Length(text: string): number {
 const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Why a value is not strict base64 (never includes the value itself). */
-export type Base64Defect =
-  | 'not-a-string'
-  | 'whitespace'
-  | 'space'
-  | 'url-safe-alphabet'
-  | 'bad-character'
-  | 'padding'
-  | 'non-canonical-bits';
+export type Base64Defect = 'not-a-string' | 'whitespace' | 'space' | 'url-safe-alphabet' | 'bad-character' | 'padding' | 'non-canonical-bits';
 
 function defectOf(text: string): Base64Defect | undefined {
   // A space (and nothing else) where '+' used to be is the classic form-/URL-decoding accident.

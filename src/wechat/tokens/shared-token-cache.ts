@@ -27,7 +27,8 @@ export interface SharedTokenCacheOptions {
  *   createAccessTokenManager({ http, clock, apps, cache, lock: createSharedLock(shared) });
  */
 export function createSharedTokenCache(shared: SharedCache, options: SharedTokenCacheOptions): TokenCache {
-  if (typeof shared?.get !== 'function' || typeof shared.compareAndDelete !== 'function') throw new TypeError('createSharedTokenCache: shared must be a SharedCache');
+  if (typeof shared?.get !== 'function' || typeof shared.compareAndDelete !== 'function')
+    throw new TypeError('createSharedTokenCache: shared must be a SharedCache');
   const clock = options?.clock;
   if (typeof clock?.now !== 'function') throw new TypeError('createSharedTokenCache: options.clock is required');
   if (options.seal !== undefined) requireSealer('createSharedTokenCache', options.seal);
@@ -57,29 +58,38 @@ export function createSharedTokenCache(shared: SharedCache, options: SharedToken
 
   return Object.freeze({
     get(key: string): Promise<CachedToken | undefined> {
-      return orLocal(async () => {
-        const raw = await shared.get(key);
-        if (raw === undefined) return undefined;
-        const entry = decode(key, raw);
-        return entry.expiresAt <= clock.now() ? undefined : entry;
-      }, () => local.get(key));
+      return orLocal(
+        async () => {
+          const raw = await shared.get(key);
+          if (raw === undefined) return undefined;
+          const entry = decode(key, raw);
+          return entry.expiresAt <= clock.now() ? undefined : entry;
+        },
+        () => local.get(key),
+      );
     },
     async set(key: string, entry: CachedToken): Promise<void> {
       await local.set(key, entry);
-      await orLocal(() => shared.set(key, encode(key, entry), Math.max(1, entry.expiresAt - clock.now())), async () => undefined);
+      await orLocal(
+        () => shared.set(key, encode(key, entry), Math.max(1, entry.expiresAt - clock.now())),
+        async () => undefined,
+      );
     },
     async compareAndDelete(key: string, token: string): Promise<boolean> {
       const locally = await local.compareAndDelete(key, token);
-      return orLocal(async () => {
-        // The stored value is more than the token: delete the exact value we read, and only if it carries `token`.
-        // If it changed in between (a refresh stored the same token again), read again; a new token ends it.
-        for (let tries = 0; tries < 5; tries++) {
-          const raw = await shared.get(key);
-          if (raw === undefined || decode(key, raw).token !== token) return false;
-          if (await shared.compareAndDelete(key, raw)) return true;
-        }
-        return false;
-      }, async () => locally);
+      return orLocal(
+        async () => {
+          // The stored value is more than the token: delete the exact value we read, and only if it carries `token`.
+          // If it changed in between (a refresh stored the same token again), read again; a new token ends it.
+          for (let tries = 0; tries < 5; tries++) {
+            const raw = await shared.get(key);
+            if (raw === undefined || decode(key, raw).token !== token) return false;
+            if (await shared.compareAndDelete(key, raw)) return true;
+          }
+          return false;
+        },
+        async () => locally,
+      );
     },
   });
 }

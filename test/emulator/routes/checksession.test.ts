@@ -14,8 +14,7 @@ describe('GET /wxa/checksession and /wxa/resetusersessionkey', () => {
   });
   afterEach(() => h.close());
 
-  const check = (q: Record<string, string | undefined>) =>
-    h.get('/wxa/checksession', { access_token: token, sig_method: 'hmac_sha256', ...q });
+  const check = (q: Record<string, string | undefined>) => h.get('/wxa/checksession', { access_token: token, sig_method: 'hmac_sha256', ...q });
 
   it('the signature helper matches the published vector (key o0q0otL8aEzpcZL/FT9WsQ==, empty message)', () => {
     expect(sign('o0q0otL8aEzpcZL/FT9WsQ==')).toBe('46e043c5525c2d817c44be603d30837a808a1d930d038f6fdc3e62a201fed128');

@@ -45,7 +45,17 @@ describe('control API: person actions push to the callback', () => {
     const r = await h.post(`/__emulator/persons/${p}/follow`, { appid: OA_PUSH.appid });
     expect(r.json).toMatchObject({ pushId: 'push_1', follows: [OA_PUSH.appid], subscribedAt: { [OA_PUSH.appid]: T0 } });
     const push = await pushOf(r.json.pushId);
-    expect(push).toMatchObject({ id: 'push_1', appid: OA_PUSH.appid, person: p, openid, kind: 'subscribe', mode: 'safe', msgId: null, done: true, answered: true });
+    expect(push).toMatchObject({
+      id: 'push_1',
+      appid: OA_PUSH.appid,
+      person: p,
+      openid,
+      kind: 'subscribe',
+      mode: 'safe',
+      msgId: null,
+      done: true,
+      answered: true,
+    });
     expect(push.attempts).toEqual([expect.objectContaining({ at: T0, status: 200, body: 'success' })]);
     expect(rx.received).toHaveLength(1);
     const got = rx.received[0]!;
@@ -151,7 +161,10 @@ describe('control API: person actions push to the callback', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.details.reason).toBe('ticket_unknown');
     // A ticket of another account is unknown to this one.
-    const other = await h.post(`/cgi-bin/qrcode/create?access_token=${await h.token(OA)}`, { action_name: 'QR_LIMIT_SCENE', action_info: { scene: { scene_id: 1 } } });
+    const other = await h.post(`/cgi-bin/qrcode/create?access_token=${await h.token(OA)}`, {
+      action_name: 'QR_LIMIT_SCENE',
+      action_info: { scene: { scene_id: 1 } },
+    });
     expect((await h.post(`/__emulator/persons/${p}/scan`, { appid: OA_PUSH.appid, ticket: other.json.ticket })).status).toBe(404);
     expect((await h.get('/__emulator/pushes')).json).toEqual([]);
     expect(h.emu.state.person(p)?.follows).toEqual([]);

@@ -65,10 +65,12 @@ describe('session keys and wx.getUserInfo', () => {
       country: '',
       watermark: { appid: MINI.appid, timestamp: Math.floor(h.emu.clock.now() / 1000) },
     });
-    expect(Object.keys(data)).toEqual([
-      'openId', 'nickName', 'gender', 'language', 'city', 'province', 'country', 'avatarUrl', 'unionId', 'watermark',
-    ]);
-    expect(createHash('sha1').update(rawData + session.session_key).digest('hex')).toBe(signature);
+    expect(Object.keys(data)).toEqual(['openId', 'nickName', 'gender', 'language', 'city', 'province', 'country', 'avatarUrl', 'unionId', 'watermark']);
+    expect(
+      createHash('sha1')
+        .update(rawData + session.session_key)
+        .digest('hex'),
+    ).toBe(signature);
     expect(JSON.parse(rawData)).toEqual(userInfo);
     expect(userInfo).not.toHaveProperty('openId');
     expect(rawData).not.toContain('watermark');

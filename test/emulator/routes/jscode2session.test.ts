@@ -118,8 +118,6 @@ describe('GET /sns/jscode2session', () => {
     const r = await h.post('/__emulator/wx.login', { appid: OA.appid, person: p });
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('ERR_EMULATOR_BAD_REQUEST');
-    expect((await h.post('/__emulator/wx.login', { appid: MINI_UNBOUND.appid, person: 'p_999' })).json.error.code).toBe(
-      'ERR_EMULATOR_NOT_FOUND',
-    );
+    expect((await h.post('/__emulator/wx.login', { appid: MINI_UNBOUND.appid, person: 'p_999' })).json.error.code).toBe('ERR_EMULATOR_NOT_FOUND');
   });
 });

@@ -36,7 +36,12 @@ describe('OAuth browser pages: /connect/oauth2/authorize, /connect/qrconnect', (
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.get('location') as string);
     expect(loc.searchParams.get('state')).toBe('xyz');
-    const t = await h.get('/sns/oauth2/access_token', { appid: WEB.appid, secret: WEB.secret, code: loc.searchParams.get('code') as string, grant_type: 'authorization_code' });
+    const t = await h.get('/sns/oauth2/access_token', {
+      appid: WEB.appid,
+      secret: WEB.secret,
+      code: loc.searchParams.get('code') as string,
+      grant_type: 'authorization_code',
+    });
     expect(t.json.openid).toBe(h.emu.state.openid(a, WEB.appid));
     q.set('decision', 'maybe');
     const bad = await fetch(`${h.base}/__emulator/oauth/decide?${q}`, { redirect: 'manual' });

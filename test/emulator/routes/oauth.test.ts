@@ -29,7 +29,12 @@ describe('OAuth: decisions, sns/oauth2/access_token, refresh_token, sns/userinfo
     expect(loc.searchParams.get('state')).toBe('st4te');
     const t = await exchange(OA, loc.searchParams.get('code') as string);
     expect(Object.keys(t.json)).toEqual(['access_token', 'expires_in', 'refresh_token', 'openid', 'scope', 'unionid']);
-    expect(t.json).toMatchObject({ expires_in: 7200, openid: h.emu.state.openid(p, OA.appid), scope: 'snsapi_userinfo', unionid: h.emu.state.unionid(p, OPEN) });
+    expect(t.json).toMatchObject({
+      expires_in: 7200,
+      openid: h.emu.state.openid(p, OA.appid),
+      scope: 'snsapi_userinfo',
+      unionid: h.emu.state.unionid(p, OPEN),
+    });
     const u = await h.get('/sns/userinfo', { access_token: t.json.access_token, openid: t.json.openid, lang: 'zh_CN' });
     expect(u.json).toEqual({
       openid: t.json.openid,
@@ -105,7 +110,10 @@ describe('OAuth: decisions, sns/oauth2/access_token, refresh_token, sns/userinfo
     await start();
     const p = await h.person();
     const loc = new URL((await decide(OA.appid, p, 'snsapi_userinfo', 'refuse')).json.location);
-    expect([...loc.searchParams]).toEqual([['from', 'wx'], ['state', 'st4te']]);
+    expect([...loc.searchParams]).toEqual([
+      ['from', 'wx'],
+      ['state', 'st4te'],
+    ]);
     expect(h.emu.state.person(p)?.authorized).toEqual([]);
   });
 
@@ -141,7 +149,9 @@ describe('OAuth: decisions, sns/oauth2/access_token, refresh_token, sns/userinfo
     }
     expect((await decide(OA.appid, p, 'snsapi_base', 'consent', 'x'.repeat(129))).status).toBe(400);
     expect((await decide(OA.appid, p, 'snsapi_base', 'consent', 'x'.repeat(128))).status).toBe(200);
-    expect((await h.post('/__emulator/oauth/authorize', { appid: OA.appid, person: p, scope: 'snsapi_base', redirectUri: '/relative', decision: 'consent' })).status).toBe(400);
+    expect(
+      (await h.post('/__emulator/oauth/authorize', { appid: OA.appid, person: p, scope: 'snsapi_base', redirectUri: '/relative', decision: 'consent' })).status,
+    ).toBe(400);
     expect((await decide(OA.appid, 'p_99', 'snsapi_base')).status).toBe(404);
   });
 

@@ -23,8 +23,12 @@ describe('POST /cgi-bin/qrcode/create', () => {
   });
 
   it('qrcode/create() keeps a given expire_seconds and clamps it to 2,592,000', async () => {
-    expect((await h.post(url, { expire_seconds: 604800, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: 's' } } })).json.expire_seconds).toBe(604800);
-    expect((await h.post(url, { expire_seconds: 9_999_999, action_name: 'QR_SCENE', action_info: { scene: { scene_id: 1 } } })).json.expire_seconds).toBe(2_592_000);
+    expect((await h.post(url, { expire_seconds: 604800, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: 's' } } })).json.expire_seconds).toBe(
+      604800,
+    );
+    expect((await h.post(url, { expire_seconds: 9_999_999, action_name: 'QR_SCENE', action_info: { scene: { scene_id: 1 } } })).json.expire_seconds).toBe(
+      2_592_000,
+    );
   });
 
   it('showqrcode() answers an image for a live URL-encoded ticket, 404 for an expired, unknown or unencoded one', async () => {

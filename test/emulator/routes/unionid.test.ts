@@ -5,8 +5,7 @@ describe('unionid in code2Session', () => {
   let h: Harness;
   afterEach(() => h.close());
 
-  const unionidOf = async (app: typeof MINI, p: string): Promise<string | undefined> =>
-    (await h.exchange(app, await h.login(app.appid, p))).json.unionid;
+  const unionidOf = async (app: typeof MINI, p: string): Promise<string | undefined> => (await h.exchange(app, await h.login(app.appid, p))).json.unionid;
 
   it('jscode2session() always returns the unionid for a bound app under the current rule, the same across apps', async () => {
     h = await startEmulator();

@@ -80,7 +80,11 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
     for (const [method, path, body] of probes) {
       const tokenFor = path.startsWith('/wxa') ? expiredMini : expired;
       const sep = path.includes('?') ? '&' : '?';
-      for (const [query, want] of [['', 41001], [`${sep}access_token=80_madeup`, 40001], [`${sep}access_token=${tokenFor}`, 42001]] as const) {
+      for (const [query, want] of [
+        ['', 41001],
+        [`${sep}access_token=80_madeup`, 40001],
+        [`${sep}access_token=${tokenFor}`, 42001],
+      ] as const) {
         const r = await h.send(method, `${path}${query}`, body);
         expect(r.json?.errcode, `${method} ${path}${query.slice(0, 20)}`).toBe(want);
       }

@@ -5,7 +5,10 @@ import { toOaMessage, type OaMessage } from '../../../src/server/oa/oa-message.j
 import { buildReplyXml, checkPassiveReply } from '../../../src/server/oa/passive-reply.js';
 
 function push(type: string, rest: string): OaMessage {
-  return toOaMessage('wxapp', parseCallbackXml(`<xml><ToUserName>gh_1</ToUserName><FromUserName>o-1</FromUserName><CreateTime>1</CreateTime><MsgType>${type}</MsgType>${rest}</xml>`));
+  return toOaMessage(
+    'wxapp',
+    parseCallbackXml(`<xml><ToUserName>gh_1</ToUserName><FromUserName>o-1</FromUserName><CreateTime>1</CreateTime><MsgType>${type}</MsgType>${rest}</xml>`),
+  );
 }
 const text = push('text', '<Content>hi</Content><MsgId>1</MsgId>');
 const scan = push('event', '<Event>SCAN</Event><EventKey>k</EventKey>');

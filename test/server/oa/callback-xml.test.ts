@@ -23,8 +23,17 @@ describe('parseCallbackXml()', () => {
   it('decodes the predefined entities and character references, and refuses any other reference or bare &', () => {
     const fields = parseCallbackXml('<xml><A>x &lt; y &amp;&amp; &#20320;&#x597D;&#x1F600;&#x0000041;&#00066;</A></xml>');
     expect(xmlText(fields, 'A')).toBe('x < y && 你好😀AB');
-    for (const text of ['<xml><A>&foo;</A></xml>', '<xml><A>a & b</A></xml>', '<xml><A>&#0;</A></xml>', '<xml><A>&#xD800;</A></xml>', '<xml><A>&#x110000;</A></xml>']) {
-      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+    for (const text of [
+      '<xml><A>&foo;</A></xml>',
+      '<xml><A>a & b</A></xml>',
+      '<xml><A>&#0;</A></xml>',
+      '<xml><A>&#xD800;</A></xml>',
+      '<xml><A>&#x110000;</A></xml>',
+    ]) {
+      expect(
+        codeOf(() => parseCallbackXml(text)),
+        text,
+      ).toBe('ERR_CALLBACK_XML');
     }
   });
 
@@ -36,7 +45,8 @@ describe('parseCallbackXml()', () => {
 
   it('reads flat pushes (the common shape) exactly as it reads the same fields in any other layout', () => {
     const flat = '<xml>\n<ToUserName><![CDATA[gh_1]]></ToUserName>\n\t<CreateTime>1714037059</CreateTime> <Content><![CDATA[a]]]]></Content><E></E></xml>\n';
-    const general = '<?xml version="1.0"?><xml><ToUserName> <![CDATA[gh_1]]> </ToUserName><CreateTime >1714037059</CreateTime><Content><![CDATA[a]]]]></Content><E/></xml>';
+    const general =
+      '<?xml version="1.0"?><xml><ToUserName> <![CDATA[gh_1]]> </ToUserName><CreateTime >1714037059</CreateTime><Content><![CDATA[a]]]]></Content><E/></xml>';
     expect(parseCallbackXml(flat)).toEqual({ ToUserName: 'gh_1', CreateTime: '1714037059', Content: 'a]]', E: '' });
     expect(parseCallbackXml(general)).toEqual(parseCallbackXml(flat));
     // A CDATA section never runs on into the next one; text next to CDATA is kept; `]]>` outside CDATA is refused.
@@ -46,7 +56,10 @@ describe('parseCallbackXml()', () => {
     // Repeated names become arrays; refused names, mismatched tags and an empty root are errors, flat or not.
     expect(parseCallbackXml('<xml><A>1</A><A>2</A></xml>')).toEqual({ A: ['1', '2'] });
     for (const text of ['<xml><constructor>1</constructor></xml>', '<xml><A>1</B></xml>', '<xml></xml>', '<xml><A>1</A></xml><x/>', '<xml><A>1</A>']) {
-      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+      expect(
+        codeOf(() => parseCallbackXml(text)),
+        text,
+      ).toBe('ERR_CALLBACK_XML');
     }
     // Characters XML does not allow, in CDATA too (U+FFFE: a fuzz counterexample fast-xml-parser accepts).
     for (const c of ['\u0001', '\uFFFE', '\uFFFF']) {
@@ -75,7 +88,10 @@ describe('parseCallbackXml()', () => {
       '<xml><A>1</A ></xml',
       '<xml><A>1</A></xml><xml/>',
     ]) {
-      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+      expect(
+        codeOf(() => parseCallbackXml(text)),
+        text,
+      ).toBe('ERR_CALLBACK_XML');
     }
   });
 
@@ -94,14 +110,11 @@ describe('parseCallbackXml()', () => {
   it('refuses a DOCTYPE anywhere outside CDATA, in any case, and an external entity', () => {
     expect(codeOf(() => parseCallbackXml('<xml><A>1</A></xml><!doctype x>'))).toBe('ERR_CALLBACK_XML_DOCTYPE');
     expect(codeOf(() => parseCallbackXml('<xml><A>1</A><!DOCTYPE x [<!ENTITY a "b">]></xml>'))).toBe('ERR_CALLBACK_XML_DOCTYPE');
-    expect(codeOf(() => parseCallbackXml('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;</A></xml>'))).toBe(
-      'ERR_CALLBACK_XML_DOCTYPE',
-    );
+    expect(codeOf(() => parseCallbackXml('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;</A></xml>'))).toBe('ERR_CALLBACK_XML_DOCTYPE');
   });
 
   it('refuses a DOCTYPE hidden behind CDATA-looking text in a comment, and comments and PIs generally', () => {
-    const hidden =
-      '<!-- <![CDATA[ --><!DOCTYPE x [<!ENTITY a "pwned">]><!-- ]]> --><xml><Content>&a;</Content></xml>';
+    const hidden = '<!-- <![CDATA[ --><!DOCTYPE x [<!ENTITY a "pwned">]><!-- ]]> --><xml><Content>&a;</Content></xml>';
     for (const text of [hidden, '<xml><!-- c --><A>1</A></xml>', '<xml><?pi x?><A>1</A></xml>', '<xml><A><![CDATA[x</A></xml>']) {
       expect(() => parseCallbackXml(text), text).toThrow(expect.objectContaining({ code: 'ERR_CALLBACK_XML_DOCTYPE' }));
     }
@@ -110,14 +123,20 @@ describe('parseCallbackXml()', () => {
 
   it('refuses malformed XML, other roots and empty bodies with ERR_CALLBACK_XML', () => {
     for (const text of ['', 'success', '<xml><A>1</B></xml>', '<xml><A>1</A></xml>junk', '<root><A>1</A></root>', '<xml></xml>', '<xml>text</xml>']) {
-      expect(codeOf(() => parseCallbackXml(text)), text).toBe('ERR_CALLBACK_XML');
+      expect(
+        codeOf(() => parseCallbackXml(text)),
+        text,
+      ).toBe('ERR_CALLBACK_XML');
     }
   });
 
   it('refuses prototype-polluting or -shadowing element names with ERR_CALLBACK_XML', () => {
     expect(codeOf(() => parseCallbackXml('<xml><__proto__><A>1</A></__proto__></xml>'))).toBe('ERR_CALLBACK_XML');
     for (const n of ['constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty']) {
-      expect(codeOf(() => parseCallbackXml(`<xml><${n}>1</${n}></xml>`)), n).toBe('ERR_CALLBACK_XML');
+      expect(
+        codeOf(() => parseCallbackXml(`<xml><${n}>1</${n}></xml>`)),
+        n,
+      ).toBe('ERR_CALLBACK_XML');
     }
   });
 

@@ -37,7 +37,10 @@ export interface Harness {
   userInfo: { unionids: Map<string, string>; failures: AppError[]; calls: string[] };
   qrCalls: Array<{ scene: string; ttl: number }>;
   /** Signs (and in compatible/safe mode encrypts) a push and POSTs it. */
-  push(xml: string, options?: { mode?: Mode; appid?: string; timestamp?: number; tamper?: (q: Record<string, string>) => void }): Promise<{ status: number; body: string; contentType: string }>;
+  push(
+    xml: string,
+    options?: { mode?: Mode; appid?: string; timestamp?: number; tamper?: (q: Record<string, string>) => void },
+  ): Promise<{ status: number; body: string; contentType: string }>;
   jobCount(): Promise<number>;
   close(): Promise<void>;
 }

@@ -20,7 +20,12 @@ async function rows() {
 
 describe('GET /v1/oa/:appid/callback (URL verification)', () => {
   it('echoes echostr as text/plain when the signature matches', async () => {
-    const q = new URLSearchParams({ signature: h.crypt.signature('1714037059', '486452656'), timestamp: '1714037059', nonce: '486452656', echostr: '5837397520665436492' });
+    const q = new URLSearchParams({
+      signature: h.crypt.signature('1714037059', '486452656'),
+      timestamp: '1714037059',
+      nonce: '486452656',
+      echostr: '5837397520665436492',
+    });
     const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -49,7 +54,11 @@ describe('POST /v1/oa/:appid/callback', () => {
     // A fresh nonce (so a fresh signature) per push: one signature with two bodies is refused as a forgery.
     const q = (nonce: string) => new URLSearchParams({ signature: h.crypt.signature(timestamp, nonce), timestamp, nonce });
     for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
-      const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q(type)}`, { method: 'POST', headers: { 'content-type': type }, body: textXml('hi', { msgId: type.length.toString() }) });
+      const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q(type)}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: textXml('hi', { msgId: type.length.toString() }),
+      });
       expect(res.status, type).toBe(200);
     }
     const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q('blob')}`, { method: 'POST', body: new Blob([textXml('hi', { msgId: '77' })]) });
@@ -104,8 +113,18 @@ describe('POST /v1/oa/:appid/callback', () => {
     const other = createMessageCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: 'wxsomeoneelse00001' });
     const timestamp = String(now());
     const encrypt = other.encrypt(eventXml('subscribe', { createTime: now() }));
-    const q = new URLSearchParams({ signature: other.signature(timestamp, '9'), timestamp, nonce: '9', encrypt_type: 'aes', msg_signature: other.signature(timestamp, '9', encrypt) } as Record<string, string>);
-    const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` });
+    const q = new URLSearchParams({
+      signature: other.signature(timestamp, '9'),
+      timestamp,
+      nonce: '9',
+      encrypt_type: 'aes',
+      msg_signature: other.signature(timestamp, '9', encrypt),
+    } as Record<string, string>);
+    const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.code).toBe('ERR_CALLBACK_APPID');
     expect(await h.jobCount()).toBe(0);
@@ -187,7 +206,10 @@ describe('the oa.lookup / oa.unsubscribe jobs', () => {
 
   it('links an earlier mini program user when the account learns the unionid (one user)', async () => {
     const { resolveLogin } = await import('../../../src/identity/index.js');
-    const mp = await resolveLogin({ store: h.deps.store, clock: h.clock }, { unionId: 'acme', appid: 'wxtest00000000mp01', openid: 'o-mp', unionid: 'u-shared' });
+    const mp = await resolveLogin(
+      { store: h.deps.store, clock: h.clock },
+      { unionId: 'acme', appid: 'wxtest00000000mp01', openid: 'o-mp', unionid: 'u-shared' },
+    );
     h.userInfo.unionids.set('o-person-1', 'u-shared');
     await h.push(eventXml('subscribe', { createTime: now() }));
     await h.deps.jobs.runDue();

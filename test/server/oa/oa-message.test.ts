@@ -11,7 +11,15 @@ const msg = (type: string, rest: string) => toOaMessage(APPID, parseCallbackXml(
 describe('toOaMessage()', () => {
   it('builds a text message with its MsgId kept as a string', () => {
     const m = msg('text', '<Content><![CDATA[hi]]></Content><MsgId>23456789012345678901</MsgId>');
-    expect(m).toMatchObject({ appid: APPID, toUserName: 'gh_acme', fromUserName: 'o-person', createTime: 1714037059, msgType: 'text', content: 'hi', msgId: '23456789012345678901' });
+    expect(m).toMatchObject({
+      appid: APPID,
+      toUserName: 'gh_acme',
+      fromUserName: 'o-person',
+      createTime: 1714037059,
+      msgType: 'text',
+      content: 'hi',
+      msgId: '23456789012345678901',
+    });
     expect(isOaEvent(m)).toBe(false);
   });
 
@@ -24,7 +32,11 @@ describe('toOaMessage()', () => {
   });
 
   it('builds SCAN, LOCATION, CLICK and unknown events', () => {
-    expect(msg('event', '<Event><![CDATA[SCAN]]></Event><EventKey><![CDATA[123]]></EventKey><Ticket><![CDATA[T]]></Ticket>')).toMatchObject({ event: 'SCAN', eventKey: '123', ticket: 'T' });
+    expect(msg('event', '<Event><![CDATA[SCAN]]></Event><EventKey><![CDATA[123]]></EventKey><Ticket><![CDATA[T]]></Ticket>')).toMatchObject({
+      event: 'SCAN',
+      eventKey: '123',
+      ticket: 'T',
+    });
     expect(msg('event', '<Event><![CDATA[LOCATION]]></Event><Latitude>23.1</Latitude><Longitude>113.3</Longitude><Precision>119.4</Precision>')).toMatchObject({
       event: 'LOCATION',
       latitude: 23.1,
@@ -38,8 +50,14 @@ describe('toOaMessage()', () => {
   });
 
   it('builds the other message types', () => {
-    expect(msg('image', '<PicUrl><![CDATA[http://p]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>1</MsgId>')).toMatchObject({ msgType: 'image', picUrl: 'http://p', mediaId: 'm' });
-    expect(msg('location', '<Location_X>23.1</Location_X><Location_Y>113.3</Location_Y><Scale>20</Scale><Label><![CDATA[here]]></Label><MsgId>2</MsgId>')).toMatchObject({
+    expect(msg('image', '<PicUrl><![CDATA[http://p]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>1</MsgId>')).toMatchObject({
+      msgType: 'image',
+      picUrl: 'http://p',
+      mediaId: 'm',
+    });
+    expect(
+      msg('location', '<Location_X>23.1</Location_X><Location_Y>113.3</Location_Y><Scale>20</Scale><Label><![CDATA[here]]></Label><MsgId>2</MsgId>'),
+    ).toMatchObject({
       msgType: 'location',
       latitude: 23.1,
       longitude: 113.3,

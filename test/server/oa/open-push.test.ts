@@ -20,7 +20,16 @@ const V = {
 const PLAIN =
   '<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName><CreateTime>1714037059</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_123]]></EventKey><Ticket><![CDATA[TICKET]]></Ticket></xml>';
 
-const app = { appid: V.appid, secret: 's', kind: 'officialAccount', union: 'acme', token: V.token, encodingAesKey: V.key, redirectAllowList: [], callbackMode: 'plain' } as AppConfig & { token: string };
+const app = {
+  appid: V.appid,
+  secret: 's',
+  kind: 'officialAccount',
+  union: 'acme',
+  token: V.token,
+  encodingAesKey: V.key,
+  redirectAllowList: [],
+  callbackMode: 'plain',
+} as AppConfig & { token: string };
 const NOW = Number(V.timestamp) * 1000;
 
 function input(over: Partial<OpenPushInput> & { q?: Record<string, string> }): OpenPushInput {
@@ -50,13 +59,22 @@ describe('openPush()', () => {
   it('opens a plain push signed with the token (official signature vector)', () => {
     const { message, encrypted } = openPush(input({}));
     expect(encrypted).toBe(false);
-    expect(message).toMatchObject({ appid: V.appid, event: 'subscribe', eventKey: 'qrscene_123', ticket: 'TICKET', fromUserName: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY' });
+    expect(message).toMatchObject({
+      appid: V.appid,
+      event: 'subscribe',
+      eventKey: 'qrscene_123',
+      ticket: 'TICKET',
+      fromUserName: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY',
+    });
   });
 
   it('refuses an unencrypted push to an account in compatible or safe mode (the default with an EncodingAESKey)', () => {
     for (const callbackMode of ['safe', 'compatible', undefined] as const) {
       const strict = { ...app, callbackMode } as AppConfig & { token: string };
-      expect(codeOf(() => openPush(input({ app: strict }))), String(callbackMode)).toBe('ERR_CALLBACK_MODE');
+      expect(
+        codeOf(() => openPush(input({ app: strict }))),
+        String(callbackMode),
+      ).toBe('ERR_CALLBACK_MODE');
       expect(openPush(input({ app: strict, q: aes, body: safeBody })).encrypted).toBe(true);
     }
   });

@@ -39,15 +39,24 @@ describe('pushDedupKey()', () => {
 
 describe('planPushJob()', () => {
   it('looks up the sender of messages, subscribes, scans and menu events', () => {
-    expect(planPushJob(push('text', '<Content>a</Content><MsgId>1</MsgId>'))).toMatchObject({ kind: 'oa.lookup', payload: { appid: APPID, openid: 'o-person', reason: 'message', createTime: 1714037059 } });
+    expect(planPushJob(push('text', '<Content>a</Content><MsgId>1</MsgId>'))).toMatchObject({
+      kind: 'oa.lookup',
+      payload: { appid: APPID, openid: 'o-person', reason: 'message', createTime: 1714037059 },
+    });
     expect(planPushJob(push('event', '<Event>subscribe</Event>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'subscribe' } });
     expect(planPushJob(push('event', '<Event>SCAN</Event><EventKey>123</EventKey>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'scan' } });
     expect(planPushJob(push('event', '<Event>CLICK</Event><EventKey>M</EventKey>'))).toMatchObject({ kind: 'oa.lookup', payload: { reason: 'event' } });
   });
 
   it('records an unsubscribe, and only records events weunion does not act on', () => {
-    expect(planPushJob(push('event', '<Event>unsubscribe</Event>'))).toMatchObject({ kind: 'oa.unsubscribe', payload: { appid: APPID, openid: 'o-person', createTime: 1714037059 } });
-    expect(planPushJob(push('event', '<Event>MASSSENDJOBFINISH</Event>'))).toMatchObject({ kind: 'oa.event', payload: { appid: APPID, event: 'MASSSENDJOBFINISH' } });
+    expect(planPushJob(push('event', '<Event>unsubscribe</Event>'))).toMatchObject({
+      kind: 'oa.unsubscribe',
+      payload: { appid: APPID, openid: 'o-person', createTime: 1714037059 },
+    });
+    expect(planPushJob(push('event', '<Event>MASSSENDJOBFINISH</Event>'))).toMatchObject({
+      kind: 'oa.event',
+      payload: { appid: APPID, event: 'MASSSENDJOBFINISH' },
+    });
   });
 
   it('carries the login scene of a scan-to-follow QR code (subscribe with qrscene_ prefix, or SCAN)', () => {

@@ -30,9 +30,7 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 
 describe('code2Session()', () => {
   it('sends appid, secret, js_code and grant_type and maps the answer', async () => {
-    up.on('GET', '/sns/jscode2session', (_q, r) =>
-      sendJson(r, { openid: 'o-1', session_key: 'tiihtNczf5v6AKRyjwEUhQ==', unionid: 'u-1' }),
-    );
+    up.on('GET', '/sns/jscode2session', (_q, r) => sendJson(r, { openid: 'o-1', session_key: 'tiihtNczf5v6AKRyjwEUhQ==', unionid: 'u-1' }));
     await expect(code2Session(http, { ...creds, code: 'code-1' })).resolves.toEqual({
       openid: 'o-1',
       sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==',

@@ -130,7 +130,16 @@ describe('refreshOAuthToken()', () => {
 describe('getOAuthUserInfo()', () => {
   it('maps the profile leniently (sex as a string, missing privilege)', async () => {
     up.on('GET', '/sns/userinfo', (_q, r) =>
-      sendJson(r, { openid: 'OPENID', nickname: 'NICKNAME', sex: '1', province: '', city: '', country: '', headimgurl: 'http://thirdwx.qlogo.cn/x/0', unionid: 'U' }),
+      sendJson(r, {
+        openid: 'OPENID',
+        nickname: 'NICKNAME',
+        sex: '1',
+        province: '',
+        city: '',
+        country: '',
+        headimgurl: 'http://thirdwx.qlogo.cn/x/0',
+        unionid: 'U',
+      }),
     );
     expect(await getOAuthUserInfo(http, { accessToken: AT, openid: 'OPENID' })).toEqual({
       openid: 'OPENID',

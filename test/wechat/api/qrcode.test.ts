@@ -20,7 +20,9 @@ beforeEach(() => up.reset());
 
 describe('createTempQrCode()', () => {
   it('asks for a QR_STR_SCENE inside the scene wrapper and returns the showqrcode image URL', async () => {
-    up.on('POST', '/cgi-bin/qrcode/create', (_q, r) => sendJson(r, { ticket: TICKET, expire_seconds: 300, url: 'http://weixin.qq.com/q/kZgfwMTm72WWPkovabbI' }));
+    up.on('POST', '/cgi-bin/qrcode/create', (_q, r) =>
+      sendJson(r, { ticket: TICKET, expire_seconds: 300, url: 'http://weixin.qq.com/q/kZgfwMTm72WWPkovabbI' }),
+    );
     const qr = await createTempQrCode(http, { accessToken: TOKEN, sceneStr: 'login_abc', expireSeconds: 300, mpBaseUrl: 'https://mp.weixin.qq.com/' });
     expect(qr).toEqual({
       ticket: TICKET,
@@ -48,7 +50,14 @@ describe('createTempQrCode()', () => {
 
   it('refuses bad scenes and lives before calling WeChat', async () => {
     const base = { accessToken: TOKEN, sceneStr: 's', expireSeconds: 60, mpBaseUrl: 'https://mp.weixin.qq.com' };
-    for (const bad of [{ sceneStr: '' }, { sceneStr: 'x'.repeat(65) }, { expireSeconds: 0 }, { expireSeconds: 2_592_001 }, { expireSeconds: 1.5 }, { mpBaseUrl: '' }]) {
+    for (const bad of [
+      { sceneStr: '' },
+      { sceneStr: 'x'.repeat(65) },
+      { expireSeconds: 0 },
+      { expireSeconds: 2_592_001 },
+      { expireSeconds: 1.5 },
+      { mpBaseUrl: '' },
+    ]) {
       await expect(createTempQrCode(http, { ...base, ...bad })).rejects.toThrow(TypeError);
     }
     expect(up.calls).toHaveLength(0);

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../src/errors.js';
 import { WeChatHttp, type WeChatHttpOptions } from '../../../src/wechat/api/request.js';
-import {
-  WeChatApiError,
-  WeChatBodyError,
-  WeChatStatusError,
-  WeChatTimeoutError,
-  WeChatTransportError,
-} from '../../../src/wechat/api/wechat-errors.js';
+import { WeChatApiError, WeChatBodyError, WeChatStatusError, WeChatTimeoutError, WeChatTransportError } from '../../../src/wechat/api/wechat-errors.js';
 import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
@@ -231,10 +225,11 @@ describe('WeChatHttp.request()', () => {
   it('keeps every sent secret out of messages and serialized errors, even when errmsg echoes it', async () => {
     const secret = 'SeCrEt+/value==';
     const query = { appid: 'wxapp', secret, js_code: 'CODE-1234', access_token: 'TOKEN-5678' };
-    const req = (timeoutMs = 5000) =>
-      client({ timeoutMs }).request({ method: 'GET', path: '/thing', query, body: undefined, schema });
+    const req = (timeoutMs = 5000) => client({ timeoutMs }).request({ method: 'GET', path: '/thing', query, body: undefined, schema });
     const errors: AppError[] = [];
-    up.on('GET', '/thing', (_q, r) => sendJson(r, { errcode: 40125, errmsg: `invalid appsecret ${secret} ${encodeURIComponent(secret)} CODE-1234 TOKEN-5678` }));
+    up.on('GET', '/thing', (_q, r) =>
+      sendJson(r, { errcode: 40125, errmsg: `invalid appsecret ${secret} ${encodeURIComponent(secret)} CODE-1234 TOKEN-5678` }),
+    );
     errors.push(await failure(req()));
     up.on('GET', '/thing', (_q, r) => r.code(500).send(`boom ${secret}`));
     errors.push(await failure(req()));

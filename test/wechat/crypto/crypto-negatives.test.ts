@@ -13,7 +13,17 @@ import { decryptUserData, type DecryptUserDataInput } from '../../../src/wechat/
 import dataVector from '../../vectors/wxbizdatacrypt.json' with { type: 'json' };
 
 const msgVectors = JSON.parse(readFileSync(new URL('../../vectors/msg-crypt.json', import.meta.url), 'utf8'));
-const v67 = msgVectors.messages[0] as { token: string; encodingAesKey: string; appid: string; random: string; plaintext: string; encrypt: string; timestamp: string; nonce: string; msgSignature: string };
+const v67 = msgVectors.messages[0] as {
+  token: string;
+  encodingAesKey: string;
+  appid: string;
+  random: string;
+  plaintext: string;
+  encrypt: string;
+  timestamp: string;
+  nonce: string;
+  msgSignature: string;
+};
 
 // ---- WXBizDataCrypt -------------------------------------------------------------------------------------------
 const sealedAt = dataVector.plaintext.watermark.timestamp * 1000;
@@ -83,11 +93,31 @@ describe('decryptUserData() negatives (WXBizDataCrypt vector)', () => {
     ['truncated to its first block', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: ct16.subarray(0, 16).toString('base64') })],
     ['empty', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: '' })],
     ['padding of 0', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: paddedWith(0, nextBlock(body16.length)) })],
-    ['padding > 16 (the 32-byte WXBizMsgCrypt padding)', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: paddedWith(32 - (body16.length % 32), body16.length + 32 - (body16.length % 32)) })],
+    [
+      'padding > 16 (the 32-byte WXBizMsgCrypt padding)',
+      'ERR_CRYPTO_DECRYPT',
+      () => ({ encryptedData: paddedWith(32 - (body16.length % 32), body16.length + 32 - (body16.length % 32)) }),
+    ],
     ['padding > 32 (64+ bytes of 0x40)', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: paddedWith(0x40, Math.ceil((body16.length + 64) / 16) * 16) })],
-    ['padding bytes that disagree', 'ERR_CRYPTO_DECRYPT', () => ({ encryptedData: seal16(Buffer.concat([body16, Buffer.from([pad16 ^ 1]), Buffer.alloc(nextBlock(body16.length) - body16.length - 1, nextBlock(body16.length) - body16.length)])) })],
+    [
+      'padding bytes that disagree',
+      'ERR_CRYPTO_DECRYPT',
+      () => ({
+        encryptedData: seal16(
+          Buffer.concat([
+            body16,
+            Buffer.from([pad16 ^ 1]),
+            Buffer.alloc(nextBlock(body16.length) - body16.length - 1, nextBlock(body16.length) - body16.length),
+          ]),
+        ),
+      }),
+    ],
     ['another session_key', 'ERR_CRYPTO_DECRYPT', () => ({ sessionKey: 'HyVFkGl5F5OQWJZZaNzBBg==' })],
-    ['a watermark of another app', 'ERR_CRYPTO_WATERMARK_APPID', () => ({ encryptedData: withWatermark({ appid: 'wx0000000000000000', timestamp: sealedAt / 1000 }) })],
+    [
+      'a watermark of another app',
+      'ERR_CRYPTO_WATERMARK_APPID',
+      () => ({ encryptedData: withWatermark({ appid: 'wx0000000000000000', timestamp: sealedAt / 1000 }) }),
+    ],
     ['an old watermark (601 s > maxAgeSeconds)', 'ERR_CRYPTO_WATERMARK_STALE', () => ({ now: sealedAt + 601_000 })],
     ['a watermark from the future (601 s ahead)', 'ERR_CRYPTO_WATERMARK_STALE', () => ({ now: sealedAt - 601_000 })],
     ['damaged base64', 'ERR_CRYPTO_BASE64', () => ({ encryptedData: dataVector.encryptedData.replaceAll('+', ' ') })],
@@ -142,9 +172,20 @@ describe('MessageCrypt.decrypt() negatives (docs/wechat-api.md §6.7 vector)', (
     ['padding of 0', 'ERR_CALLBACK_DECRYPT:padding', () => seal32(frame(0, toBlock(64)))],
     ['padding > 32 (33)', 'ERR_CALLBACK_DECRYPT:padding', () => seal32(frame(33, toBlock(96)))],
     ['padding > 32 (0xff)', 'ERR_CALLBACK_DECRYPT:padding', () => seal32(frame(0xff, toBlock(64)))],
-    ['padding bytes that disagree', 'ERR_CALLBACK_DECRYPT:padding', () => seal32(Buffer.concat([frame(0, 0), Buffer.alloc(toBlock(64) - 1, toBlock(64)), Buffer.from([toBlock(64) - 1])]))],
+    [
+      'padding bytes that disagree',
+      'ERR_CALLBACK_DECRYPT:padding',
+      () => seal32(Buffer.concat([frame(0, 0), Buffer.alloc(toBlock(64) - 1, toBlock(64)), Buffer.from([toBlock(64) - 1])])),
+    ],
     ['wrong trailing appid', 'ERR_CALLBACK_APPID', () => seal32(frame(toBlock(64), toBlock(64), 'wx0000000000000000').subarray(0, 64))],
-    ['another EncodingAESKey', 'ERR_CALLBACK_DECRYPT:length-field', () => createMessageCrypt({ token: 'AAAAA', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appid: v67.appid }).encrypt('<xml/>', { random: v67.random })],
+    [
+      'another EncodingAESKey',
+      'ERR_CALLBACK_DECRYPT:length-field',
+      () =>
+        createMessageCrypt({ token: 'AAAAA', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appid: v67.appid }).encrypt('<xml/>', {
+          random: v67.random,
+        }),
+    ],
     ['damaged base64', 'ERR_CALLBACK_DECRYPT:base64', () => v67.encrypt.replace(/\+/g, ' ')],
   ])('%s → %s', (_name, outcome, make) => {
     expect(callbackOutcome(make())).toBe(outcome);

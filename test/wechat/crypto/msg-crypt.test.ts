@@ -140,7 +140,10 @@ describe('MessageCrypt.encrypt() / decrypt() on the vectors', () => {
 
   it('encryptedReply() signs over its own Encrypt text and rejects values that would break the XML', () => {
     const reply = crypt.encryptedReply('<xml/>', { timestamp: 1714037059, nonce: 'abc123' });
-    const [, text, sig, ts, nonce] = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>\n<MsgSignature><!\[CDATA\[(.*)\]\]><\/MsgSignature>\n<TimeStamp>(.*)<\/TimeStamp>\n<Nonce><!\[CDATA\[(.*)\]\]><\/Nonce>/.exec(reply)!;
+    const [, text, sig, ts, nonce] =
+      /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>\n<MsgSignature><!\[CDATA\[(.*)\]\]><\/MsgSignature>\n<TimeStamp>(.*)<\/TimeStamp>\n<Nonce><!\[CDATA\[(.*)\]\]><\/Nonce>/.exec(
+        reply,
+      )!;
     expect(crypt.verify({ signature: sig, timestamp: ts, nonce, encrypt: text })).toBe(true);
     expect(crypt.decrypt(text!)).toBe('<xml/>');
     expect(() => crypt.encryptedReply('<xml/>', { timestamp: '1]]>', nonce: 'a' })).toThrow(TypeError);

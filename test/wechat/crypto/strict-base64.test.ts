@@ -105,7 +105,11 @@ describe('decodeStrictBase64() fast paths', () => {
     const canonical = fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('base64'));
     const tweaked = canonical
       .filter((t) => t.length > 0)
-      .chain((t) => fc.array(fc.tuple(fc.nat(t.length - 1), fc.constantFrom(...tricky)), { minLength: 1, maxLength: 3 }).map((edits) => edits.reduce((u, [i, c]) => u.slice(0, i) + c + u.slice(i + 1), t)));
+      .chain((t) =>
+        fc
+          .array(fc.tuple(fc.nat(t.length - 1), fc.constantFrom(...tricky)), { minLength: 1, maxLength: 3 })
+          .map((edits) => edits.reduce((u, [i, c]) => u.slice(0, i) + c + u.slice(i + 1), t)),
+      );
     const cut = canonical.chain((t) => fc.nat(t.length).map((i) => t.slice(0, i)));
     fc.assert(
       fc.property(fc.oneof(anyText, canonical, tweaked, cut), (text) => {

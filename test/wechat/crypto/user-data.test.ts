@@ -98,9 +98,7 @@ describe('decryptUserData()', () => {
   it('throws ERR_CRYPTO_DECRYPT when truncated to a partial block, to whole blocks, or empty', () => {
     const bytes = Buffer.from(vector.encryptedData, 'base64');
     expect(codeOf({ ...base, encryptedData: bytes.subarray(0, bytes.length - 5).toString('base64') })).toBe('ERR_CRYPTO_DECRYPT');
-    expect(['ERR_CRYPTO_DECRYPT', 'ERR_CRYPTO_PAYLOAD']).toContain(
-      codeOf({ ...base, encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64') }),
-    );
+    expect(['ERR_CRYPTO_DECRYPT', 'ERR_CRYPTO_PAYLOAD']).toContain(codeOf({ ...base, encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64') }));
     expect(codeOf({ ...base, encryptedData: '' })).toBe('ERR_CRYPTO_DECRYPT');
   });
 
@@ -163,13 +161,9 @@ describe('decryptUserData()', () => {
     expect(codeOf({ ...base, encryptedData: seal('null') })).toBe('ERR_CRYPTO_PAYLOAD');
     expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1' })) })).toBe('ERR_CRYPTO_PAYLOAD');
     expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: 'x' })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: { appid: vector.appid } })) })).toBe(
-      'ERR_CRYPTO_PAYLOAD',
-    );
+    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: { appid: vector.appid } })) })).toBe('ERR_CRYPTO_PAYLOAD');
     expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', unionId: 7, watermark: wm })) })).toBe(
-      'ERR_CRYPTO_PAYLOAD',
-    );
+    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', unionId: 7, watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
   });
 
   it('throws ERR_CRYPTO_DECRYPT when the padding is not PKCS#7 (e.g. the 32-byte message-crypt padding)', () => {

@@ -60,7 +60,10 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
     decision: 'consent',
   });
   // The browser keeps the cookie /authorize set: weunion binds the OAuth state to the browser that started it.
-  const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = start.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const landed = await fetch(location, { redirect: 'manual', headers: { cookie } });
   const web = await exchange(api, new URL(landed.headers.get('location')!).searchParams.get('code')!);
   say(`   website QR login (OAuth snsapi_login) → one-time code → session: user ${web.userId}`);
