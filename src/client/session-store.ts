@@ -52,10 +52,10 @@ function isStoredSession(v: unknown): v is StoredSession {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   return (
-    typeof s['token'] === 'string' &&
-    typeof s['userId'] === 'string' &&
-    typeof s['openid'] === 'string' &&
-    (typeof s['unionid'] === 'string' || s['unionid'] === null) &&
-    typeof s['expiresAt'] === 'number'
+    typeof s.token === 'string' &&
+    typeof s.userId === 'string' &&
+    typeof s.openid === 'string' &&
+    (typeof s.unionid === 'string' || s.unionid === null) &&
+    typeof s.expiresAt === 'number'
   );
 }

@@ -27,7 +27,7 @@ export function createWeUnionApi(wx: WxLike, baseUrl: string, appid: string): We
 
   async function post(url: string, body: Record<string, unknown>, token?: string): Promise<LoginResponse> {
     const header: Record<string, string> = { 'content-type': 'application/json' };
-    if (token !== undefined) header['authorization'] = `Bearer ${token}`;
+    if (token !== undefined) header.authorization = `Bearer ${token}`;
     const res = await wxRequest(wx, { url, method: 'POST', data: body, header });
     if (res.statusCode < 200 || res.statusCode >= 300) throw errorFromResponse(res.statusCode, res.data);
     if (!isLoginResponse(res.data)) {
@@ -52,8 +52,8 @@ export function createWeUnionApi(wx: WxLike, baseUrl: string, appid: string): We
 /** Only the four fields the contract names; userInfo is profile data the server does not need. */
 function pickSealed(d: SealedUserData): Record<string, string> {
   const out: Record<string, string> = { encryptedData: d.encryptedData, iv: d.iv };
-  if (typeof d.rawData === 'string') out['rawData'] = d.rawData;
-  if (typeof d.signature === 'string') out['signature'] = d.signature;
+  if (typeof d.rawData === 'string') out.rawData = d.rawData;
+  if (typeof d.signature === 'string') out.signature = d.signature;
   return out;
 }
 
@@ -80,10 +80,10 @@ function isLoginResponse(v: unknown): v is LoginResponse {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
-    typeof r['userId'] === 'string' &&
-    typeof r['openid'] === 'string' &&
-    (typeof r['unionid'] === 'string' || r['unionid'] === null) &&
-    typeof r['token'] === 'string' &&
-    typeof r['expiresIn'] === 'number'
+    typeof r.userId === 'string' &&
+    typeof r.openid === 'string' &&
+    (typeof r.unionid === 'string' || r.unionid === null) &&
+    typeof r.token === 'string' &&
+    typeof r.expiresIn === 'number'
   );
 }

@@ -25,7 +25,7 @@ export function readReply(body: string, settings: CallbackSettings, appid: strin
   const timestamp = xmlField(text, 'TimeStamp') ?? '';
   const nonce = xmlField(text, 'Nonce') ?? '';
   const signatureOk = xmlField(text, 'MsgSignature') === callbackSignature(settings.token, timestamp, nonce, encrypt);
-  let decrypted;
+  let decrypted: ReturnType<typeof decryptMessage>;
   try {
     decrypted = decryptMessage({ encodingAesKey: settings.encodingAesKey, encrypt });
   } catch (e) {

@@ -71,7 +71,7 @@ export class JobEnqueueBatch {
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
           const results = await this.#insert(batch.map((w) => w.job));
-          batch.forEach((w, i) => w.resolve(results[i]!));
+          for (const [i, w] of batch.entries()) w.resolve(results[i]!);
         } catch (e) {
           // One job the database refuses must not fail the others: each alone, in its own transaction. But when the
           // database itself is away or locked, every retry would wait as long again: the whole batch fails at once

@@ -9,6 +9,7 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 
 /** Runs the compiled query on `db` (the pool, or a transaction, of the dialect that built it) with one value per placeholder name. */
+// biome-ignore lint/suspicious/noExplicitAny: a prepared query runs on a transaction or the pool alike, whatever the tables
 export type PreparedQuery<Names extends string, Row> = (db: Kysely<any>, values: Readonly<Record<Names, unknown>>) => Promise<Row[]>;
 
 /**

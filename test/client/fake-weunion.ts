@@ -60,7 +60,7 @@ export async function startFakeWeUnion() {
     return { userId, isNewUser };
   }
 
-  function issue(appid: string, person: Person, openid: string, unionid: string | null, keyVersion: number) {
+  function issue(_appid: string, person: Person, openid: string, unionid: string | null, keyVersion: number) {
     const { userId, isNewUser } = resolveUser(openid, unionid);
     const token = `t${++n}`;
     sessions.set(token, { userId, openid, person: person.id, keyVersion, expired: false });

@@ -190,7 +190,7 @@ describe('POST /v1/mp/:appid/unionid failures', () => {
     const s = await openidSession();
     const data = await wxUserData(stack, mp1(), s.p);
     await rejects(
-      () => stack.api(unionidPath(), { ...data, encryptedData: data.encryptedData.replace(/\+/g, ' ') + ' ' }, { token: s.token }),
+      () => stack.api(unionidPath(), { ...data, encryptedData: `${data.encryptedData.replace(/\+/g, ' ')} ` }, { token: s.token }),
       400,
       'ERR_CRYPTO_BASE64',
     );

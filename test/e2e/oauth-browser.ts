@@ -79,11 +79,11 @@ export async function decideOnPage(consent: ConsentRequest, person: string, deci
   pageUrl.hash = ''; // a browser never sends the fragment
   const html = await (await fetch(pageUrl)).text();
   const forms = [...html.matchAll(/<form method="get" action="([^"]+)">([\s\S]*?)<\/form>/g)];
-  const unescape = (t: string) => t.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
+  const unescapeHtml = (t: string) => t.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
   for (const [, action, inner] of forms) {
-    const fields = new Map([...inner!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescape(m[2]!)]));
+    const fields = new Map([...inner!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]));
     if (fields.get('person') !== person) continue;
-    const submit = new URL(unescape(action!), pageUrl);
+    const submit = new URL(unescapeHtml(action!), pageUrl);
     for (const [name, value] of fields) submit.searchParams.set(name, value);
     submit.searchParams.set('decision', decision);
     const r = await hop(submit.href);

@@ -82,7 +82,7 @@ describe('secrets stay out of logs and responses', () => {
         const k = stack.emulator.state.sessionKey(p, a);
         if (k) secrets.set(`session_key ${p}/${a}`, k);
       }
-    accessTokens.forEach((t) => secrets.set('an access_token', t));
+    for (const t of accessTokens) secrets.set('an access_token', t);
     secrets.set('at-rest key', keys.atRestKey);
     secrets.set('signing key', keys.signingJwk.d);
     for (const body of responses) {

@@ -49,19 +49,17 @@ const redirect = fc
 function kindAndApp(other: string) {
   const { apps } = fz.stack;
   return {
-    kind: fc
-      .constantFrom('oa', 'web')
-      .chain((prefix) =>
-        segment([...Array<string>(6).fill(prefix === 'oa' ? apps.oa : apps.web), prefix === 'oa' ? apps.web : apps.oa, other]).map((appid) => ({
-          prefix,
-          appid,
-        })),
-      ),
+    kind: fc.constantFrom('oa', 'web').chain((prefix) =>
+      segment([...Array<string>(6).fill(prefix === 'oa' ? apps.oa : apps.web), prefix === 'oa' ? apps.web : apps.oa, other]).map((appid) => ({
+        prefix,
+        appid,
+      })),
+    ),
   };
 }
 
 function consentLocationOk(location: string | null): boolean {
-  return location !== null && location.startsWith(`${fz.stack.config.wechat.openBaseUrl.replace(/\/+$/, '')}/connect/`);
+  return location?.startsWith(`${fz.stack.config.wechat.openBaseUrl.replace(/\/+$/, '')}/connect/`) === true;
 }
 
 describe('fuzz: OAuth routes', () => {

@@ -89,7 +89,7 @@ export function jobStoreContract(open: () => Promise<WeunionStore>, openPeer?: (
       const results = await Promise.all([...burst(store, keys), ...burst(peer, [...keys].reverse()), ...burst(store, keys.slice(0, 10))]);
       const byKey = new Map<string, Array<{ id: string; inserted: boolean }>>();
       const all = [...keys, ...[...keys].reverse(), ...keys.slice(0, 10)];
-      results.forEach((r, i) => byKey.set(all[i]!, [...(byKey.get(all[i]!) ?? []), r]));
+      for (const [i, r] of results.entries()) byKey.set(all[i]!, [...(byKey.get(all[i]!) ?? []), r]);
       for (const [key, rs] of byKey) {
         expect(
           rs.filter((r) => r.inserted),

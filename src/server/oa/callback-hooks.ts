@@ -41,7 +41,7 @@ export interface OaHookMap {
 }
 
 /** A hook: may return a passive reply (the first one returned is sent), or nothing. */
-export type OaHook<M extends OaMessage = OaMessage> = (message: M) => PassiveReply | void | undefined | Promise<PassiveReply | void | undefined>;
+export type OaHook<M extends OaMessage = OaMessage> = (message: M) => PassiveReply | undefined | undefined | Promise<PassiveReply | undefined | undefined>;
 
 /** What a hook failure or timeout is reported to (the callback route passes its request logger). */
 export interface HookLogger {

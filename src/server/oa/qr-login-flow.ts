@@ -84,7 +84,7 @@ function stateOf(id: string, row: FlowRow): QrLoginState {
  */
 export async function readQrLogin(deps: Pick<AppDeps, 'store' | 'clock'>, id: string, options: { peek?: boolean } = {}): Promise<QrLoginState> {
   const row = ID.test(id) ? await deps.store.findFlow(rowId(id)) : undefined;
-  if (!row || row.kind !== 'qr_login') throw new AppError('ERR_QR_LOGIN_NOT_FOUND');
+  if (row?.kind !== 'qr_login') throw new AppError('ERR_QR_LOGIN_NOT_FOUND');
   if (row.consumedAt !== null) throw new AppError('ERR_QR_LOGIN_USED');
   const now = deps.clock.now();
   if (row.expiresAt <= now) throw new AppError('ERR_QR_LOGIN_EXPIRED');

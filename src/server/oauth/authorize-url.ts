@@ -48,7 +48,7 @@ export function publicOrigin(publicUrl: string | undefined, request: FastifyRequ
   } catch {
     origin = null;
   }
-  if (!origin || origin.username !== '' || origin.password !== '' || origin.pathname !== '/' || origin.search !== '') {
+  if (origin?.username !== '' || origin.password !== '' || origin.pathname !== '/' || origin.search !== '') {
     throw new AppError('ERR_VALIDATION', { message: 'The Host header is not a valid host[:port]; set publicUrl in the config.' });
   }
   return origin.origin;

@@ -53,7 +53,7 @@ export async function consumeOAuthState(
 ): Promise<OAuthStateData> {
   if (state === undefined || !STATE_PATTERN.test(state)) throw new AppError('ERR_OAUTH_STATE_INVALID');
   const found = await deps.store.findFlow(flowId(state));
-  if (!found || found.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
+  if (found?.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
   const data = found.data as Partial<OAuthStateData>;
   if (data.appid !== expected.appid || data.kind !== expected.kind) throw new AppError('ERR_OAUTH_STATE_INVALID');
   if (found.consumedAt !== null || found.expiresAt <= deps.clock.now()) throw new AppError('ERR_OAUTH_STATE_INVALID');

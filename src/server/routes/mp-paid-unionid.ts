@@ -27,7 +27,7 @@ const paidBody = z.union([
 /** Registers `POST /v1/mp/:appid/paid-unionid`. */
 export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void {
   app.post('/v1/mp/:appid/paid-unionid', async (request) => {
-    const { appid, wxApp, claims, body: order, identity } = await mpSessionRequest(request, deps, paidBody);
+    const { appid, wxApp, claims, body: order } = await mpSessionRequest(request, deps, paidBody);
     if (wxApp.union === null) throw unboundAppError(appid);
 
     const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order).catch((e: unknown) => {

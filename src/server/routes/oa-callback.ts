@@ -71,7 +71,7 @@ export function registerOaCallback(app: FastifyInstance, deps: AppDeps): void {
 
     scope.post('/v1/oa/:appid/callback', { bodyLimit }, async (request, reply) => {
       const { appid } = parseOrThrow(params, request.params, 'path');
-      let opened;
+      let opened: ReturnType<typeof openPush>;
       try {
         const wxApp = callbackApp(deps.config, appid);
         opened = openPush({

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.js';
 
 /** The 6-bit value of each standard-alphabet character, by char code; -1 for every other character. */
 const SEXTET = new Int8Array(128).fill(-1);
-[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => (SEXTET[c.charCodeAt(0)] = i));
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) SEXTET[c.charCodeAt(0)] = i;
 
 /**
  * The number of bytes `text` holds if it is canonical standard base64, or -1 when the text alone shows it is not; one

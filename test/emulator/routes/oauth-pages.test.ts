@@ -67,9 +67,9 @@ describe('OAuth browser pages: /connect/oauth2/authorize, /connect/qrconnect', (
     expect(r.text).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     // The hidden fields still carry the exact values once the browser unescapes them.
     const decoded = fields(forms(r.text)[0]![2]!);
-    const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-    expect(unescape(decoded.redirectUri as string)).toBe(evil);
-    expect(unescape(decoded.state as string)).toBe(state);
+    const unescapeHtml = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    expect(unescapeHtml(decoded.redirectUri as string)).toBe(evil);
+    expect(unescapeHtml(decoded.state as string)).toBe(state);
     const bad = await pageOf('/connect/oauth2/authorize', { appid: OA.appid, redirect_uri: REDIRECT, scope: '<b>x</b>' });
     expect(bad.text).not.toContain('<b>');
   });

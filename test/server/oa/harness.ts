@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ManualClock } from '../../../src/clock.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/schema.js';
-import { AppError } from '../../../src/errors.js';
+import type { AppError } from '../../../src/errors.js';
 import { createUserId } from '../../../src/identity/index.js';
 import { createJobRunner } from '../../../src/jobs/index.js';
 import type { AppDeps, WeChatGateway } from '../../../src/server/deps.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/errors.js';
+import type { AppError } from '../../../src/errors.js';
 import { createCodeExchanger } from '../../../src/wechat/api/code-exchange.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';

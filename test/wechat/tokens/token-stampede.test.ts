@@ -154,7 +154,7 @@ describe.each(await cacheBackends())('access tokens shared by %i instances on %s
 
   it('when the winner’s refresh fails, a waiter takes the lock and tries once itself (no cluster-wide stampede)', async () => {
     let fail = true;
-    up.on('POST', '/cgi-bin/stable_token', async (q, r) => {
+    up.on('POST', '/cgi-bin/stable_token', async (_q, r) => {
       await delay(30);
       if (fail) {
         fail = false;

@@ -16,7 +16,7 @@ import { createEmulatorWx, createMiniProgramClient } from '../../../client/index
 import { DEMO_APPS, demoConfig } from '../../../config/demo-config.js';
 import { startService } from '../../../server/main.js';
 
-const say = (line = '') => process.stdout.write(line + '\n');
+const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Control = <T>(pathname: string, body: unknown) => Promise<T>;
@@ -39,7 +39,10 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
   say('3) Zhang Wei, on every channel');
   const p = (await control<{ id: string }>('/__emulator/persons', { name: 'Zhang Wei', declinesUserInfo: true })).id;
   const post = async (path: string, body: unknown) =>
-    (await (await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
+    (await (await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Record<
+      string,
+      string
+    >;
   const { code: mpCode } = await control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person: p });
   const mp = await post(`/v1/mp/${DEMO_APPS.mp1}/login`, { code: mpCode });
   say(`   mini program 1 (declines the prompt): user ${mp.userId}, unionid ${mp.unionid}`);
@@ -74,17 +77,17 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
 
   const qr = await post(`/v1/oa/${DEMO_APPS.oa}/qr-login`, {});
   await control(`/__emulator/persons/${p}/scan`, { appid: DEMO_APPS.oa, ticket: qr.ticket });
-  let state: any = {};
+  let state: { status?: string; loginCode?: string } = {};
   for (let i = 0; i < 50 && state.status !== 'done'; i++) {
-    state = await (await fetch(`${api}/v1/qr-login/${qr.id}?wait=5&since=${state.status ?? 'pending'}`)).json();
+    state = (await (await fetch(`${api}/v1/qr-login/${qr.id}?wait=5&since=${state.status ?? 'pending'}`)).json()) as typeof state;
   }
-  const scanned = await exchange(api, state.loginCode);
+  const scanned = await exchange(api, state.loginCode ?? '');
   say(`   scan-to-follow website login (SCAN event → job → done): user ${scanned.userId}`);
 
   const { code: again } = await control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person: p });
   const back = await post(`/v1/mp/${DEMO_APPS.mp1}/login`, { code: again });
   say(`   mini program 1 again: code2session now carries the unionid → ${mp.userId} merged into ${back.userId}`);
-  const viaFirst = await me(mp.token);
+  const viaFirst = await me(mp.token ?? '');
   say(`   his first mini program token resolves to ${viaFirst.userId} ${viaFirst.userId === back.userId ? '✓' : '✗'}`);
   return new Set([web.userId, app.userId, scanned.userId, back.userId, viaFirst.userId]).size === 1;
 }

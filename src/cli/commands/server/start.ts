@@ -28,7 +28,7 @@ export async function runStart(env: Record<string, string | undefined>, cwd: str
       'Or watch the whole story:  npm run demo      (Ctrl-C stops the service)',
       '',
     ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
   } else {
     process.stdout.write(`weunion listening on ${service.url} (config ${service.config.storage})\n`);
   }
