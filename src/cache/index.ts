@@ -7,3 +7,4 @@ export { openCache, type OpenCacheOptions, type OpenedCache } from './open-cache
 export type { Sealer } from './sealer.js';
 export { createSharedLock, type SharedLock, type SharedLockOptions, type SharedLockRunOptions } from './shared-lock.js';
 export { createSharedFlight, type SharedFlightOptions } from './shared-flight.js';
+export { createSingleFlight, type SingleFlight } from './single-flight.js';

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError, ERROR_CATALOG, type ErrorCode, type WeChatErrorDetail } from '../errors.js';
-import { createSingleFlight, type SingleFlight } from '../wechat/api/single-flight.js';
+import { createSingleFlight, type SingleFlight } from './single-flight.js';
 import { CacheUnavailableError } from './cache-unavailable-error.js';
 import { requireSealer, type Sealer } from './sealer.js';
 import type { SharedCache } from './shared-cache.js';

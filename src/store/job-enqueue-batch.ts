@@ -13,23 +13,9 @@ import type { DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { RetryableTransactionError } from './port.js';
 import type { Database } from './schema.js';
-import { FIND_JOB_BY_KEY, INSERT_JOB } from './job-insert-sql.js';
+import { type EnqueuedJob, FIND_JOB_BY_KEY, INSERT_JOB, type NewJob } from './job-insert-sql.js';
 import { SqliteJobInsert } from './sqlite-job-insert.js';
 import { writeTransaction } from './write-transaction.js';
-
-export interface NewJob {
-  kind: string;
-  /** JSON text. */
-  payload: string;
-  runAt: number;
-  dedupKey: string | null;
-  createdAt: number;
-}
-
-export interface EnqueuedJob {
-  id: string;
-  inserted: boolean;
-}
 
 interface Waiting {
   job: NewJob;

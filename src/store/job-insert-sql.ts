@@ -21,3 +21,18 @@ export const FIND_JOB_BY_KEY: Readonly<Record<DialectName, string>> = {
   sqlite: 'select "id" from "jobs" where "dedup_key" = ?',
   postgres: 'select "id" from "jobs" where "dedup_key" = $1',
 };
+
+/** A job row to insert, in the shape both insert paths (Kysely, synchronous SQLite) take. */
+export interface NewJob {
+  kind: string;
+  /** JSON text. */
+  payload: string;
+  runAt: number;
+  dedupKey: string | null;
+  createdAt: number;
+}
+
+export interface EnqueuedJob {
+  id: string;
+  inserted: boolean;
+}

@@ -6,8 +6,7 @@
  * takes.
  */
 import type { Database as BetterSqlite3Database, Statement, Transaction } from 'better-sqlite3';
-import type { EnqueuedJob, NewJob } from './job-enqueue-batch.js';
-import { FIND_JOB_BY_KEY, INSERT_JOB } from './job-insert-sql.js';
+import { type EnqueuedJob, FIND_JOB_BY_KEY, INSERT_JOB, type NewJob } from './job-insert-sql.js';
 
 export class SqliteJobInsert {
   readonly #insertAll: Transaction<(jobs: NewJob[]) => EnqueuedJob[]>;

@@ -65,7 +65,7 @@ export { createOAuthCodeExchanger, type OAuthCodeExchanger } from './api/oauth-c
 export { getPhoneNumber, PHONE_NUMBER_PATH, type PhoneNumber } from './api/phone.js';
 export { getPaidUnionid, PAID_UNIONID_PATH, type PaidOrder } from './api/paid-unionid.js';
 export { getOpenAccount, OPEN_GET_PATH } from './api/open.js';
-export { createSingleFlight, type SingleFlight } from './api/single-flight.js';
+export { createSingleFlight, type SingleFlight } from '../cache/single-flight.js';
 export {
   fetchAccessToken,
   fetchStableAccessToken,

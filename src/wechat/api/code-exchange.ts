@@ -5,7 +5,7 @@
  */
 import { code2Session, type Code2SessionInput, type Code2SessionResult } from './mini-program.js';
 import type { WeChatHttp } from './request.js';
-import { createSingleFlight, type SingleFlight } from './single-flight.js';
+import { createSingleFlight, type SingleFlight } from '../../cache/single-flight.js';
 
 export interface CodeExchanger {
   /** code2Session, de-duplicated per (appid, code) while a call is in flight. The result is frozen (shared). */

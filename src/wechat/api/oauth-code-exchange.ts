@@ -6,7 +6,7 @@
  */
 import { exchangeOAuthCode, type OAuthToken } from './oauth.js';
 import type { WeChatHttp } from './request.js';
-import { createSingleFlight, type SingleFlight } from './single-flight.js';
+import { createSingleFlight, type SingleFlight } from '../../cache/single-flight.js';
 
 export interface OAuthCodeExchanger {
   /** sns/oauth2/access_token, de-duplicated per (appid, code) while a call is in flight. The result is frozen (shared). */

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import { TOKEN_INVALID_ERRCODES } from '../api/errcodes.js';
 import type { WeChatHttp } from '../api/request.js';
-import { createSingleFlight, type SingleFlight } from '../api/single-flight.js';
+import { createSingleFlight, type SingleFlight } from '../../cache/single-flight.js';
 import { type AccessTokenResult, type AppCredentials, fetchAccessToken, fetchStableAccessToken } from '../api/token.js';
 import { WeChatApiError } from '../api/wechat-errors.js';
 import { MemoryTokenCache } from './memory-token-cache.js';

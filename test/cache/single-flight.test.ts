@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSingleFlight } from '../../../src/wechat/api/single-flight.js';
+import { createSingleFlight } from '../../src/cache/single-flight.js';
 
 describe('createSingleFlight().run()', () => {
   it('runs fn once for concurrent callers of one key and separately per key', async () => {
