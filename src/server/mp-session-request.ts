@@ -13,7 +13,7 @@ import { requireApp } from './app-registry.js';
 import type { AppDeps } from './deps.js';
 import { requireSession } from './plugins/bearer-session.js';
 import { appidParams } from './routes/mp-schemas.js';
-import { parseOrThrow } from './validate.js';
+import { parseOrThrow } from '../parse-or-throw.js';
 
 export async function mpSessionRequest<S extends z.ZodType>(
   request: FastifyRequest,

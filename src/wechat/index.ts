@@ -80,3 +80,4 @@ export { MemoryTokenCache } from './tokens/memory-token-cache.js';
 export type { CachedToken, TokenCache } from './tokens/token-cache.js';
 export type { TokenSource } from './tokens/token-source.js';
 export { createUrlTokenSource, type UrlTokenSourceOptions } from './tokens/url-token-source.js';
+export * from './callback/index.js';

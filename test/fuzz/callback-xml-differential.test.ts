@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors.js';
-import { parseCallbackXml, type XmlValue } from '../../src/server/oa/callback-xml.js';
+import { parseCallbackXml, type XmlValue } from '../../src/wechat/callback/callback-xml.js';
 import { fcOptions } from './harness.js';
 
 // The options weunion used with fast-xml-parser before the reader replaced it.

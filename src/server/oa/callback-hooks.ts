@@ -19,8 +19,8 @@ import type {
   OaUnsubscribeEvent,
   OaVideoMessage,
   OaVoiceMessage,
-} from './oa-message.js';
-import { checkPassiveReply, type PassiveReply } from './passive-reply.js';
+} from '../../wechat/callback/oa-message.js';
+import { checkPassiveReply, type PassiveReply } from '../../wechat/callback/passive-reply.js';
 
 /** Hook keys and the message each receives: a MsgType, `event:<Event>` (event names match case-insensitively), or `*`. */
 export interface OaHookMap {

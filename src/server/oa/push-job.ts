@@ -4,7 +4,7 @@
  * FromUserName + CreateTime + Event) insert nothing and are answered `success` without further work.
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html (排重)
  */
-import { isOaEvent, type OaMessage } from './oa-message.js';
+import { isOaEvent, type OaMessage } from '../../wechat/callback/oa-message.js';
 import { qrSceneOf } from './qr-scene.js';
 
 /** `cgi-bin/user/info` → unionid → resolve/link, follow state, scan-to-follow completion. */

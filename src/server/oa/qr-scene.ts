@@ -3,7 +3,7 @@
  * `subscribe` event with EventKey `qrscene_wl_…`; a follower gets `SCAN` with EventKey `wl_…`.
  * https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
  */
-import type { OaMessage } from './oa-message.js';
+import type { OaMessage } from '../../wechat/callback/oa-message.js';
 
 /** The prefix that marks a login scene among the account's other QR codes. */
 export const QR_LOGIN_SCENE_PREFIX = 'wl_';

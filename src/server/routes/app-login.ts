@@ -10,7 +10,7 @@ import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
 import { loginAnswer } from '../login-answer.js';
 import { loginWithOAuthCode } from '../oauth/oauth-login.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 import { appidParams } from './mp-schemas.js';
 
 const appLoginBody = z.strictObject({

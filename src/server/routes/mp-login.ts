@@ -10,7 +10,7 @@ import { requireApp, sessionKeyAad } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
 import { loginAnswer } from '../login-answer.js';
 import { openUserData } from '../open-user-data.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 import { appidParams, loginBody } from './mp-schemas.js';
 
 export function registerMpLogin(app: FastifyInstance, deps: AppDeps): void {

@@ -16,12 +16,12 @@ import type { MessageCrypt } from '../../wechat/index.js';
 import { UniqueViolationError } from '../../store/port.js';
 import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
-import { checkSignature, messageCryptFor, openPush, pushQuery } from '../oa/open-push.js';
-import { buildReplyXml } from '../oa/passive-reply.js';
+import { checkSignature, messageCryptFor, openPush, pushQuery } from '../../wechat/callback/open-push.js';
+import { buildReplyXml } from '../../wechat/callback/passive-reply.js';
 import { planPushJob } from '../oa/push-job.js';
 import { markQrLoginScanned } from '../oa/qr-login-flow.js';
 import { qrSceneOf } from '../oa/qr-scene.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 
 const params = z.object({ appid: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/) });
 const verifyQuery = pushQuery.extend({ echostr: z.string().min(1).max(512) });

@@ -24,7 +24,7 @@ import { bindBrowser, browserMatches, unbindBrowser } from '../oauth/browser-bin
 import { consumeOAuthState, createOAuthState, type OAuthFlowKind, type OAuthScope } from '../oauth/oauth-state.js';
 
 import { redirectWithOutcome, requireAllowedRedirect } from '../oauth/redirect-allow-list.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 import { appidParams } from './mp-schemas.js';
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('base64url');

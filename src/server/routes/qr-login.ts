@@ -15,7 +15,7 @@ import { AppError, isAppError } from '../../errors.js';
 import { requireApp } from '../app-registry.js';
 import type { AppDeps } from '../deps.js';
 import { createQrLogin, readQrLogin, type QrLoginState } from '../oa/qr-login-flow.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 
 /** How often a waiting poll or stream re-reads the store. */
 export const QR_LOGIN_POLL_MS = 250;

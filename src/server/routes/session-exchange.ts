@@ -10,7 +10,7 @@ import { resolveUserId } from '../../identity/index.js';
 import type { AppDeps } from '../deps.js';
 import { redeemLoginCode } from '../login-codes.js';
 import { loginAnswer } from '../login-answer.js';
-import { parseOrThrow } from '../validate.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 
 const exchangeBody = z.strictObject({ code: z.string().min(1).max(128) });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCallbackHooks } from '../../../src/server/oa/callback-hooks.js';
-import { parseCallbackXml } from '../../../src/server/oa/callback-xml.js';
-import { toOaMessage, type OaMessage } from '../../../src/server/oa/oa-message.js';
-import { buildReplyXml, checkPassiveReply } from '../../../src/server/oa/passive-reply.js';
+import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
+import { toOaMessage, type OaMessage } from '../../../src/wechat/callback/oa-message.js';
+import { buildReplyXml, checkPassiveReply } from '../../../src/wechat/callback/passive-reply.js';
 
 function push(type: string, rest: string): OaMessage {
   return toOaMessage(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCallbackXml } from '../../../src/server/oa/callback-xml.js';
-import { toOaMessage } from '../../../src/server/oa/oa-message.js';
+import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
+import { toOaMessage } from '../../../src/wechat/callback/oa-message.js';
 import { planPushJob, pushDedupKey } from '../../../src/server/oa/push-job.js';
 import { newQrLoginScene, qrSceneOf } from '../../../src/server/oa/qr-scene.js';
 

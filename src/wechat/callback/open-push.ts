@@ -5,11 +5,12 @@
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
  */
 import { z } from 'zod';
-import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
-import { signaturesEqual } from '../../wechat/crypto/callback-signature.js';
-import { callbackSignature, createMessageCrypt, type MessageCrypt, type MessageKey } from '../../wechat/index.js';
-import { parseOrThrow } from '../validate.js';
+import { signaturesEqual } from '../crypto/callback-signature.js';
+import { callbackSignature } from '../crypto/callback-signature.js';
+import { createMessageCrypt, type MessageCrypt, type MessageKey } from '../crypto/msg-crypt.js';
+import type { CallbackAccount } from './callback-account.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
 import { parseCallbackXml, xmlText, type XmlFieldsParser } from './callback-xml.js';
 import { toOaMessage, type OaMessage } from './oa-message.js';
 
@@ -33,7 +34,7 @@ export interface OpenedPush {
 }
 
 export interface OpenPushInput {
-  app: AppConfig & { token: string };
+  app: CallbackAccount;
   query: unknown;
   body: string;
   nowMs: number;
@@ -51,7 +52,7 @@ export function checkSignature(token: string, q: { signature: string; timestamp:
 }
 
 /** The app's MessageCrypt; ERR_CALLBACK_NOT_CONFIGURED when it has no EncodingAESKey. */
-export function messageCryptFor(app: AppConfig & { token: string }): MessageCrypt {
+export function messageCryptFor(app: CallbackAccount): MessageCrypt {
   if (!app.encodingAesKey) {
     throw new AppError('ERR_CALLBACK_NOT_CONFIGURED', {
       message: `The official account ${app.appid} sent an encrypted push but has no encodingAesKey configured.`,

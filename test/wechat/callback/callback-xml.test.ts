@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/errors.js';
-import { parseCallbackXml, xmlText } from '../../../src/server/oa/callback-xml.js';
+import { parseCallbackXml, xmlText } from '../../../src/wechat/callback/callback-xml.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

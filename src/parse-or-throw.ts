@@ -1,6 +1,6 @@
 /** Request validation with zod: a failed parse becomes ERR_VALIDATION naming the fields (never echoing values). */
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.output<S> {
   const result = schema.safeParse(value);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/config/schema.js';
 import { isAppError } from '../../../src/errors.js';
-import { openPush, type OpenPushInput } from '../../../src/server/oa/open-push.js';
+import { openPush, type OpenPushInput } from '../../../src/wechat/callback/open-push.js';
 import { callbackSignature } from '../../../src/wechat/crypto/callback-signature.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 

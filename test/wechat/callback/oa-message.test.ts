@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/errors.js';
-import { parseCallbackXml } from '../../../src/server/oa/callback-xml.js';
-import { isOaEvent, toOaMessage } from '../../../src/server/oa/oa-message.js';
+import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
+import { isOaEvent, toOaMessage } from '../../../src/wechat/callback/oa-message.js';
 
 const APPID = 'wxtest0000000oa01';
 const head = (type: string) =>
