@@ -67,7 +67,7 @@ function rate(ms: number, body: (n: number) => void): number {
 function weunionLoop(ms: number): number {
   return rate(ms, (n) => {
     const s = inputs[n % inputs.length]!;
-    sink += decryptUserData({ appid: APPID, sessionKey: s.sessionKey, encryptedData: s.encryptedData, iv: s.iv, now, maxAgeSeconds: 600 }).openId.length;
+    sink += decryptUserData({ appid: APPID, sessionKey: s.sessionKey, encryptedData: s.encryptedData, iv: s.iv, now, maxAgeSeconds: 600 }).openid.length;
   });
 }
 

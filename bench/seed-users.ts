@@ -76,7 +76,7 @@ export async function seedUsers(url: string, count: number, extra: SeedPerson[] 
               .execute();
             await tx
               .insertInto('union_identities')
-              .values(b.ids.map((id, i) => ({ union_id: DEMO_UNION.id, unionid: b.unionids[i]!, user_id: id, created_at: now })))
+              .values(b.ids.map((id, i) => ({ union_key: DEMO_UNION.id, unionid: b.unionids[i]!, user_id: id, created_at: now })))
               .execute();
           }
         });
@@ -90,7 +90,7 @@ export async function seedUsers(url: string, count: number, extra: SeedPerson[] 
             SELECT ${appid}, o, u, n, k, ${now}::bigint, ${now}::bigint FROM unnest(${b.openids}::text[], ${b.ids}::text[], ${b.unionids}::text[], ${b.keys}::text[]) AS t(o, u, n, k)`.execute(
             tx,
           );
-          await sql`INSERT INTO union_identities (union_id, unionid, user_id, created_at)
+          await sql`INSERT INTO union_identities (union_key, unionid, user_id, created_at)
             SELECT ${DEMO_UNION.id}, n, u, ${now}::bigint FROM unnest(${b.unionids}::text[], ${b.ids}::text[]) AS t(n, u)`.execute(tx);
         });
       }

@@ -27,7 +27,7 @@ describe("'weunion' main entry", () => {
   });
   it('decryptUserData() opens WeChat’s published sample; a wrong appid is a typed error', () => {
     const input = { appid: vector.appid, sessionKey: vector.sessionKey, encryptedData: vector.encryptedData, iv: vector.iv };
-    expect(weunion.decryptUserData(input)).toMatchObject({ openId: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE', unionId: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA' });
+    expect(weunion.decryptUserData(input)).toMatchObject({ openid: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE', unionid: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA' });
     try {
       weunion.decryptUserData({ ...input, appid: 'wx0000000000000000' });
       expect.unreachable();

@@ -8,7 +8,7 @@ import { resolveIdentity } from './resolve-login.js';
 
 export interface LinkUnionidInput {
   /** Our union the app is bound to (a unionid only exists within one). */
-  unionId: string;
+  unionKey: string;
   appid: string;
   openid: string;
   unionid: string;
@@ -18,11 +18,11 @@ export interface LinkUnionidInput {
  * Records `unionid` for `(appid, openid)`, creating the user if the openid is new, merging when the
  * openid's user and the unionid's user differ. Idempotent.
  * @example
- *   await linkUnionid({ store, clock }, { unionId: 'acme', appid: 'wxOA', openid, unionid });
+ *   await linkUnionid({ store, clock }, { unionKey: 'acme', appid: 'wxOA', openid, unionid });
  */
 export async function linkUnionid(deps: ResolveLoginDeps, input: LinkUnionidInput): Promise<ResolveLoginResult> {
-  if (!input || typeof input.unionId !== 'string' || typeof input.unionid !== 'string') {
-    throw new TypeError('linkUnionid needs unionId and unionid strings');
+  if (!input || typeof input.unionKey !== 'string' || typeof input.unionid !== 'string') {
+    throw new TypeError('linkUnionid needs unionKey and unionid strings');
   }
-  return resolveIdentity(deps, { unionId: input.unionId, appid: input.appid, openid: input.openid, unionid: input.unionid }, { touch: false });
+  return resolveIdentity(deps, { unionKey: input.unionKey, appid: input.appid, openid: input.openid, unionid: input.unionid }, { touch: false });
 }

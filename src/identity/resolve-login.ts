@@ -19,10 +19,10 @@ export interface ResolveLoginDeps {
 
 export interface ResolveLoginInput {
   /** Our union (Open Platform account) the app is bound to; null for an unbound app. */
-  unionId: string | null;
+  unionKey: string | null;
   appid: string;
   openid: string;
-  /** The unionid, if some road produced it. Must be absent/null when `unionId` is null. */
+  /** The unionid, if some road produced it. Must be absent/null when `unionKey` is null. */
   unionid?: string | null;
   /** The freshly sealed session_key (mini programs); stored when given, never logged. */
   sessionKeyEnc?: string | null;
@@ -48,7 +48,7 @@ export interface ResolveLoginResult {
  * @example
  *   const { userId, isNewUser } = await resolveLogin(
  *     { store, clock: systemClock },
- *     { unionId: 'acme', appid: 'wx123', openid: 'o-abc', unionid: 'u-xyz', sessionKeyEnc: sealed },
+ *     { unionKey: 'acme', appid: 'wx123', openid: 'o-abc', unionid: 'u-xyz', sessionKeyEnc: sealed },
  *   );
  */
 export function resolveLogin(deps: ResolveLoginDeps, input: ResolveLoginInput): Promise<ResolveLoginResult> {
@@ -77,11 +77,11 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 async function unchangedLogin(store: IdentityStore, input: ResolveLoginInput, now: number, touch: boolean): Promise<ResolveLoginResult | undefined> {
   const unionid = input.unionid ?? null;
   let a: AppIdentityRow | undefined;
-  if (unionid !== null && input.unionId !== null) {
+  if (unionid !== null && input.unionKey !== null) {
     // One read: the identity and the owner of (this union, unionid). The unionid must be linked in THIS union to
     // this user: an app re-bound to another Open Platform account (or a renamed union) goes through the
     // transaction once, which links (newUnion, unionid).
-    const found = await store.findAppIdentityInUnion(input.appid, input.openid, input.unionId, unionid);
+    const found = await store.findAppIdentityInUnion(input.appid, input.openid, input.unionKey, unionid);
     if (!found || found.unionOwner !== found.identity.userId) return undefined;
     a = found.identity;
   } else {
@@ -116,22 +116,22 @@ interface TxContext {
  * on its primary key (UniqueViolationError): the loser is retried and finds the winner's row.
  */
 async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginInput): Promise<ResolveLoginResult> {
-  const { appid, openid, unionId } = input;
+  const { appid, openid, unionKey } = input;
   const unionid = input.unionid ?? null;
   const sessionKeyEnc = input.sessionKeyEnc ?? null;
   const { now } = ctx;
-  const linkData = { appid, openid, unionId, unionid };
+  const linkData = { appid, openid, unionKey, unionid };
 
   // 1. Look both up.
   const a = await tx.findAppIdentity(appid, openid);
-  const u = unionId !== null && unionid !== null ? await tx.findUnionIdentity(unionId, unionid) : undefined;
+  const u = unionKey !== null && unionid !== null ? await tx.findUnionIdentity(unionKey, unionid) : undefined;
 
   if (!a) {
     if (!u) {
       // 2. Neither: a new person (as far as we know). The new user is invisible to others until commit.
       const userId = ctx.newId();
       await tx.insertUser({ id: userId, createdAt: now, mergedInto: null, mergedAt: null });
-      if (unionId !== null && unionid !== null) await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
+      if (unionKey !== null && unionid !== null) await tx.insertUnionIdentity({ unionKey, unionid, userId, createdAt: now });
       await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
       await tx.appendEvent({ type: 'user.created', userId, data: linkData, createdAt: now });
       return { userId, isNewUser: true, linked: false, mergedUserIds: [] };
@@ -163,9 +163,9 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
     userId = survivor;
   } else {
     await lockLiveUser(tx, userId, 'share');
-    if (unionId !== null && unionid !== null && !u) {
+    if (unionKey !== null && unionid !== null && !u) {
       // 3. A unionid learnt now: link it to the app identity's user.
-      await tx.insertUnionIdentity({ unionId, unionid, userId, createdAt: now });
+      await tx.insertUnionIdentity({ unionKey, unionid, userId, createdAt: now });
       unionInserted = true;
     }
     // 5. Both, same user: nothing to link.
@@ -200,15 +200,15 @@ function checkInput(deps: ResolveLoginDeps, input: ResolveLoginInput): void {
   for (const key of ['appid', 'openid'] as const) {
     if (typeof input[key] !== 'string' || input[key] === '') throw new TypeError(`${key} must be a non-empty string`);
   }
-  if (input.unionId !== null && (typeof input.unionId !== 'string' || input.unionId === '')) {
-    throw new TypeError('unionId must be a non-empty string or null');
+  if (input.unionKey !== null && (typeof input.unionKey !== 'string' || input.unionKey === '')) {
+    throw new TypeError('unionKey must be a non-empty string or null');
   }
   const { unionid, sessionKeyEnc } = input;
   if (unionid !== undefined && unionid !== null && (typeof unionid !== 'string' || unionid === '')) {
     throw new TypeError('unionid must be a non-empty string, null or absent');
   }
-  if (input.unionId === null && typeof unionid === 'string') {
-    throw new TypeError('a unionid was given for an app bound to no union (unionId null)');
+  if (input.unionKey === null && typeof unionid === 'string') {
+    throw new TypeError('a unionid was given for an app bound to no union (unionKey null)');
   }
   if (sessionKeyEnc !== undefined && sessionKeyEnc !== null && typeof sessionKeyEnc !== 'string') {
     throw new TypeError('sessionKeyEnc must be a string, null or absent');

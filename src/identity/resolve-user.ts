@@ -24,7 +24,7 @@ export interface PhoneView {
 }
 
 export interface UnionIdentityView {
-  unionId: string;
+  unionKey: string;
   unionid: string;
 }
 
@@ -86,7 +86,7 @@ export async function getUserView(store: IdentityStore & Pick<ProfileStore, 'fin
         lastSeenAt,
         subscribed,
       })),
-      union: unions.map(({ unionId, unionid }) => ({ unionId, unionid })),
+      union: unions.map(({ unionKey, unionid }) => ({ unionKey, unionid })),
     },
     phone: phone
       ? { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, updatedAt: phone.updatedAt }

@@ -42,7 +42,7 @@ export async function openUserData(args: {
       now: args.nowMs,
       maxAgeSeconds: args.maxAgeSeconds,
     });
-    if (payload.openId !== openid) throw new AppError('ERR_CRYPTO_OPENID_MISMATCH');
+    if (payload.openid !== openid) throw new AppError('ERR_CRYPTO_OPENID_MISMATCH');
     return payload;
   } catch (e) {
     if (!isAppError(e) || !KEY_MISMATCH_CODES.has(e.code)) throw e;
@@ -55,7 +55,7 @@ export async function openUserData(args: {
     if (!current) throw new AppError('ERR_SESSION_KEY_STALE', { cause: e });
     // The key is current, so the bytes are bad. Bad padding and a padding that opens onto garbage must answer the
     // SAME code: telling them apart is a padding oracle, which lets a client encrypt a payload of its choosing
-    // (another person's unionId) under its own session_key, one guessed byte at a time.
+    // (another person's unionid) under its own session_key, one guessed byte at a time.
     if (e.code === 'ERR_CRYPTO_PAYLOAD') throw new AppError('ERR_CRYPTO_DECRYPT');
     throw e;
   }

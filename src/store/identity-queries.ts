@@ -32,9 +32,9 @@ export class IdentityQueries implements IdentityTx {
     });
   }
 
-  findUnionIdentity(unionId: string, unionid: string): Promise<UnionIdentityRow | undefined> {
+  findUnionIdentity(unionKey: string, unionid: string): Promise<UnionIdentityRow | undefined> {
     return run(async () => {
-      const row = await this.#db.selectFrom('union_identities').selectAll().where('union_id', '=', unionId).where('unionid', '=', unionid).executeTakeFirst();
+      const row = await this.#db.selectFrom('union_identities').selectAll().where('union_key', '=', unionKey).where('unionid', '=', unionid).executeTakeFirst();
       return row && toUnionIdentity(row);
     });
   }
@@ -85,7 +85,7 @@ export class IdentityQueries implements IdentityTx {
     return run(async () => {
       await this.#db
         .insertInto('union_identities')
-        .values({ union_id: row.unionId, unionid: row.unionid, user_id: row.userId, created_at: row.createdAt })
+        .values({ union_key: row.unionKey, unionid: row.unionid, user_id: row.userId, created_at: row.createdAt })
         .execute();
     });
   }
@@ -158,11 +158,11 @@ export class IdentityQueries implements IdentityTx {
   findAppIdentityInUnion(
     appid: string,
     openid: string,
-    unionId: string,
+    unionKey: string,
     unionid: string,
   ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
     return run(async () => {
-      const [row] = await this.#reads.appIdentityInUnion(this.#db, { appid, openid, unionId, unionid });
+      const [row] = await this.#reads.appIdentityInUnion(this.#db, { appid, openid, unionKey, unionid });
       if (!row) return undefined;
       const { union_owner: unionOwner, ...app } = row;
       return { identity: toAppIdentity(app as Parameters<typeof toAppIdentity>[0]), unionOwner: unionOwner ?? null };
@@ -171,7 +171,7 @@ export class IdentityQueries implements IdentityTx {
 
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return run(async () => {
-      const rows = await this.#db.selectFrom('union_identities').selectAll().where('user_id', '=', userId).orderBy('union_id').orderBy('unionid').execute();
+      const rows = await this.#db.selectFrom('union_identities').selectAll().where('user_id', '=', userId).orderBy('union_key').orderBy('unionid').execute();
       return rows.map(toUnionIdentity);
     });
   }
@@ -236,7 +236,7 @@ const run = withDbErrors;
 /** The reads of every login's fast path, compiled once (prepared-query.ts). */
 export interface HotReads {
   appIdentity: PreparedQuery<'appid' | 'openid', Selectable<AppIdentitiesTable>>;
-  appIdentityInUnion: PreparedQuery<'appid' | 'openid' | 'unionId' | 'unionid', Selectable<AppIdentitiesTable> & { union_owner: string | null }>;
+  appIdentityInUnion: PreparedQuery<'appid' | 'openid' | 'unionKey' | 'unionid', Selectable<AppIdentitiesTable> & { union_owner: string | null }>;
 }
 
 export function prepareHotReads(db: Kysely<Database>): HotReads {
@@ -244,10 +244,10 @@ export function prepareHotReads(db: Kysely<Database>): HotReads {
     appIdentity: prepareQuery(['appid', 'openid'], (p) =>
       db.selectFrom('app_identities').selectAll().where('appid', '=', p.appid).where('openid', '=', p.openid),
     ),
-    appIdentityInUnion: prepareQuery(['appid', 'openid', 'unionId', 'unionid'], (p) =>
+    appIdentityInUnion: prepareQuery(['appid', 'openid', 'unionKey', 'unionid'], (p) =>
       db
         .selectFrom('app_identities as a')
-        .leftJoin('union_identities as u', (join) => join.on('u.union_id', '=', p.unionId).on('u.unionid', '=', p.unionid))
+        .leftJoin('union_identities as u', (join) => join.on('u.union_key', '=', p.unionKey).on('u.unionid', '=', p.unionid))
         .selectAll('a')
         .select('u.user_id as union_owner')
         .where('a.appid', '=', p.appid)
@@ -275,7 +275,7 @@ function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
 }
 
 function toUnionIdentity(r: Selectable<UnionIdentitiesTable>): UnionIdentityRow {
-  return { unionId: r.union_id, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at) };
+  return { unionKey: r.union_key, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at) };
 }
 
 function toEvent(r: Selectable<EventsTable>): EventRow {

@@ -60,10 +60,10 @@ export class KyselyStore implements WeunionStore {
   findAppIdentityInUnion(
     appid: string,
     openid: string,
-    unionId: string,
+    unionKey: string,
     unionid: string,
   ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
-    return this.#queries.findAppIdentityInUnion(appid, openid, unionId, unionid);
+    return this.#queries.findAppIdentityInUnion(appid, openid, unionKey, unionid);
   }
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]> {
     return this.#queries.listUnionIdentities(userId);

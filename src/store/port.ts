@@ -33,7 +33,7 @@ export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedA
 
 export interface UnionIdentityRow {
   /** Our id of the Open Platform account (config `unions[].id`). */
-  unionId: string;
+  unionKey: string;
   unionid: string;
   userId: string;
   createdAt: number;
@@ -83,7 +83,7 @@ export class RetryableTransactionError extends Error {
  */
 export interface IdentityTx {
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
-  findUnionIdentity(unionId: string, unionid: string): Promise<UnionIdentityRow | undefined>;
+  findUnionIdentity(unionKey: string, unionid: string): Promise<UnionIdentityRow | undefined>;
   findUser(id: string): Promise<UserRow | undefined>;
   /**
    * Locks the user row until the transaction ends and returns its latest committed state (after
@@ -94,7 +94,7 @@ export interface IdentityTx {
   insertUser(row: UserRow): Promise<void>;
   /** Throws UniqueViolationError on a duplicate (appid, openid). */
   insertAppIdentity(row: NewAppIdentityRow): Promise<void>;
-  /** Throws UniqueViolationError on a duplicate (unionId, unionid). */
+  /** Throws UniqueViolationError on a duplicate (unionKey, unionid). */
   insertUnionIdentity(row: UnionIdentityRow): Promise<void>;
   /** Updates the mutable fields of one app identity; a TypeError if there is no such row. */
   updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void>;
@@ -118,13 +118,13 @@ export interface IdentityStore {
   findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
   listAppIdentities(userId: string): Promise<AppIdentityRow[]>;
   /**
-   * One read for the login fast path: the app identity (appid, openid) and the user owning (unionId, unionid), or
+   * One read for the login fast path: the app identity (appid, openid) and the user owning (unionKey, unionid), or
    * null when no one does.
    */
   findAppIdentityInUnion(
     appid: string,
     openid: string,
-    unionId: string,
+    unionKey: string,
     unionid: string,
   ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]>;

@@ -33,9 +33,9 @@ export interface AppIdentitiesTable {
   subscribed_at: Generated<number | null>;
 }
 
-/** `(union_id, unionid)` → user; primary key `union_identities_pk` on `(union_id, unionid)`. */
+/** `(union_key, unionid)` → user; primary key `union_identities_pk` on `(union_key, unionid)`. */
 export interface UnionIdentitiesTable {
-  union_id: string;
+  union_key: string;
   unionid: string;
   user_id: string;
   created_at: number;

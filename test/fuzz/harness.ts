@@ -48,7 +48,7 @@ export interface FuzzAnswer {
   headers: Headers;
 }
 
-const TABLES = { users: 'id', app_identities: 'appid, openid', union_identities: 'union_id, unionid', events: 'id', jobs: 'id', flows: 'id' } as const;
+const TABLES = { users: 'id', app_identities: 'appid, openid', union_identities: 'union_key, unionid', events: 'id', jobs: 'id', flows: 'id' } as const;
 
 /** Tallies the inputs sent per route, printed after each file (the `npm run fuzz` report). */
 export const tally = new Map<string, number>();

@@ -32,7 +32,7 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
         Array.from({ length: 50 }, (_, i) =>
           resolveLogin(
             { store: stores[i % stores.length]!.store, clock: systemClock },
-            { unionId: 'acme', appid: i % 2 ? 'wxA' : 'wxB', openid: i % 2 ? 'oA' : 'oB', unionid: 'X1', sessionKeyEnc: `k${i}` },
+            { unionKey: 'acme', appid: i % 2 ? 'wxA' : 'wxB', openid: i % 2 ? 'oA' : 'oB', unionid: 'X1', sessionKeyEnc: `k${i}` },
           ),
         ),
       );
@@ -52,12 +52,12 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
     const stores = await instances();
     try {
       const deps = (i: number) => ({ store: stores[i % stores.length]!.store, clock: systemClock });
-      const a = await resolveLogin(deps(0), { unionId: 'acme', appid: 'wxA', openid: 'oA' });
-      const b = await resolveLogin(deps(1), { unionId: 'acme', appid: 'wxB', openid: 'oB' });
+      const a = await resolveLogin(deps(0), { unionKey: 'acme', appid: 'wxA', openid: 'oA' });
+      const b = await resolveLogin(deps(1), { unionKey: 'acme', appid: 'wxB', openid: 'oB' });
       expect(a.userId).not.toBe(b.userId);
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          resolveLogin(deps(i), { unionId: 'acme', appid: i % 2 ? 'wxA' : 'wxB', openid: i % 2 ? 'oA' : 'oB', unionid: 'X1' }),
+          resolveLogin(deps(i), { unionKey: 'acme', appid: i % 2 ? 'wxA' : 'wxB', openid: i % 2 ? 'oA' : 'oB', unionid: 'X1' }),
         ),
       );
       const store = stores[0]!.store;

@@ -54,7 +54,7 @@ async function runScenario(stores: OpenedStore[], batches: Login[][]): Promise<v
         return resolveLogin(
           { store, clock, newId: () => `u_${++seq}` },
           {
-            unionId: app.bound ? UNION : null,
+            unionKey: app.bound ? UNION : null,
             appid: app.appid,
             openid: openidOf(login.person, login.app),
             unionid: app.bound && login.knowsUnionid ? unionidOf(login.person) : null,
@@ -94,7 +94,7 @@ async function runScenario(stores: OpenedStore[], batches: Login[][]): Promise<v
     const mine = returned.filter((r) => r.login.person === person);
     const boundUsed = new Set(mine.filter((r) => APPS[r.login.app]!.bound).map((r) => r.login.app));
     const boundKnown = new Set(mine.filter((r) => APPS[r.login.app]!.bound && r.login.knowsUnionid).map((r) => r.login.app));
-    const unionRows = unions.filter((u) => u.union_id === UNION && u.unionid === unionidOf(person));
+    const unionRows = unions.filter((u) => u.union_key === UNION && u.unionid === unionidOf(person));
     // One (live) user per (union, unionid), present exactly when some road disclosed it.
     expect(unionRows).toHaveLength(boundKnown.size > 0 ? 1 : 0);
     if (boundKnown.size > 0) {

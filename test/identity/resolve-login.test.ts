@@ -36,7 +36,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
   });
 
   const login = (appid: string, openid: string, unionid?: string | null, sessionKeyEnc?: string | null) =>
-    resolveLogin(deps, { unionId: UNION, appid, openid, unionid, sessionKeyEnc });
+    resolveLogin(deps, { unionKey: UNION, appid, openid, unionid, sessionKeyEnc });
   const eventTypes = async () => (await store.listEvents()).map((e) => `${e.type}:${e.userId}`);
 
   it('resolveLogin() creates a user and its app identity when neither identity exists (case 2, no unionid)', async () => {
@@ -55,14 +55,14 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     });
     expect(await store.listUnionIdentities('u_1')).toEqual([]);
     const events = await store.listEvents();
-    expect(events).toMatchObject([{ type: 'user.created', userId: 'u_1', data: { appid: 'wxA', openid: 'oA1', unionId: UNION, unionid: null } }]);
+    expect(events).toMatchObject([{ type: 'user.created', userId: 'u_1', data: { appid: 'wxA', openid: 'oA1', unionKey: UNION, unionid: null } }]);
     expect(JSON.stringify(events)).not.toContain('sealed-1');
   });
 
   it('resolveLogin() creates the user with both identities when the unionid is known (case 2)', async () => {
     const r = await login('wxA', 'oA1', 'X1');
     expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
-    expect(await store.listUnionIdentities('u_1')).toEqual([{ unionId: UNION, unionid: 'X1', userId: 'u_1', createdAt: T0 }]);
+    expect(await store.listUnionIdentities('u_1')).toEqual([{ unionKey: UNION, unionid: 'X1', userId: 'u_1', createdAt: T0 }]);
     expect((await store.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
     expect(await eventTypes()).toEqual(['user.created:u_1']);
   });
@@ -96,9 +96,9 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
 
   it('resolveLogin() does not take the fast path when the app now belongs to another union: it links there', async () => {
     await login('wxA', 'oA1', 'X1', 'k1');
-    const r = await resolveLogin(deps, { unionId: 'other-union', appid: 'wxA', openid: 'oA1', unionid: 'X1', sessionKeyEnc: 'k1' });
+    const r = await resolveLogin(deps, { unionKey: 'other-union', appid: 'wxA', openid: 'oA1', unionid: 'X1', sessionKeyEnc: 'k1' });
     expect(r).toMatchObject({ userId: 'u_1', isNewUser: false });
-    expect((await store.listUnionIdentities('u_1')).map((u) => u.unionId).sort()).toEqual([UNION, 'other-union'].sort());
+    expect((await store.listUnionIdentities('u_1')).map((u) => u.unionKey).sort()).toEqual([UNION, 'other-union'].sort());
   });
 
   it('resolveLogin() links a unionid learnt later to the existing user (case 3 with a unionid)', async () => {
@@ -106,10 +106,10 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     const r = await login('wxA', 'oA1', 'X1');
     expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect((await store.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
-    expect(await store.listUnionIdentities('u_1')).toMatchObject([{ unionId: UNION, unionid: 'X1' }]);
+    expect(await store.listUnionIdentities('u_1')).toMatchObject([{ unionKey: UNION, unionid: 'X1' }]);
     expect(await store.listEvents()).toMatchObject([
       { type: 'user.created', userId: 'u_1' },
-      { type: 'identity.linked', userId: 'u_1', data: { appid: 'wxA', openid: 'oA1', unionId: UNION, unionid: 'X1' } },
+      { type: 'identity.linked', userId: 'u_1', data: { appid: 'wxA', openid: 'oA1', unionKey: UNION, unionid: 'X1' } },
     ]);
     // Knowing it again changes nothing.
     expect(await login('wxA', 'oA1', 'X1')).toMatchObject({ userId: 'u_1', linked: false });
@@ -137,7 +137,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await store.transaction(async (tx) => {
       await tx.insertUser({ id: 'u_p', createdAt: T0, mergedInto: null, mergedAt: null });
       await tx.insertAppIdentity({ appid: 'wxA', openid: 'oA1', userId: 'u_p', unionid: null, sessionKeyEnc: null, firstSeenAt: T0, lastSeenAt: T0 });
-      await tx.insertUnionIdentity({ unionId: UNION, unionid: 'X1', userId: 'u_p', createdAt: T0 });
+      await tx.insertUnionIdentity({ unionKey: UNION, unionid: 'X1', userId: 'u_p', createdAt: T0 });
     });
     expect(await login('wxA', 'oA1', 'X1')).toEqual({ userId: 'u_p', isNewUser: false, linked: true, mergedUserIds: [] });
     expect((await store.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
@@ -173,7 +173,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
           { appid: 'wxA', openid: 'oA1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0 + 61_000, subscribed: null },
           { appid: 'wxB', openid: 'oB1', unionid: 'X1', firstSeenAt: T0, lastSeenAt: T0, subscribed: null },
         ],
-        union: [{ unionId: UNION, unionid: 'X1' }],
+        union: [{ unionKey: UNION, unionid: 'X1' }],
       },
       phone: null,
       createdAt: T0,
@@ -198,14 +198,14 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     );
   });
 
-  it('resolveLogin() keeps users of an unbound app (unionId null) apart from everyone', async () => {
-    const r = await resolveLogin(deps, { unionId: null, appid: 'wxSolo', openid: 'oS1' });
+  it('resolveLogin() keeps users of an unbound app (unionKey null) apart from everyone', async () => {
+    const r = await resolveLogin(deps, { unionKey: null, appid: 'wxSolo', openid: 'oS1' });
     expect(r).toMatchObject({ userId: 'u_1', isNewUser: true });
-    expect(await resolveLogin(deps, { unionId: null, appid: 'wxSolo', openid: 'oS1', unionid: null })).toMatchObject({ userId: 'u_1', isNewUser: false });
+    expect(await resolveLogin(deps, { unionKey: null, appid: 'wxSolo', openid: 'oS1', unionid: null })).toMatchObject({ userId: 'u_1', isNewUser: false });
   });
 
   it('resolveLogin() throws a TypeError and writes nothing when a unionid comes with an unbound app', async () => {
-    await expect(resolveLogin(deps, { unionId: null, appid: 'wxSolo', openid: 'oS1', unionid: 'X1' })).rejects.toThrow(TypeError);
+    await expect(resolveLogin(deps, { unionKey: null, appid: 'wxSolo', openid: 'oS1', unionid: 'X1' })).rejects.toThrow(TypeError);
     expect((await store.counts()).users).toBe(0);
   });
 
@@ -219,11 +219,11 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
   it('linkUnionid() links without marking the identity as seen', async () => {
     await login('wxOA', 'oF1');
     clock.advance(60);
-    const r = await linkUnionid(deps, { unionId: UNION, appid: 'wxOA', openid: 'oF1', unionid: 'X1' });
+    const r = await linkUnionid(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF1', unionid: 'X1' });
     expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect(await store.findAppIdentity('wxOA', 'oF1')).toMatchObject({ unionid: 'X1', lastSeenAt: T0 });
     // A follower never seen before becomes a user (backfill).
-    expect(await linkUnionid(deps, { unionId: UNION, appid: 'wxOA', openid: 'oF2', unionid: 'X2' })).toMatchObject({ isNewUser: true });
+    expect(await linkUnionid(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF2', unionid: 'X2' })).toMatchObject({ isNewUser: true });
   });
 
   it('getUserView() and resolveUserId() return undefined for an id never issued', async () => {

@@ -36,7 +36,7 @@ describe('transactionWithRetries()', () => {
       const store = flaky(opened.store, [new UniqueViolationError('app_identities_pk'), new RetryableTransactionError('serialization')]);
       const r = await resolveLogin(
         { store, clock: new ManualClock(), newId: () => 'u_1', retry: noSleep },
-        { unionId: 'acme', appid: 'wxA', openid: 'o1', unionid: 'X1' },
+        { unionKey: 'acme', appid: 'wxA', openid: 'o1', unionid: 'X1' },
       );
       expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
       expect(store.calls).toBe(3);

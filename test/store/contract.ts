@@ -21,7 +21,7 @@ const app = (appid: string, openid: string, userId: string, extra: Partial<AppId
   subscribedAt: null,
   ...extra,
 });
-const union = (unionId: string, unionid: string, userId: string): UnionIdentityRow => ({ unionId, unionid, userId, createdAt: T0 });
+const union = (unionKey: string, unionid: string, userId: string): UnionIdentityRow => ({ unionKey, unionid, userId, createdAt: T0 });
 
 export function identityStoreContract(open: () => Promise<IdentityStore>): void {
   describe('IdentityStore contract', () => {

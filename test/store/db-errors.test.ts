@@ -26,7 +26,7 @@ describe('mapDbError()', () => {
 
   it('mapDbError() turns SQLite unique/primary-key failures into UniqueViolationError named like PostgreSQL', () => {
     const unique = mapDbError(
-      driverError({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY', message: 'UNIQUE constraint failed: union_identities.union_id, union_identities.unionid' }),
+      driverError({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY', message: 'UNIQUE constraint failed: union_identities.union_key, union_identities.unionid' }),
     );
     expect(unique).toBeInstanceOf(UniqueViolationError);
     expect((unique as UniqueViolationError).constraint).toBe('union_identities_pk');

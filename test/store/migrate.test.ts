@@ -25,6 +25,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(results).toEqual([
         { migrationName: '0001-initial', direction: 'Up', status: 'Success' },
         { migrationName: '0002-jobs-flows-profile', direction: 'Up', status: 'Success' },
+        { migrationName: '0003-union-key', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -50,7 +51,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
       await sql`insert into users (id, created_at) values ('u_1', 1)`.execute(opened.db);
       await sql`insert into app_identities (appid, openid, user_id, first_seen_at, last_seen_at) values ('wxA', 'o1', 'u_1', 1, 1)`.execute(opened.db);
-      expect((await opened.migrate()).error).toBeUndefined();
+      expect((await migrator.migrateTo('0002-jobs-flows-profile')).error).toBeUndefined();
       expect(await opened.store.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', subscribed: null, subscribedAt: null });
       expect(await opened.store.findUserPhone('u_1')).toBeUndefined();
       await opened.store.setUserPhone('u_1', { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' }, 2);
@@ -62,12 +63,33 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(await opened.checkSchema()).toBe('behind');
     });
 
+    it('0003 renames union_id to union_key, keeping every union identity and its primary key, and back', async () => {
+      opened = await fresh().open();
+      const migrator = await createMigrator(opened.db);
+      expect((await migrator.migrateTo('0002-jobs-flows-profile')).error).toBeUndefined();
+      await sql`insert into users (id, created_at) values ('u_1', 1)`.execute(opened.db);
+      await sql`insert into union_identities (union_id, unionid, user_id, created_at) values ('acme', 'oU1', 'u_1', 1)`.execute(opened.db);
+      expect((await opened.migrate()).error).toBeUndefined();
+      expect(await opened.checkSchema()).toBe('current');
+      expect(await opened.store.listUnionIdentities('u_1')).toEqual([{ unionKey: 'acme', unionid: 'oU1', userId: 'u_1', createdAt: 1 }]);
+      // The primary key moved with the column: a second owner of the same (union_key, unionid) is refused.
+      await expect(
+        sql`insert into union_identities (union_key, unionid, user_id, created_at) values ('acme', 'oU1', 'u_2', 2)`.execute(opened.db),
+      ).rejects.toThrow();
+      expect((await migrator.migrateTo('0002-jobs-flows-profile')).results).toEqual([
+        { migrationName: '0003-union-key', direction: 'Down', status: 'Success' },
+      ]);
+      const { rows } = await sql<{ union_id: string }>`select union_id from union_identities`.execute(opened.db);
+      expect(rows).toEqual([{ union_id: 'acme' }]);
+    });
+
     it('every migration goes down cleanly', async () => {
       opened = await fresh().open();
       await opened.migrate();
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0003-union-key', direction: 'Down', status: 'Success' },
         { migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' },
         { migrationName: '0001-initial', direction: 'Down', status: 'Success' },
       ]);

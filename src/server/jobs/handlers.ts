@@ -77,7 +77,7 @@ export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
       const { unionid, subscribed } = await lookup(deps, app, p);
       const result = await resolveLogin(
         { store: deps.store, clock: deps.clock, newId: deps.newId },
-        { unionId: app.union, appid: p.appid, openid: p.openid, unionid },
+        { unionKey: app.union, appid: p.appid, openid: p.openid, unionid },
       );
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
       await deps.store.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);

@@ -34,13 +34,13 @@ export function registerMpLogin(app: FastifyInstance, deps: AppDeps): void {
         // The key is fresh from code2session, so data that does not open was sealed before a rotation (or forged).
         isKeyCurrent: async () => false,
       });
-      unionid = payload.unionId ?? null;
+      unionid = payload.unionid ?? null;
     }
 
     const result = await resolveLogin(
       { store: deps.store, clock: deps.clock, newId: deps.newId },
       {
-        unionId: wxApp.union,
+        unionKey: wxApp.union,
         appid,
         openid: session.openid,
         unionid,

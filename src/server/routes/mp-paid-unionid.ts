@@ -43,7 +43,7 @@ export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void
     });
     const result = await resolveLogin(
       { store: deps.store, clock: deps.clock, newId: deps.newId },
-      { unionId: wxApp.union, appid, openid: claims.openid, unionid },
+      { unionKey: wxApp.union, appid, openid: claims.openid, unionid },
     );
     return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid, isNewUser: result.isNewUser });
   });

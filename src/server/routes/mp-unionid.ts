@@ -36,12 +36,12 @@ export function registerMpUnionid(app: FastifyInstance, deps: AppDeps): void {
       maxAgeSeconds: deps.config.userData.maxAgeSeconds,
       isKeyCurrent: () => deps.wechat.isSessionKeyCurrent(wxApp, claims.openid, sessionKey),
     });
-    if (!payload.unionId) throw new AppError('ERR_UNIONID_UNAVAILABLE');
+    if (!payload.unionid) throw new AppError('ERR_UNIONID_UNAVAILABLE');
 
     const result = await resolveLogin(
       { store: deps.store, clock: deps.clock, newId: deps.newId },
-      { unionId: wxApp.union, appid, openid: claims.openid, unionid: payload.unionId },
+      { unionKey: wxApp.union, appid, openid: claims.openid, unionid: payload.unionid },
     );
-    return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid: payload.unionId, isNewUser: false });
+    return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid: payload.unionid, isNewUser: false });
   });
 }

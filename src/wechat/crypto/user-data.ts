@@ -10,11 +10,16 @@ import { AES_BLOCK, unpaddedLength } from './pkcs7.js';
 import { canonicalBase64Length, decodeStrictBase64 } from './strict-base64.js';
 import { strictUtf8Text } from './strict-utf8.js';
 
-/** The decrypted user data (getUserInfo / getUserProfile / legacy getPhoneNumber payload). */
+/**
+ * The decrypted user data (getUserInfo / getUserProfile / legacy getPhoneNumber payload). WeChat spells the ids
+ * `openId` / `unionId` in this JSON and `openid` / `unionid` everywhere else: they are normalised here, at the
+ * boundary, to the spelling the rest of weunion uses (the original object stays in `raw`).
+ */
 export interface UserDataPayload {
-  openId: string;
-  /** Absent unless the mini program is bound to an Open Platform account (and never in getUserProfile data). */
-  unionId?: string;
+  /** WeChat's `openId`. */
+  openid: string;
+  /** WeChat's `unionId`: absent unless the mini program is bound to an Open Platform account (and never in getUserProfile data). */
+  unionid?: string;
   nickName?: string;
   avatarUrl?: string;
   /** 0 unknown, 1 male, 2 female (always 0 since 2021-10). */
@@ -91,12 +96,12 @@ function toPayload(raw: Record<string, unknown>): UserDataPayload {
   if (typeof openId !== 'string' || openId === '') throw payloadError('no openId');
   if (unionId !== undefined && typeof unionId !== 'string') throw payloadError('unionId is not a string');
   const out: UserDataPayload = {
-    openId,
+    openid: openId,
     watermark: { appid: watermark.appid, timestamp: watermark.timestamp as number },
     raw,
   };
   // An empty unionId must never become a join key.
-  if (unionId) out.unionId = unionId;
+  if (unionId) out.unionid = unionId;
   const { nickName, avatarUrl, language, city, province, country, phoneNumber, purePhoneNumber } = raw;
   if (typeof nickName === 'string') out.nickName = nickName;
   if (typeof avatarUrl === 'string') out.avatarUrl = avatarUrl;
@@ -114,10 +119,10 @@ function toPayload(raw: Record<string, unknown>): UserDataPayload {
 /**
  * Decrypts and checks `encryptedData`. Each failure has its own code: ERR_CRYPTO_BASE64, ERR_CRYPTO_KEY_LENGTH,
  * ERR_CRYPTO_IV_LENGTH, ERR_CRYPTO_DECRYPT, ERR_CRYPTO_PAYLOAD, ERR_CRYPTO_WATERMARK_APPID, ERR_CRYPTO_WATERMARK_STALE.
- * The caller still has to compare `openId` with the session's openid.
+ * The caller still has to compare `openid` with the session's openid.
  * @example
  *   const data = decryptUserData({ appid, sessionKey, encryptedData, iv, now: clock.now(), maxAgeSeconds: 600 });
- *   if (data.unionId) link(data.unionId);
+ *   if (data.unionid) link(data.unionid);
  */
 export function decryptUserData(input: DecryptUserDataInput): UserDataPayload {
   const { appid, now, maxAgeSeconds } = input;

@@ -208,7 +208,7 @@ describe('the oa.lookup / oa.unsubscribe jobs', () => {
     const { resolveLogin } = await import('../../../src/identity/index.js');
     const mp = await resolveLogin(
       { store: h.deps.store, clock: h.clock },
-      { unionId: 'acme', appid: 'wxtest00000000mp01', openid: 'o-mp', unionid: 'u-shared' },
+      { unionKey: 'acme', appid: 'wxtest00000000mp01', openid: 'o-mp', unionid: 'u-shared' },
     );
     h.userInfo.unionids.set('o-person-1', 'u-shared');
     await h.push(eventXml('subscribe', { createTime: now() }));

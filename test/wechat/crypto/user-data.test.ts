@@ -34,8 +34,8 @@ describe('decryptUserData()', () => {
     const data = decryptUserData(base);
     expect(data.raw).toEqual(vector.plaintext);
     expect(data).toMatchObject({
-      openId: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE',
-      unionId: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA',
+      openid: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE',
+      unionid: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA',
       nickName: 'Band',
       gender: 1,
       language: 'zh_CN',
@@ -48,8 +48,8 @@ describe('decryptUserData()', () => {
   });
 
   it('accepts a watermark within maxAgeSeconds, in the past or the future', () => {
-    expect(decryptUserData({ ...base, now: sealedAtMs + 60_000, maxAgeSeconds: 60 }).openId).toBeTruthy();
-    expect(decryptUserData({ ...base, now: sealedAtMs - 60_000, maxAgeSeconds: 60 }).openId).toBeTruthy();
+    expect(decryptUserData({ ...base, now: sealedAtMs + 60_000, maxAgeSeconds: 60 }).openid).toBeTruthy();
+    expect(decryptUserData({ ...base, now: sealedAtMs - 60_000, maxAgeSeconds: 60 }).openid).toBeTruthy();
   });
 
   it('throws ERR_CRYPTO_WATERMARK_STALE when the watermark is older than maxAgeSeconds', () => {
@@ -188,7 +188,7 @@ describe('decryptUserData()', () => {
     expect(data.countryCode).toBe('86');
     expect(data.phoneNumber).toBe('+8613800138000');
     expect(data.purePhoneNumber).toBe('13800138000');
-    expect('unionId' in data).toBe(false);
+    expect('unionid' in data).toBe(false);
     expect('gender' in data).toBe(false);
     expect(data.raw).toEqual(payload);
   });
