@@ -153,10 +153,12 @@ async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginIn
     for (const id of [loser, survivor].sort()) await lockLiveUser(tx, id, 'update');
     const moved = await tx.moveIdentities(loser, survivor);
     await tx.markMerged(loser, survivor, now);
+    // The person's phone number survives the merge: the survivor keeps its own, or takes the loser's.
+    const phoneCarried = await tx.carryPhone(loser, survivor);
     await tx.appendEvent({
       type: 'user.merged',
       userId: survivor,
-      data: { mergedUserId: loser, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, ...linkData },
+      data: { mergedUserId: loser, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, phoneCarried, ...linkData },
       createdAt: now,
     });
     mergedUserIds.push(loser);

@@ -60,18 +60,22 @@ export async function resolveUserId(store: Pick<IdentityStore, 'findUser'>, id: 
 /**
  * The user `id` resolves to, with every identity and alias; undefined for an unknown id.
  * @example
- *   const view = await getUserView(store, userId);
+ *   const view = await getUserView({ identity: store.identity, profile: store.profile }, userId);
  *   view?.identities.app.map((a) => a.appid);
  */
-export async function getUserView(store: IdentityStore & Pick<ProfileStore, 'findUserPhone'>, id: string): Promise<UserView | undefined> {
-  const userId = await resolveUserId(store, id);
+export async function getUserView(
+  stores: { identity: IdentityStore; profile: Pick<ProfileStore, 'findUserPhone'> },
+  id: string,
+): Promise<UserView | undefined> {
+  const { identity } = stores;
+  const userId = await resolveUserId(identity, id);
   if (userId === undefined) return undefined;
   const [user, apps, unions, aliases, phone] = await Promise.all([
-    store.findUser(userId),
-    store.listAppIdentities(userId),
-    store.listUnionIdentities(userId),
-    store.listAliases(userId),
-    store.findUserPhone(userId),
+    identity.findUser(userId),
+    identity.listAppIdentities(userId),
+    identity.listUnionIdentities(userId),
+    identity.listAliases(userId),
+    stores.profile.findUserPhone(userId),
   ]);
   if (!user) return undefined;
   return {

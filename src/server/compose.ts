@@ -77,7 +77,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       database: () => sql`select 1`.execute(opened.db),
       schema: () => opened.checkSchema(),
       cache: shared ? () => shared.ping() : undefined,
-      jobs: () => opened.store.jobCounts(),
+      jobs: () => opened.store.jobs.jobCounts(),
     });
     const deps = {
       config,
@@ -94,7 +94,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       redis: shared?.redis ?? null,
     } as Omit<AppDeps & OpsDeps, 'jobs'> as AppDeps & OpsDeps;
     const runner = createJobRunner({
-      store: opened.store,
+      store: opened.store.jobs,
       clock,
       handlers: createJobHandlers(deps),
       ...(logger ? { logger } : {}),

@@ -10,8 +10,8 @@ import type { AppDeps } from './deps.js';
 export function startHousekeeping(deps: Pick<AppDeps, 'store' | 'clock'>, intervalMs = 60_000): () => void {
   const timer = setInterval(() => {
     const now = deps.clock.now();
-    deps.store.deleteExpiredFlows(now).catch(() => undefined); // retried at the next tick
-    deps.store.deleteDoneJobs(now - DONE_JOB_RETENTION_MS).catch(() => undefined);
+    deps.store.flows.deleteExpiredFlows(now).catch(() => undefined); // retried at the next tick
+    deps.store.jobs.deleteDoneJobs(now - DONE_JOB_RETENTION_MS).catch(() => undefined);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

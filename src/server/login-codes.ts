@@ -16,7 +16,7 @@ export async function issueLoginCode(
 ): Promise<string> {
   const code = deps.random(16).toString('base64url');
   const now = deps.clock.now();
-  await deps.store.putFlow(
+  await deps.store.flows.putFlow(
     { id: flowId(code), kind: 'login_code', status: 'issued', data: { ...claims }, expiresAt: now + deps.config.flows.loginCodeTtlSeconds * 1000 },
     now,
   );
@@ -29,7 +29,7 @@ export async function redeemLoginCode(
   code: string,
 ): Promise<SessionClaims & { unionid: string | null; isNewUser: boolean }> {
   if (!/^[A-Za-z0-9_-]{22}$/.test(code)) throw new AppError('ERR_LOGIN_CODE_INVALID');
-  const row = await deps.store.consumeFlow(flowId(code), 'login_code', deps.clock.now());
+  const row = await deps.store.flows.consumeFlow(flowId(code), 'login_code', deps.clock.now());
   if (!row) throw new AppError('ERR_LOGIN_CODE_INVALID');
   const d = row.data as { userId: string; appid: string; openid: string; unionid: string | null; isNewUser: boolean };
   return { userId: d.userId, appid: d.appid, openid: d.openid, unionid: d.unionid ?? null, isNewUser: d.isNewUser === true };

@@ -25,7 +25,7 @@ export async function mpSessionRequest<S extends z.ZodType>(
   const claims = await requireSession(request, deps.sessions);
   if (claims.appid !== appid) throw new AppError('ERR_AUTH_APP_MISMATCH');
   const body = parseOrThrow(bodySchema, request.body);
-  const identity = await deps.store.findAppIdentity(appid, claims.openid);
+  const identity = await deps.store.identity.findAppIdentity(appid, claims.openid);
   if (!identity) throw new AppError('ERR_AUTH_INVALID', { message: 'The session\u2019s identity no longer exists.' });
   return { appid, wxApp, claims, body, identity };
 }

@@ -8,11 +8,12 @@ import { withDbErrors } from './db-errors.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
-import type { AppIdentityRow, EventRow, EventType, IdentityTx, NewAppIdentityRow, UnionIdentityRow, UserRow } from './port.js';
+import type { AppIdentityRow, EventRow, EventType, IdentityCounts, IdentityTx, NewAppIdentityRow, UnionIdentityRow, UserRow } from './port.js';
 
-type Counts = { users: number; liveUsers: number; appIdentities: number; unionIdentities: number; events: number };
-
-/** The port's queries over one Kysely executor (`dialect` decides whether row locks exist). */
+/**
+ * The port's queries over one Kysely executor (`dialect` decides whether row locks exist): the transaction's
+ * operations (`IdentityTx`) and, over the pool, the reads of `IdentityStore` (see `KyselyIdentityStore`).
+ */
 export class IdentityQueries implements IdentityTx {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
@@ -122,20 +123,24 @@ export class IdentityQueries implements IdentityTx {
       await this.#db.updateTable('users').set({ merged_into: survivorId }).where('merged_into', '=', loserId).execute();
       const result = await this.#db.updateTable('users').set({ merged_into: survivorId, merged_at: at }).where('id', '=', loserId).executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw new TypeError(`no user ${loserId} to mark merged`);
-      // The person's phone number survives the merge: the survivor keeps its own, or takes the loser's.
+    });
+  }
+
+  carryPhone(loserId: string, survivorId: string): Promise<boolean> {
+    return run(async () => {
       const loser = await this.#db
         .selectFrom('users')
         .select(['phone_number', 'phone_pure', 'phone_country', 'phone_at'])
         .where('id', '=', loserId)
         .executeTakeFirstOrThrow();
-      if (loser.phone_number !== null) {
-        await this.#db
-          .updateTable('users')
-          .set({ phone_number: loser.phone_number, phone_pure: loser.phone_pure, phone_country: loser.phone_country, phone_at: loser.phone_at })
-          .where('id', '=', survivorId)
-          .where('phone_number', 'is', null)
-          .execute();
-      }
+      if (loser.phone_number === null) return false;
+      const carried = await this.#db
+        .updateTable('users')
+        .set({ phone_number: loser.phone_number, phone_pure: loser.phone_pure, phone_country: loser.phone_country, phone_at: loser.phone_at })
+        .where('id', '=', survivorId)
+        .where('phone_number', 'is', null)
+        .executeTakeFirst();
+      return carried.numUpdatedRows > 0n;
     });
   }
 
@@ -194,7 +199,7 @@ export class IdentityQueries implements IdentityTx {
     });
   }
 
-  counts(): Promise<Counts> {
+  counts(): Promise<IdentityCounts> {
     return run(async () => {
       const db = this.#db;
       const n = (row: { n: string | number | bigint }): number => Number(row.n);

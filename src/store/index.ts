@@ -1,6 +1,6 @@
 export * from './port.js';
 export type { Database } from './schema.js';
-export { KyselyStore } from './kysely-store.js';
+export { createKyselyStore, KyselyIdentityStore } from './kysely-store.js';
 export { openStore, type OpenStoreOptions, type OpenedStore, type StoreLogger } from './open-store.js';
 export { migrate, checkSchema, createMigrator, type SchemaState } from './migrations/migrate.js';
 export { MIGRATIONS, migrationProvider } from './migrations/provider.js';

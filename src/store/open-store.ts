@@ -7,7 +7,7 @@ import { createPostgresDialect } from './dialects/postgres.js';
 import { createSqliteDialect } from './dialects/sqlite.js';
 import { SqliteConnection } from './dialects/sqlite-connection.js';
 import type { DialectName } from './dialects/dialect-name.js';
-import { KyselyStore } from './kysely-store.js';
+import { createKyselyStore } from './kysely-store.js';
 import { checkSchema, migrate, type SchemaState } from './migrations/migrate.js';
 import type { Database } from './schema.js';
 import type { WeunionStore } from './port.js';
@@ -71,7 +71,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     // Do not echo the URL: a postgres URL may carry a password.
     throw new TypeError('store url must start with sqlite: or postgres://');
   }
-  const store = new KyselyStore(db, sqlite ? { sqlite } : {});
+  const store = createKyselyStore(db, sqlite ? { sqlite } : {});
   return {
     store,
     db,

@@ -24,7 +24,7 @@ describe('access_token invalidated upstream', () => {
     const first = await stack.createPerson();
     await stack.control(`/__emulator/persons/${first}/follow`, { appid: stack.apps.oa });
     await stack.settle(); // weunion now holds a cached stable token
-    expect((await stack.deps.store.counts()).unionIdentities).toBe(1);
+    expect((await stack.deps.store.identity.counts()).unionIdentities).toBe(1);
 
     await forceRefresh();
     await stack.control('/__emulator/clock', { advanceSeconds: 31 });
@@ -38,7 +38,7 @@ describe('access_token invalidated upstream', () => {
     const stats = await stack.control<{ calls: Record<string, number> }>('/__emulator/stats', undefined, 'GET');
     expect(stats.calls['/cgi-bin/user/info']).toBe(2); // the 40001, then the retry
     expect(stats.calls['/cgi-bin/stable_token']).toBe(1); // exactly one refetch
-    expect((await stack.deps.store.counts()).unionIdentities).toBe(2);
-    expect(await stack.deps.store.jobCounts()).toMatchObject({ failed: 0, pending: 0, running: 0 });
+    expect((await stack.deps.store.identity.counts()).unionIdentities).toBe(2);
+    expect(await stack.deps.store.jobs.jobCounts()).toMatchObject({ failed: 0, pending: 0, running: 0 });
   });
 });

@@ -67,7 +67,7 @@ describe('one person across every channel', () => {
     const view = await stack.api('/v1/me', undefined, { token: again.body.token });
     const appids = view.body.identities.app.map((a: { appid: string }) => a.appid).sort();
     expect(appids).toEqual([stack.apps.app, stack.apps.mp1, stack.apps.oa, stack.apps.web].sort());
-    expect(await stack.deps.store.counts()).toMatchObject({ liveUsers: 1, unionIdentities: 1, appIdentities: 4 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ liveUsers: 1, unionIdentities: 1, appIdentities: 4 });
     expect(ids.length).toBe(5);
   });
 });

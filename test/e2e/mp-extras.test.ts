@@ -112,7 +112,7 @@ describe('POST /v1/mp/:appid/paid-unionid', () => {
       token: expect.any(String),
       expiresIn: expect.any(Number),
     });
-    expect(await stack.deps.store.counts()).toMatchObject({ users: 1, appIdentities: 1, unionIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 1, appIdentities: 1, unionIdentities: 1 });
     // Another app that learns the unionid now finds this user.
     const web = await stack.api(`/v1/app/${stack.apps.app}/login`, {
       code: (await stack.control<{ code: string }>('/__emulator/app.login', { appid: stack.apps.app, person: p })).code,
@@ -135,7 +135,7 @@ describe('POST /v1/mp/:appid/paid-unionid', () => {
     expect(r.body).toMatchObject({ userId: app.body.userId, unionid: app.body.unionid, openid: s.body.openid });
     expect(r.body.token).not.toBe(s.body.token);
     expect((await stack.api('/v1/me', undefined, { token: s.body.token })).body.userId).toBe(app.body.userId);
-    expect(await stack.deps.store.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
   });
 
   it('a payment older than 5 minutes, or another person’s, is refused with WeChat’s errcode and nothing stored', async () => {

@@ -52,9 +52,9 @@ describe('POST /v1/mp/:appid/login (legacy unionid rule)', () => {
 
     const viaOldToken = await stack.api('/v1/me', undefined, { token: early.body.token });
     expect(viaOldToken.body.userId).toBe(other.body.userId);
-    const counts = await stack.deps.store.counts();
+    const counts = await stack.deps.store.identity.counts();
     expect(counts).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
-    const events = await stack.deps.store.listEvents();
+    const events = await stack.deps.store.identity.listEvents();
     expect(events.filter((e) => e.type === 'user.merged')).toHaveLength(1);
   });
 
@@ -108,7 +108,7 @@ describe('POST /v1/mp/:appid/login (current unionid rule)', () => {
     const sessionKey = stack.emulator.state.sessionKey(p, stack.apps.mp1)!;
     const me = await stack.api('/v1/me', undefined, { token: r.body.token });
     for (const text of [JSON.stringify(r.body), JSON.stringify(me.body)]) expect(text).not.toContain(sessionKey);
-    const stored = await stack.deps.store.findAppIdentity(stack.apps.mp1, r.body.openid);
+    const stored = await stack.deps.store.identity.findAppIdentity(stack.apps.mp1, r.body.openid);
     expect(stored?.sessionKeyEnc).toBeTruthy();
     expect(stored?.sessionKeyEnc).not.toContain(sessionKey);
   });

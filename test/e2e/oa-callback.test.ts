@@ -27,7 +27,7 @@ async function act(person: string, action: 'follow' | 'unfollow' | 'message', ex
 
 /** Everything a refused request must leave untouched: identities, events and jobs. */
 async function rows(): Promise<string> {
-  return JSON.stringify({ s: await snapshot(stack), jobs: await stack.deps.store.jobCounts() });
+  return JSON.stringify({ s: await snapshot(stack), jobs: await stack.deps.store.jobs.jobCounts() });
 }
 
 async function post(query: Record<string, string>, body: string): Promise<{ status: number; code?: string; text: string }> {
@@ -60,20 +60,20 @@ describe('official-account pushes from the emulator', () => {
     const view = await personView(stack, person);
     const openid = view.openids[stack.apps.oa]!;
     const unionid = Object.values(view.unionids)[0];
-    const identity = await stack.deps.store.findAppIdentity(stack.apps.oa, openid);
+    const identity = await stack.deps.store.identity.findAppIdentity(stack.apps.oa, openid);
     expect(identity).toMatchObject({ unionid, subscribed: true });
 
     // A text message from the same person: one more job, no new user.
     const msg = await act(person, 'message', { text: 'hello' });
     expect(msg.attempts[0]).toMatchObject({ status: 200, body: 'success' });
     await stack.runJobs();
-    expect(await stack.deps.store.counts()).toMatchObject({ liveUsers: 1, appIdentities: 1, unionIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ liveUsers: 1, appIdentities: 1, unionIdentities: 1 });
 
     // Unfollow: recorded, nothing deleted.
     stack.clock.advance(5);
     await act(person, 'unfollow');
     await stack.runJobs();
-    expect(await stack.deps.store.findAppIdentity(stack.apps.oa, openid)).toMatchObject({ unionid, subscribed: false, userId: identity!.userId });
+    expect(await stack.deps.store.identity.findAppIdentity(stack.apps.oa, openid)).toMatchObject({ unionid, subscribed: false, userId: identity!.userId });
   });
 
   it('a passive reply of a hook reaches WeChat encrypted (safe mode) and the emulator opens it', async () => {
@@ -101,9 +101,9 @@ describe('official-account pushes from the emulator', () => {
     expect(push.attempts.at(-1)).toMatchObject({ status: 200, body: 'success' });
     await new Promise((r) => setTimeout(r, 900)); // let the slow first try finish on the server
     expect(calls).toBe(1);
-    expect(await stack.deps.store.jobCounts()).toMatchObject({ pending: 2 }); // subscribe + one message
+    expect(await stack.deps.store.jobs.jobCounts()).toMatchObject({ pending: 2 }); // subscribe + one message
     await stack.runJobs();
-    expect(await stack.deps.store.counts()).toMatchObject({ liveUsers: 1, appIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ liveUsers: 1, appIdentities: 1 });
   });
 
   it('a lookup that fails upstream (-1 through the client retries, then 45009) is retried and completes', async () => {
@@ -113,16 +113,18 @@ describe('official-account pushes from the emulator', () => {
     const person = await stack.createPerson();
     await act(person, 'follow');
     expect(await stack.runJobs()).toBe(1);
-    expect(await stack.deps.store.jobCounts()).toMatchObject({ pending: 1, done: 0 });
-    expect(await stack.deps.store.counts()).toMatchObject({ appIdentities: 0 });
+    expect(await stack.deps.store.jobs.jobCounts()).toMatchObject({ pending: 1, done: 0 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ appIdentities: 0 });
     stack.clock.advance(3600);
     expect(await stack.runJobs()).toBe(1);
-    expect(await stack.deps.store.jobCounts()).toMatchObject({ pending: 1, done: 0 });
+    expect(await stack.deps.store.jobs.jobCounts()).toMatchObject({ pending: 1, done: 0 });
     stack.clock.advance(3600);
     expect(await stack.runJobs()).toBe(1);
-    expect(await stack.deps.store.jobCounts()).toMatchObject({ pending: 0, done: 1, failed: 0 });
+    expect(await stack.deps.store.jobs.jobCounts()).toMatchObject({ pending: 0, done: 1, failed: 0 });
     const view = await personView(stack, person);
-    expect(await stack.deps.store.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!)).toMatchObject({ unionid: Object.values(view.unionids)[0] });
+    expect(await stack.deps.store.identity.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!)).toMatchObject({
+      unionid: Object.values(view.unionids)[0],
+    });
   });
 
   it('a mini program user without a unionid (legacy rule) is merged when the person follows the account', async () => {
@@ -136,10 +138,10 @@ describe('official-account pushes from the emulator', () => {
     expect(again.body.unionid).toEqual(expect.any(String));
     const me = await stack.api('/v1/me', undefined, { token: first.body.token });
     const view = await personView(stack, person);
-    const oaUser = (await stack.deps.store.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!))!.userId;
+    const oaUser = (await stack.deps.store.identity.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!))!.userId;
     expect(me.body.id ?? me.body.userId).toBe(again.body.userId);
     expect(again.body.userId).toBe(oaUser);
-    expect(await stack.deps.store.counts()).toMatchObject({ liveUsers: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ liveUsers: 1 });
   });
 });
 

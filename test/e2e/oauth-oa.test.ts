@@ -129,7 +129,7 @@ describe('OAuth callback → login code → POST /v1/session/exchange', () => {
     expect(mp1.body).toMatchObject({ userId: oa.userId, unionid: oa.unionid, isNewUser: false });
     const old = await stack.api('/v1/me', undefined, { token: before.body.token });
     expect(old.body.userId).toBe(oa.userId);
-    expect(await stack.deps.store.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 3, unionIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 3, unionIdentities: 1 });
   });
 
   it('asks sns/userinfo for the unionid when the token answer left it out — and never with a snsapi_base token', async () => {
@@ -211,7 +211,7 @@ describe('the state', () => {
     const back = await decide(stack, await authorize(stack, oaAuthorize('base')), p, 'consent');
     const results = await Promise.all([hop(back), hop(back), hop(back)]);
     expect(results.map((r) => r.status).sort()).toEqual([302, 400, 400]);
-    expect(await stack.deps.store.counts()).toMatchObject({ users: 1, appIdentities: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 1, appIdentities: 1 });
   });
 
   it('expires after flows.oauthStateTtlSeconds', async () => {

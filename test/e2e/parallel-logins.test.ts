@@ -39,7 +39,7 @@ describe.each(backends)('50 parallel logins of one person (%s)', (_name, storage
       const ids = new Set(results.map((r) => r.body.userId));
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.body.isNewUser).length).toBe(1);
-      expect(await stack.deps.store.counts()).toMatchObject({ users: 1, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
+      expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 1, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
     } finally {
       await stack.close();
     }
@@ -60,7 +60,7 @@ describe.each(backends)('50 parallel logins of one person (%s)', (_name, storage
       expect(new Set(late.map((r) => r.body.userId))).toEqual(new Set([survivor]));
       const viaOld = await Promise.all(early.map((r) => stack.api('/v1/me', undefined, { token: r.body.token })));
       expect(new Set(viaOld.map((r) => r.body.userId))).toEqual(new Set([survivor]));
-      expect(await stack.deps.store.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
+      expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
     } finally {
       await stack.close();
     }

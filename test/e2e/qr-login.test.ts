@@ -83,9 +83,9 @@ describe('scan-to-follow website login', () => {
     const done = await finished;
     expect(done.body).toMatchObject({ status: 'done', loginCode: expect.any(String) });
     const session = await stack.api('/v1/session/exchange', { code: done.body.loginCode });
-    const followed = await stack.deps.store.findAppIdentity(stack.apps.oa, (await personView(stack, person)).openids[stack.apps.oa]!);
+    const followed = await stack.deps.store.identity.findAppIdentity(stack.apps.oa, (await personView(stack, person)).openids[stack.apps.oa]!);
     expect(session.body.userId).toBe(followed!.userId);
-    expect(await stack.deps.store.counts()).toMatchObject({ liveUsers: 1 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ liveUsers: 1 });
   });
 
   it('server-sent events carry the whole login', async () => {
@@ -114,7 +114,7 @@ describe('scan-to-follow website login', () => {
     stack.clock.advance(stack.config.flows.qrLoginTtlSeconds + 1);
     expect(await state(id)).toMatchObject({ status: 410, body: { error: { code: 'ERR_QR_LOGIN_EXPIRED' } } });
     await expect(stack.control(`/__emulator/persons/${person}/scan`, { appid: stack.apps.oa, ticket })).rejects.toThrow(/expired/);
-    expect(await stack.deps.store.counts()).toMatchObject({ appIdentities: 0 });
+    expect(await stack.deps.store.identity.counts()).toMatchObject({ appIdentities: 0 });
   });
 
   it('unknown ids and non-official-account apps are refused', async () => {

@@ -154,7 +154,7 @@ export const DRIVERS: Driver[] = [
       const current = listJobs(stack).find((j) => j.id === job.id)!;
       must(current.status === 'done', 'the lookup job is done', current);
       const view = await personView(stack, a.body.person);
-      const identity = await stack.deps.store.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!);
+      const identity = await stack.deps.store.identity.findAppIdentity(stack.apps.oa, view.openids[stack.apps.oa]!);
       must(identity && identity.unionid === Object.values(view.unionids)[0], 'the follower is linked by unionid', identity);
     },
   },

@@ -36,8 +36,8 @@ export function sealUserData(sessionKey: string, payload: unknown): UserData {
 
 /** Everything a failed request must leave untouched: row counts and the identities' content. */
 export async function snapshot(stack: Stack): Promise<string> {
-  const counts = await stack.deps.store.counts();
-  const events = await stack.deps.store.listEvents({ limit: 10_000 });
+  const counts = await stack.deps.store.identity.counts();
+  const events = await stack.deps.store.identity.listEvents({ limit: 10_000 });
   return JSON.stringify({ counts, events: events.map((e) => [e.id, e.type, e.userId]) });
 }
 

@@ -31,7 +31,7 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           resolveLogin(
-            { store: stores[i % stores.length]!.store, clock: systemClock },
+            { store: stores[i % stores.length]!.store.identity, clock: systemClock },
             { unionKey: 'acme', appid: i % 2 ? 'wxA' : 'wxB', openid: i % 2 ? 'oA' : 'oB', unionid: 'X1', sessionKeyEnc: `k${i}` },
           ),
         ),
@@ -40,8 +40,8 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.isNewUser)).toHaveLength(1);
       const store = stores[0]!.store;
-      expect(await store.counts()).toMatchObject({ users: 1, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
-      const events = (await store.listEvents()).map((e) => e.type).sort();
+      expect(await store.identity.counts()).toMatchObject({ users: 1, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
+      const events = (await store.identity.listEvents()).map((e) => e.type).sort();
       expect(events).toEqual(['identity.linked', 'user.created']);
     } finally {
       for (const s of stores) await s.close();
@@ -51,7 +51,7 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
   it('50 parallel logins with the unionid merge a person split across two apps into one live user', async () => {
     const stores = await instances();
     try {
-      const deps = (i: number) => ({ store: stores[i % stores.length]!.store, clock: systemClock });
+      const deps = (i: number) => ({ store: stores[i % stores.length]!.store.identity, clock: systemClock });
       const a = await resolveLogin(deps(0), { unionKey: 'acme', appid: 'wxA', openid: 'oA' });
       const b = await resolveLogin(deps(1), { unionKey: 'acme', appid: 'wxB', openid: 'oB' });
       expect(a.userId).not.toBe(b.userId);
@@ -61,12 +61,12 @@ describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name
         ),
       );
       const store = stores[0]!.store;
-      const live = await resolveUserId(store, a.userId);
-      expect(await resolveUserId(store, b.userId)).toBe(live);
-      for (const r of results) expect(await resolveUserId(store, r.userId)).toBe(live);
-      expect(await store.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
+      const live = await resolveUserId(store.identity, a.userId);
+      expect(await resolveUserId(store.identity, b.userId)).toBe(live);
+      for (const r of results) expect(await resolveUserId(store.identity, r.userId)).toBe(live);
+      expect(await store.identity.counts()).toMatchObject({ users: 2, liveUsers: 1, appIdentities: 2, unionIdentities: 1 });
       expect(results.flatMap((r) => r.mergedUserIds)).toHaveLength(1);
-      expect((await store.listEvents()).filter((e) => e.type === 'user.merged')).toHaveLength(1);
+      expect((await store.identity.listEvents()).filter((e) => e.type === 'user.merged')).toHaveLength(1);
     } finally {
       for (const s of stores) await s.close();
     }

@@ -50,7 +50,7 @@ async function runScenario(stores: OpenedStore[], batches: Login[][]): Promise<v
       batch.map((login) => {
         const app = APPS[login.app]!;
         seen.add(`${app.appid}/${openidOf(login.person, login.app)}`);
-        const store = stores[call++ % stores.length]!.store;
+        const store = stores[call++ % stores.length]!.store.identity;
         return resolveLogin(
           { store, clock, newId: () => `u_${++seq}` },
           {
@@ -84,7 +84,7 @@ async function runScenario(stores: OpenedStore[], batches: Login[][]): Promise<v
 
   // Every id ever returned resolves to one live user: the current owner of that login's identity.
   for (const { login, userId } of returned) {
-    const resolved = await resolveUserId(store, userId);
+    const resolved = await resolveUserId(store.identity, userId);
     expect(resolved).toBeDefined();
     expect(live.has(resolved!)).toBe(true);
     expect(resolved).toBe(ownerOf.get(`${APPS[login.app]!.appid}/${openidOf(login.person, login.app)}`));
@@ -117,7 +117,7 @@ async function runScenario(stores: OpenedStore[], batches: Login[][]): Promise<v
   }
 
   // The outbox agrees: one user.created per user, one user.merged per alias.
-  const events = await store.listEvents({ limit: 10_000 });
+  const events = await store.identity.listEvents({ limit: 10_000 });
   expect(events.filter((e) => e.type === 'user.created')).toHaveLength(users.length);
   expect(events.filter((e) => e.type === 'user.merged')).toHaveLength(users.length - live.size);
 }

@@ -33,7 +33,7 @@ describe('transactionWithRetries()', () => {
   it('transactionWithRetries() retries unique violations and retryable aborts, then succeeds', async () => {
     const opened = await sqliteBackend().open();
     try {
-      const store = flaky(opened.store, [new UniqueViolationError('app_identities_pk'), new RetryableTransactionError('serialization')]);
+      const store = flaky(opened.store.identity, [new UniqueViolationError('app_identities_pk'), new RetryableTransactionError('serialization')]);
       const r = await resolveLogin(
         { store, clock: new ManualClock(), newId: () => 'u_1', retry: noSleep },
         { unionKey: 'acme', appid: 'wxA', openid: 'o1', unionid: 'X1' },
@@ -41,7 +41,7 @@ describe('transactionWithRetries()', () => {
       expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
       expect(store.calls).toBe(3);
       // The aborted attempts left nothing behind.
-      expect(await opened.store.counts()).toEqual({ users: 1, liveUsers: 1, appIdentities: 1, unionIdentities: 1, events: 1 });
+      expect(await opened.store.identity.counts()).toEqual({ users: 1, liveUsers: 1, appIdentities: 1, unionIdentities: 1, events: 1 });
     } finally {
       await opened.close();
     }
@@ -51,7 +51,7 @@ describe('transactionWithRetries()', () => {
     const opened = await sqliteBackend().open();
     try {
       const store = flaky(
-        opened.store,
+        opened.store.identity,
         Array.from({ length: 20 }, () => new RetryableTransactionError('deadlock')),
       );
       const delays: number[] = [];
@@ -76,7 +76,7 @@ describe('transactionWithRetries()', () => {
     const opened = await sqliteBackend().open();
     try {
       const boom = new Error('boom');
-      const store = flaky(opened.store, [boom]);
+      const store = flaky(opened.store.identity, [boom]);
       await expect(transactionWithRetries(store, async () => 1, noSleep)).rejects.toBe(boom);
       expect(store.calls).toBe(1);
     } finally {
@@ -87,7 +87,7 @@ describe('transactionWithRetries()', () => {
   it('transactionWithRetries() throws a TypeError for attempts < 1', async () => {
     const opened = await sqliteBackend().open();
     try {
-      await expect(transactionWithRetries(opened.store, async () => 1, { attempts: 0 })).rejects.toThrow(TypeError);
+      await expect(transactionWithRetries(opened.store.identity, async () => 1, { attempts: 0 })).rejects.toThrow(TypeError);
     } finally {
       await opened.close();
     }

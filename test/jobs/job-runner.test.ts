@@ -9,7 +9,7 @@ import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions
 import { PermanentJobError } from '../../src/jobs/permanent-job-error.js';
 import type { JobRunnerControl } from '../../src/server/deps.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
-import type { WeunionStore } from '../../src/store/port.js';
+import type { JobStore, WeunionStore } from '../../src/store/port.js';
 import { identityBackends, type Backend } from '../identity/backends.js';
 import { sqliteBackend } from '../store/backends.js';
 
@@ -49,11 +49,11 @@ describe('createJobRunner()', () => {
   });
 
   function runner(handlers: Record<string, JobHandler>, extra: Partial<JobRunnerOptions> = {}): JobRunner {
-    const r = createJobRunner({ store, clock, handlers, pollMs: 5, leaseMs: 30_000, maxAttempts: 5, concurrency: 4, random: () => 0.5, ...extra });
+    const r = createJobRunner({ store: store.jobs, clock, handlers, pollMs: 5, leaseMs: 30_000, maxAttempts: 5, concurrency: 4, random: () => 0.5, ...extra });
     runners.push(r);
     return r;
   }
-  const enqueue = (kind: string, payload: Record<string, unknown> = {}) => store.enqueueJob({ kind, payload, runAt: clock.now() });
+  const enqueue = (kind: string, payload: Record<string, unknown> = {}) => store.jobs.enqueueJob({ kind, payload, runAt: clock.now() });
 
   it('runDue() runs every due job once, marks it done and says how many ran; the handler gets payload and context', async () => {
     const seen: Array<{ payload: Record<string, unknown>; attempt: number; jobId: string; kind: string; aborted: boolean }> = [];
@@ -64,13 +64,13 @@ describe('createJobRunner()', () => {
     });
     const a = await enqueue('echo', { n: 1 });
     const b = await enqueue('echo', { n: 2 });
-    await store.enqueueJob({ kind: 'echo', payload: { n: 3 }, runAt: T0 + 60_000 }); // not due
+    await store.jobs.enqueueJob({ kind: 'echo', payload: { n: 3 }, runAt: T0 + 60_000 }); // not due
     expect(await r.runDue()).toBe(2);
     expect(seen).toEqual([
       { payload: { n: 1 }, attempt: 1, jobId: a.id, kind: 'echo', aborted: false },
       { payload: { n: 2 }, attempt: 1, jobId: b.id, kind: 'echo', aborted: false },
     ]);
-    expect(await store.findJob(a.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await store.jobs.findJob(a.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(await r.runDue()).toBe(0);
     expect(await r.counts()).toEqual({ pending: 1, running: 0, done: 2, failed: 0, inFlight: 0 });
   });
@@ -84,7 +84,7 @@ describe('createJobRunner()', () => {
     });
     await enqueue('first');
     expect(await r.runDue()).toBe(2);
-    expect((await store.jobCounts()).done).toBe(2);
+    expect((await store.jobs.jobCounts()).done).toBe(2);
   });
 
   it('a handler that throws is retried after the backoff, on the clock, until it succeeds', async () => {
@@ -98,7 +98,7 @@ describe('createJobRunner()', () => {
     const { id } = await enqueue('flaky');
     expect(await r.runDue()).toBe(1);
     // Attempt 1 failed: ceiling 1 s, random 0.5 → 750 ms.
-    expect(await store.findJob(id)).toMatchObject({
+    expect(await store.jobs.findJob(id)).toMatchObject({
       status: 'pending',
       attempts: 1,
       runAt: T0 + 750,
@@ -110,10 +110,10 @@ describe('createJobRunner()', () => {
     clock.advance(0.001);
     expect(await r.runDue()).toBe(1);
     // Attempt 2 failed: ceiling 2 s → 1500 ms after now.
-    expect(await store.findJob(id)).toMatchObject({ status: 'pending', attempts: 2, runAt: T0 + 750 + 1500 });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'pending', attempts: 2, runAt: T0 + 750 + 1500 });
     clock.advance(1.5);
     expect(await r.runDue()).toBe(1);
-    expect(await store.findJob(id)).toMatchObject({ status: 'done', attempts: 3 });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'done', attempts: 3 });
     expect(calls).toBe(3);
   });
 
@@ -121,7 +121,7 @@ describe('createJobRunner()', () => {
     const r = runner({ fail: async () => Promise.reject(new Error('nope')) }, { backoff: (attempt) => attempt * 10_000 });
     const { id } = await enqueue('fail');
     await r.runDue();
-    expect((await store.findJob(id))?.runAt).toBe(T0 + 10_000);
+    expect((await store.jobs.findJob(id))?.runAt).toBe(T0 + 10_000);
   });
 
   it('a job failing on every attempt is marked failed after maxAttempts and never runs again', async () => {
@@ -142,7 +142,7 @@ describe('createJobRunner()', () => {
       clock.advance(3600);
     }
     expect(calls).toBe(3);
-    expect(await store.findJob(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('ERR_WECHAT_QUOTA') });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('ERR_WECHAT_QUOTA') });
     expect(logger.lines.map((l) => `${l.level}:${l.msg}`)).toEqual([
       'warn:job failed; retrying later',
       'warn:job failed; retrying later',
@@ -164,18 +164,18 @@ describe('createJobRunner()', () => {
     clock.advance(3600);
     expect(await r.runDue()).toBe(0);
     expect(calls).toBe(1);
-    expect(await store.findJob(id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'permanent: payload names no openid' });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'permanent: payload names no openid' });
   });
 
   it('a job of a kind without a handler is marked failed', async () => {
     const r = runner({ known: async () => {} });
     const { id } = await enqueue('mystery');
     expect(await r.runDue()).toBe(1);
-    expect(await store.findJob(id)).toMatchObject({ status: 'failed', lastError: 'ERR_JOB_UNKNOWN_KIND: no handler for job kind "mystery"' });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'failed', lastError: 'ERR_JOB_UNKNOWN_KIND: no handler for job kind "mystery"' });
     // Inherited object keys are not handlers.
     const { id: proto } = await enqueue('toString');
     await r.runDue();
-    expect((await store.findJob(proto))?.status).toBe('failed');
+    expect((await store.jobs.findJob(proto))?.status).toBe('failed');
   });
 
   it("the recorded error and the log lines carry the error's code and message, never the payload or a URL secret", async () => {
@@ -190,7 +190,7 @@ describe('createJobRunner()', () => {
     );
     const { id } = await enqueue('leaky', { openid: 'o1', sessionKey: 'PAYLOAD-SECRET' });
     await r.runDue();
-    const row = await store.findJob(id);
+    const row = await store.jobs.findJob(id);
     const recorded = JSON.stringify([row?.lastError, logger.lines]);
     expect(recorded).not.toContain('TOKEN-XYZ');
     expect(recorded).not.toContain('PAYLOAD-SECRET');
@@ -205,16 +205,16 @@ describe('createJobRunner()', () => {
     const survivor = runner({ work: async (_p, ctx) => void ran.push(ctx.attempt) }, { leaseMs: 10_000 });
     const { id } = await enqueue('work');
     const crashedRun = crashed.runDue(); // claims the job, then "dies" inside the handler
-    await vi.waitFor(async () => expect((await store.findJob(id))?.status).toBe('running'));
+    await vi.waitFor(async () => expect((await store.jobs.findJob(id))?.status).toBe('running'));
     expect(await survivor.runDue()).toBe(0); // the lease still holds
     clock.advance(10);
     expect(await survivor.runDue()).toBe(1);
     expect(ran).toEqual([2]);
-    expect(await store.findJob(id)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'done', attempts: 2 });
     // The "dead" worker wakes up: its outcome is fenced off by its attempt number.
     hang.open();
     await crashedRun;
-    expect(await store.findJob(id)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'done', attempts: 2 });
     expect(logger.lines.map((l) => l.msg)).toEqual(['job finished after its lease ran out; another worker owns it now']);
   });
 
@@ -223,12 +223,12 @@ describe('createJobRunner()', () => {
     const r = runner({ work: async () => void calls++ }, { maxAttempts: 2, leaseMs: 1000 });
     const { id } = await enqueue('work');
     for (let i = 0; i < 2; i++) {
-      await store.claimJobs({ now: clock.now(), limit: 1, leaseMs: 1000 }); // a worker claims and dies
+      await store.jobs.claimJobs({ now: clock.now(), limit: 1, leaseMs: 1000 }); // a worker claims and dies
       clock.advance(1);
     }
     expect(await r.runDue()).toBe(1);
     expect(calls).toBe(0);
-    expect(await store.findJob(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('ERR_JOB_ABANDONED') });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('ERR_JOB_ABANDONED') });
   });
 
   it('a run longer than timeoutMs is abandoned (its signal aborted) and retried', async () => {
@@ -237,7 +237,7 @@ describe('createJobRunner()', () => {
     const { id } = await enqueue('slow');
     expect(await r.runDue()).toBe(1);
     expect(signal?.aborted).toBe(true);
-    expect(await store.findJob(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'ERR_JOB_TIMEOUT: the run took longer than 20 ms' });
+    expect(await store.jobs.findJob(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'ERR_JOB_TIMEOUT: the run took longer than 20 ms' });
   });
 
   it('start() polls for due jobs and runs them; poke() makes an idle runner look at once', async () => {
@@ -268,7 +268,7 @@ describe('createJobRunner()', () => {
     );
     for (let i = 0; i < 12; i++) await enqueue('work', { i });
     r.start();
-    await vi.waitFor(async () => expect((await store.jobCounts()).done).toBe(12));
+    await vi.waitFor(async () => expect((await store.jobs.jobCounts()).done).toBe(12));
     expect(peak).toBe(3);
   });
 
@@ -291,20 +291,20 @@ describe('createJobRunner()', () => {
     hold.open();
     await stopping;
     expect(finished).toBe(true);
-    expect((await store.findJob(id))?.status).toBe('done');
+    expect((await store.jobs.findJob(id))?.status).toBe('done');
     // Stopped: nothing new is claimed, by the loop or by runDue().
     const late = await enqueue('work');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await r.runDue()).toBe(0);
-    expect((await store.findJob(late.id))?.status).toBe('pending');
+    expect((await store.jobs.findJob(late.id))?.status).toBe('pending');
   });
 
   it('the loop survives a store that fails to claim, logging it and trying again', async () => {
     const logger = memoryLogger();
     let failures = 1;
-    const flaky: WeunionStore = Object.create(store, {
+    const flaky: JobStore = Object.create(store.jobs, {
       claimJobs: {
-        value: (o: Parameters<WeunionStore['claimJobs']>[0]) => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : store.claimJobs(o)),
+        value: (o: Parameters<JobStore['claimJobs']>[0]) => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : store.jobs.claimJobs(o)),
       },
     });
     const ran: string[] = [];
@@ -328,11 +328,11 @@ describe('createJobRunner()', () => {
   it('is a JobRunnerControl, and refuses bad options with a TypeError', () => {
     const control: JobRunnerControl = runner({});
     expect(typeof control.runDue).toBe('function');
-    const base = { store, clock, handlers: {}, pollMs: 5, leaseMs: 1000, maxAttempts: 3, concurrency: 1 };
+    const base = { store: store.jobs, clock, handlers: {}, pollMs: 5, leaseMs: 1000, maxAttempts: 3, concurrency: 1 };
     expect(() => createJobRunner({ ...base, concurrency: 0 })).toThrow(TypeError);
     expect(() => createJobRunner({ ...base, leaseMs: 1.5 })).toThrow(TypeError);
     expect(() => createJobRunner({ ...base, handlers: { x: 'no' as unknown as JobHandler } })).toThrow(TypeError);
-    expect(() => createJobRunner({ ...base, store: {} as WeunionStore })).toThrow(TypeError);
+    expect(() => createJobRunner({ ...base, store: {} as JobStore })).toThrow(TypeError);
   });
 });
 
@@ -357,13 +357,13 @@ describe.each(await identityBackends())('several job runners on %s', (name, make
         await new Promise((resolve) => setTimeout(resolve, 1));
       },
     };
-    for (let i = 0; i < 60; i++) await first.store.enqueueJob({ kind: 'work', payload: { i }, runAt: T0 });
+    for (let i = 0; i < 60; i++) await first.store.jobs.enqueueJob({ kind: 'work', payload: { i }, runAt: T0 });
     const runners = Array.from({ length: 3 }, (_, i) =>
-      createJobRunner({ store: stores[i % stores.length]!.store, clock, handlers, pollMs: 5, leaseMs: 30_000, maxAttempts: 3, concurrency: 4 }),
+      createJobRunner({ store: stores[i % stores.length]!.store.jobs, clock, handlers, pollMs: 5, leaseMs: 30_000, maxAttempts: 3, concurrency: 4 }),
     );
     for (const r of runners) r.start();
     try {
-      await vi.waitFor(async () => expect((await first.store.jobCounts()).done).toBe(60), { timeout: 10_000 });
+      await vi.waitFor(async () => expect((await first.store.jobs.jobCounts()).done).toBe(60), { timeout: 10_000 });
     } finally {
       await Promise.all(runners.map((r) => r.stop()));
     }

@@ -35,7 +35,7 @@ async function claimAcrossProcesses(url: string): Promise<void> {
   try {
     expect((await opened.migrate()).error).toBeUndefined();
     const ids: string[] = [];
-    for (let i = 0; i < JOBS; i++) ids.push((await opened.store.enqueueJob({ kind: 'test', payload: { i }, runAt: T0 })).id);
+    for (let i = 0; i < JOBS; i++) ids.push((await opened.store.jobs.enqueueJob({ kind: 'test', payload: { i }, runAt: T0 })).id);
     const startAt = Date.now() + 2500; // after every worker has started
     const perWorker = await Promise.all(Array.from({ length: WORKERS }, () => runWorker(url, startAt)));
     const all = perWorker.flat();
@@ -43,7 +43,7 @@ async function claimAcrossProcesses(url: string): Promise<void> {
     expect(new Set(all)).toEqual(new Set(ids));
     // They really raced: more than one worker got jobs.
     expect(perWorker.filter((w) => w.length > 0).length).toBeGreaterThan(1);
-    expect(await opened.store.jobCounts()).toEqual({ pending: 0, running: JOBS, done: 0, failed: 0 });
+    expect(await opened.store.jobs.jobCounts()).toEqual({ pending: 0, running: JOBS, done: 0, failed: 0 });
   } finally {
     await opened.close();
   }

@@ -3,7 +3,7 @@
  * `open` must return an empty, migrated store; the suite closes it after each test.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UniqueViolationError, type AppIdentityRow, type IdentityStore, type UnionIdentityRow, type UserRow } from '../../src/store/port.js';
+import { UniqueViolationError, type AppIdentityRow, type IdentityStore, type UnionIdentityRow, type UserRow, type WeunionStore } from '../../src/store/port.js';
 
 // Beyond 2^31 and 2^32, to prove bigint columns round-trip as exact numbers.
 const T0 = 1_800_000_000_123;
@@ -23,14 +23,16 @@ const app = (appid: string, openid: string, userId: string, extra: Partial<AppId
 });
 const union = (unionKey: string, unionid: string, userId: string): UnionIdentityRow => ({ unionKey, unionid, userId, createdAt: T0 });
 
-export function identityStoreContract(open: () => Promise<IdentityStore>): void {
+export function identityStoreContract(open: () => Promise<WeunionStore>): void {
   describe('IdentityStore contract', () => {
+    let opened: WeunionStore;
     let store: IdentityStore;
     beforeEach(async () => {
-      store = await open();
+      opened = await open();
+      store = opened.identity;
     });
     afterEach(async () => {
-      await store.close();
+      await opened.close();
     });
 
     it('findUser() returns undefined for an unknown id and the row after insertUser()', async () => {
@@ -300,8 +302,8 @@ export function identityStoreContract(open: () => Promise<IdentityStore>): void 
     });
 
     it('close() can be called twice', async () => {
-      await store.close();
-      await store.close();
+      await opened.close();
+      await opened.close();
     });
   });
 }

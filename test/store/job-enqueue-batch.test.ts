@@ -1,6 +1,6 @@
 /**
  * The enqueue group commit (src/store/job-enqueue-batch.ts) on both backends — and on SQLite both ways: through
- * Kysely (a KyselyStore built on a caller's own Kysely) and synchronously on the raw connection (what openStore
+ * Kysely (a store built by createKyselyStore on a caller's own Kysely) and synchronously on the raw connection (what openStore
  * gives, src/store/sqlite-job-insert.ts): one transaction per burst, and a job the database refuses fails alone —
  * the rest of its burst is still committed.
  */
@@ -10,7 +10,7 @@ import { createSqliteDialect } from '../../src/store/dialects/sqlite.js';
 import { SqliteConnection } from '../../src/store/dialects/sqlite-connection.js';
 import { JobEnqueueBatch } from '../../src/store/job-enqueue-batch.js';
 import type { NewJob } from '../../src/store/job-insert-sql.js';
-import { checkSchema, KyselyStore, migrate, type Database, type OpenedStore } from '../../src/store/index.js';
+import { checkSchema, createKyselyStore, migrate, type Database, type OpenedStore } from '../../src/store/index.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { postgresBackend, sqliteBackend, type Backend } from './backends.js';
 
@@ -30,7 +30,7 @@ function rawSqliteBackend(): Backend {
       const db = new Kysely<Database>({ dialect: createSqliteDialect(':memory:', { onOpen: connection.opened }) });
       const { error } = await migrate(db);
       if (error) throw error;
-      const store = new KyselyStore(db, { sqlite: connection });
+      const store = createKyselyStore(db, { sqlite: connection });
       const opened: OpenedStore = { db, store, dialect: 'sqlite', migrate: () => migrate(db), checkSchema: () => checkSchema(db), close: () => store.close() };
       connections.set(opened, connection);
       return opened;
@@ -70,7 +70,7 @@ for (const { name, make } of variants) {
         const [a, , c, again] = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
         expect(a!.inserted && c!.inserted).toBe(true);
         expect(again).toEqual({ id: a!.id, inserted: false });
-        expect((await opened.store.jobCounts()).pending).toBe(2);
+        expect((await opened.store.jobs.jobCounts()).pending).toBe(2);
       } finally {
         await opened.close();
       }
@@ -85,7 +85,7 @@ for (const { name, make } of variants) {
         const distinct = new Set(keys.filter((k) => k !== null)).size + keys.filter((k) => k === null).length;
         expect(results.filter((r) => r.inserted)).toHaveLength(distinct);
         expect(new Set(results.map((r) => r.id)).size).toBe(distinct);
-        expect((await opened.store.jobCounts()).pending).toBe(distinct);
+        expect((await opened.store.jobs.jobCounts()).pending).toBe(distinct);
       } finally {
         await opened.close();
       }

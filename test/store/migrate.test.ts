@@ -52,9 +52,9 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       await sql`insert into users (id, created_at) values ('u_1', 1)`.execute(opened.db);
       await sql`insert into app_identities (appid, openid, user_id, first_seen_at, last_seen_at) values ('wxA', 'o1', 'u_1', 1, 1)`.execute(opened.db);
       expect((await migrator.migrateTo('0002-jobs-flows-profile')).error).toBeUndefined();
-      expect(await opened.store.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', subscribed: null, subscribedAt: null });
-      expect(await opened.store.findUserPhone('u_1')).toBeUndefined();
-      await opened.store.setUserPhone('u_1', { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' }, 2);
+      expect(await opened.store.identity.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', subscribed: null, subscribedAt: null });
+      expect(await opened.store.profile.findUserPhone('u_1')).toBeUndefined();
+      await opened.store.profile.setUserPhone('u_1', { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' }, 2);
       const down = await migrator.migrateTo('0001-initial');
       expect(down.results).toEqual([{ migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' }]);
       const { rows } = await sql<{ id: string }>`select id from users`.execute(opened.db);
@@ -71,7 +71,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       await sql`insert into union_identities (union_id, unionid, user_id, created_at) values ('acme', 'oU1', 'u_1', 1)`.execute(opened.db);
       expect((await opened.migrate()).error).toBeUndefined();
       expect(await opened.checkSchema()).toBe('current');
-      expect(await opened.store.listUnionIdentities('u_1')).toEqual([{ unionKey: 'acme', unionid: 'oU1', userId: 'u_1', createdAt: 1 }]);
+      expect(await opened.store.identity.listUnionIdentities('u_1')).toEqual([{ unionKey: 'acme', unionid: 'oU1', userId: 'u_1', createdAt: 1 }]);
       // The primary key moved with the column: a second owner of the same (union_key, unionid) is refused.
       await expect(
         sql`insert into union_identities (union_key, unionid, user_id, created_at) values ('acme', 'oU1', 'u_2', 2)`.execute(opened.db),

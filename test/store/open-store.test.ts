@@ -33,12 +33,12 @@ describe('openStore()', () => {
     const file = join(dir, 'persist.db');
     const first = await openStore(`sqlite:${file}`);
     await first.migrate();
-    await first.store.transaction((tx) => tx.insertUser({ id: 'u_1', createdAt: 1, mergedInto: null, mergedAt: null }));
+    await first.store.identity.transaction((tx) => tx.insertUser({ id: 'u_1', createdAt: 1, mergedInto: null, mergedAt: null }));
     await first.close();
     const second = await openStore(`sqlite:${file}`);
     try {
       expect(await second.checkSchema()).toBe('current');
-      expect(await second.store.findUser('u_1')).toMatchObject({ id: 'u_1' });
+      expect(await second.store.identity.findUser('u_1')).toMatchObject({ id: 'u_1' });
     } finally {
       await second.close();
     }

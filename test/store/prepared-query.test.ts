@@ -7,8 +7,8 @@ describe('prepareQuery()', () => {
   let opened: OpenedStore;
   beforeAll(async () => {
     opened = await sqliteBackend().open();
-    await opened.store.enqueueJob({ kind: 'a', payload: {}, runAt: 5, dedupKey: 'k1' });
-    await opened.store.enqueueJob({ kind: 'b', payload: {}, runAt: 7, dedupKey: "k'2" });
+    await opened.store.jobs.enqueueJob({ kind: 'a', payload: {}, runAt: 5, dedupKey: 'k1' });
+    await opened.store.jobs.enqueueJob({ kind: 'b', payload: {}, runAt: 7, dedupKey: "k'2" });
   });
   afterAll(() => opened.close());
 

@@ -112,10 +112,10 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
       const { error } = await opened.migrate();
       if (error) throw error;
       await sql`begin`.execute(opened.db);
-      await expect(opened.store.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).rejects.toThrow(/transaction begun outside the store/);
+      await expect(opened.store.jobs.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).rejects.toThrow(/transaction begun outside the store/);
       await sql`rollback`.execute(opened.db);
-      await expect(opened.store.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).resolves.toMatchObject({ inserted: true });
-      expect((await opened.store.jobCounts()).pending).toBe(1);
+      await expect(opened.store.jobs.enqueueJob({ kind: 'test', payload: {}, runAt: 1, dedupKey: 'x' })).resolves.toMatchObject({ inserted: true });
+      expect((await opened.store.jobs.jobCounts()).pending).toBe(1);
     } finally {
       await opened.close();
     }

@@ -56,7 +56,7 @@ function officialAccount(deps: AppDeps, appid: string): AppConfig {
  * spend the user/info quota (45009).
  */
 async function lookup(deps: AppDeps, app: AppConfig, p: OaLookupPayload): Promise<{ unionid: string | null; subscribed: boolean }> {
-  const known = await deps.store.findAppIdentity(p.appid, p.openid);
+  const known = await deps.store.identity.findAppIdentity(p.appid, p.openid);
   const needsWeChat = p.reason === 'subscribe' || !known || (app.union !== null && known.unionid === null);
   if (!needsWeChat) return { unionid: app.union === null ? null : known.unionid, subscribed: true };
   const info = await deps.wechat.userInfo(app, p.openid);
@@ -76,11 +76,11 @@ export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
       const app = officialAccount(deps, p.appid);
       const { unionid, subscribed } = await lookup(deps, app, p);
       const result = await resolveLogin(
-        { store: deps.store, clock: deps.clock, newId: deps.newId },
+        { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
         { unionKey: app.union, appid: p.appid, openid: p.openid, unionid },
       );
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
-      await deps.store.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
+      await deps.store.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
       if (p.qrScene) {
         await completeQrLogin(deps, { appid: p.appid, scene: p.qrScene, openid: p.openid, userId: result.userId, unionid, isNewUser: result.isNewUser });
       }
@@ -88,7 +88,7 @@ export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
     /** The person unfollowed: recorded on the identity (when we know it); nothing is deleted. */
     [OA_UNSUBSCRIBE_JOB]: async (payload) => {
       const p: OaUnsubscribePayload = { appid: str(payload, 'appid'), openid: str(payload, 'openid'), createTime: createTime(payload) };
-      await deps.store.setFollowState(p.appid, p.openid, false, p.createTime * 1000);
+      await deps.store.profile.setFollowState(p.appid, p.openid, false, p.createTime * 1000);
     },
     /** Nothing to do: the job only records that the push was accepted (WeChat's retries of it are dropped). */
     [OA_EVENT_JOB]: async () => {},

@@ -47,15 +47,15 @@ export async function createQrLogin(deps: FlowDeps, app: AppConfig): Promise<Cre
   const qr = await deps.wechat.createTempQrCode(app, scene, ttl);
   const now = deps.clock.now();
   const expiresAt = now + Math.min(ttl, qr.expireSeconds) * 1000;
-  await deps.store.putFlow({ id: rowId(id), kind: 'qr_login', status: 'pending', data: { appid: app.appid, lookupKey: scene }, expiresAt }, now);
+  await deps.store.flows.putFlow({ id: rowId(id), kind: 'qr_login', status: 'pending', data: { appid: app.appid, lookupKey: scene }, expiresAt }, now);
   return { id, qrUrl: qr.url, ticket: qr.ticket, expiresAt, expiresIn: Math.round((expiresAt - now) / 1000) };
 }
 
 /** The callback's part: the first scan of a pending login marks it scanned (by whom is kept for the job). */
 export async function markQrLoginScanned(deps: Pick<AppDeps, 'store' | 'clock'>, input: { appid: string; scene: string; openid: string }): Promise<void> {
-  const flow = await deps.store.findFlowByLookupKey('qr_login', input.scene, deps.clock.now());
+  const flow = await deps.store.flows.findFlowByLookupKey('qr_login', input.scene, deps.clock.now());
   if (!flow || flow.data.appid !== input.appid || flow.status !== 'pending') return;
-  await deps.store.updateFlow(flow.id, { status: 'scanned', data: { openid: input.openid } }, deps.clock.now());
+  await deps.store.flows.updateFlow(flow.id, { status: 'scanned', data: { openid: input.openid } }, deps.clock.now());
 }
 
 /** The job's part: the person is resolved; issue the login code and mark the login done. Idempotent. */
@@ -63,13 +63,13 @@ export async function completeQrLogin(
   deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>,
   input: { appid: string; scene: string; openid: string; userId: string; unionid: string | null; isNewUser: boolean },
 ): Promise<boolean> {
-  const flow = await deps.store.findFlowByLookupKey('qr_login', input.scene, deps.clock.now());
+  const flow = await deps.store.flows.findFlowByLookupKey('qr_login', input.scene, deps.clock.now());
   if (!flow || flow.data.appid !== input.appid || flow.status === 'done') return false;
   // Two people scanned the same code: the first scan (recorded by the callback) wins.
   if (typeof flow.data.openid === 'string' && flow.data.openid !== input.openid) return false;
   const { appid, openid, userId, unionid, isNewUser } = input;
   const loginCode = await issueLoginCode(deps, { userId, appid, openid, unionid, isNewUser });
-  const updated = await deps.store.updateFlow(flow.id, { status: 'done', data: { openid: input.openid, loginCode } }, deps.clock.now());
+  const updated = await deps.store.flows.updateFlow(flow.id, { status: 'done', data: { openid: input.openid, loginCode } }, deps.clock.now());
   return updated !== undefined;
 }
 
@@ -83,13 +83,13 @@ function stateOf(id: string, row: FlowRow): QrLoginState {
  * ERR_QR_LOGIN_NOT_FOUND, ERR_QR_LOGIN_EXPIRED, ERR_QR_LOGIN_USED.
  */
 export async function readQrLogin(deps: Pick<AppDeps, 'store' | 'clock'>, id: string, options: { peek?: boolean } = {}): Promise<QrLoginState> {
-  const row = ID.test(id) ? await deps.store.findFlow(rowId(id)) : undefined;
+  const row = ID.test(id) ? await deps.store.flows.findFlow(rowId(id)) : undefined;
   if (row?.kind !== 'qr_login') throw new AppError('ERR_QR_LOGIN_NOT_FOUND');
   if (row.consumedAt !== null) throw new AppError('ERR_QR_LOGIN_USED');
   const now = deps.clock.now();
   if (row.expiresAt <= now) throw new AppError('ERR_QR_LOGIN_EXPIRED');
   if (row.status !== 'done' || options.peek) return stateOf(id, row);
-  const consumed = await deps.store.consumeFlow(row.id, 'qr_login', now);
+  const consumed = await deps.store.flows.consumeFlow(row.id, 'qr_login', now);
   if (!consumed) throw new AppError('ERR_QR_LOGIN_USED');
   return { ...stateOf(id, consumed), status: 'done', loginCode: String(consumed.data.loginCode) };
 }

@@ -42,7 +42,7 @@ export async function loginWithOAuthCode(deps: Pick<AppDeps, 'store' | 'clock' |
   }
 
   const result = await resolveLogin(
-    { store: deps.store, clock: deps.clock, newId: deps.newId },
+    { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
     { unionKey: app.union, appid: app.appid, openid: token.openid, unionid },
   );
   return { userId: result.userId, appid: app.appid, openid: token.openid, unionid, isNewUser: result.isNewUser };

@@ -34,7 +34,7 @@ const flowId = (state: string) => `os_${state}`;
 export async function createOAuthState(deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>, data: OAuthStateData): Promise<string> {
   const state = deps.random(20).toString('hex');
   const now = deps.clock.now();
-  await deps.store.putFlow(
+  await deps.store.flows.putFlow(
     { id: flowId(state), kind: 'oauth_state', status: 'issued', data: { ...data }, expiresAt: now + deps.config.flows.oauthStateTtlSeconds * 1000 },
     now,
   );
@@ -52,14 +52,14 @@ export async function consumeOAuthState(
   expected: { appid: string; kind: OAuthFlowKind; browser: (storedHash: unknown) => boolean },
 ): Promise<OAuthStateData> {
   if (state === undefined || !STATE_PATTERN.test(state)) throw new AppError('ERR_OAUTH_STATE_INVALID');
-  const found = await deps.store.findFlow(flowId(state));
+  const found = await deps.store.flows.findFlow(flowId(state));
   if (found?.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
   const data = found.data as Partial<OAuthStateData>;
   if (data.appid !== expected.appid || data.kind !== expected.kind) throw new AppError('ERR_OAUTH_STATE_INVALID');
   if (found.consumedAt !== null || found.expiresAt <= deps.clock.now()) throw new AppError('ERR_OAUTH_STATE_INVALID');
   // Checked before consuming: a forged landing in another browser must not spoil the real person's login.
   if (!expected.browser(data.browserHash)) throw new AppError('ERR_OAUTH_BROWSER_MISMATCH');
-  const row = await deps.store.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
+  const row = await deps.store.flows.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
   if (!row) throw new AppError('ERR_OAUTH_STATE_INVALID');
   const d = row.data as unknown as OAuthStateData;
   return { appid: d.appid, kind: d.kind, scope: d.scope, redirect: d.redirect };

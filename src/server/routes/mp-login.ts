@@ -38,7 +38,7 @@ export function registerMpLogin(app: FastifyInstance, deps: AppDeps): void {
     }
 
     const result = await resolveLogin(
-      { store: deps.store, clock: deps.clock, newId: deps.newId },
+      { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
       {
         unionKey: wxApp.union,
         appid,

@@ -42,7 +42,7 @@ export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void
       throw e;
     });
     const result = await resolveLogin(
-      { store: deps.store, clock: deps.clock, newId: deps.newId },
+      { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
       { unionKey: wxApp.union, appid, openid: claims.openid, unionid },
     );
     return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid, isNewUser: result.isNewUser });

@@ -27,12 +27,12 @@ export function registerMpPhone(app: FastifyInstance, deps: AppDeps): void {
   app.post('/v1/mp/:appid/phone', async (request) => {
     const { wxApp, claims, body, identity } = await mpSessionRequest(request, deps, phoneBody);
     const { code } = body;
-    const userId = (await resolveUserId(deps.store, identity.userId)) ?? identity.userId;
+    const userId = (await resolveUserId(deps.store.identity, identity.userId)) ?? identity.userId;
 
     // The openid lets WeChat check that the phone code was minted for this very person.
     const phone = await deps.wechat.getPhoneNumber(wxApp, code, claims.openid);
     // setUserPhone follows merges made meanwhile and answers the live user it stored the phone on.
-    const liveUserId = await deps.store.setUserPhone(userId, phone, deps.clock.now());
+    const liveUserId = await deps.store.profile.setUserPhone(userId, phone, deps.clock.now());
     return { userId: liveUserId, phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
   });
 }

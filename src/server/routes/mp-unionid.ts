@@ -18,7 +18,7 @@ export function registerMpUnionid(app: FastifyInstance, deps: AppDeps): void {
     const { appid, wxApp, claims, body, identity } = await mpSessionRequest(request, deps, unionidBody);
     if (wxApp.union === null) throw unboundAppError(appid);
 
-    const liveUserId = (await resolveUserId(deps.store, identity.userId)) ?? identity.userId;
+    const liveUserId = (await resolveUserId(deps.store.identity, identity.userId)) ?? identity.userId;
     if (identity.unionid) {
       // Already known (another road got there first): nothing to decrypt.
       return loginAnswer(deps, { userId: liveUserId, appid, openid: claims.openid, unionid: identity.unionid, isNewUser: false });
@@ -39,7 +39,7 @@ export function registerMpUnionid(app: FastifyInstance, deps: AppDeps): void {
     if (!payload.unionid) throw new AppError('ERR_UNIONID_UNAVAILABLE');
 
     const result = await resolveLogin(
-      { store: deps.store, clock: deps.clock, newId: deps.newId },
+      { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
       { unionKey: wxApp.union, appid, openid: claims.openid, unionid: payload.unionid },
     );
     return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid: payload.unionid, isNewUser: false });

@@ -103,13 +103,13 @@ async function bindPlainSignature(deps: AppDeps, query: { signature: string }, b
   const id = `cs_${createHash('sha256').update(query.signature).digest('base64url')}`;
   const bodyHash = createHash('sha256').update(body).digest('base64url');
   try {
-    await deps.store.putFlow(
+    await deps.store.flows.putFlow(
       { id, kind: 'callback_signature', status: 'seen', data: { bodyHash }, expiresAt: now + deps.config.callback.timestampWindowSeconds * 2000 },
       now,
     );
   } catch (e) {
     if (!(e instanceof UniqueViolationError)) throw e;
-    const seen = await deps.store.findFlow(id);
+    const seen = await deps.store.flows.findFlow(id);
     if (seen && seen.data.bodyHash !== bodyHash) throw new AppError('ERR_CALLBACK_REPLAYED');
   }
 }
@@ -133,7 +133,7 @@ async function answerPush(
   if (scene) await markQrLoginScanned(deps, { appid: message.appid, scene, openid: message.fromUserName });
 
   const job = planPushJob(message);
-  const { inserted } = await deps.store.enqueueJob({ kind: job.kind, payload: job.payload, dedupKey: job.dedupKey, runAt: now });
+  const { inserted } = await deps.store.jobs.enqueueJob({ kind: job.kind, payload: job.payload, dedupKey: job.dedupKey, runAt: now });
   if (inserted) deps.jobs.poke(); // run it now rather than at the next poll
   if (!inserted) {
     request.log.info({ appid: message.appid, dedupKey: job.dedupKey }, 'official-account push already accepted (WeChat retry)');

@@ -20,9 +20,9 @@ export function registerSessionExchange(app: FastifyInstance, deps: AppDeps): vo
     const { code } = parseOrThrow(exchangeBody, request.body);
     const claims = await redeemLoginCode(deps, code);
     // The user may have been merged (or the unionid learnt) between the callback and now: answer what is true now.
-    const userId = await resolveUserId(deps.store, claims.userId);
+    const userId = await resolveUserId(deps.store.identity, claims.userId);
     if (userId === undefined) throw new AppError('ERR_USER_NOT_FOUND');
-    const identity = await deps.store.findAppIdentity(claims.appid, claims.openid);
+    const identity = await deps.store.identity.findAppIdentity(claims.appid, claims.openid);
     return loginAnswer(deps, {
       userId,
       appid: claims.appid,

@@ -96,7 +96,15 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
     hooks: createCallbackHooks({ timeoutMs: 200 }),
     logger: false,
   } as Omit<AppDeps, 'jobs' | 'sessions' | 'atRest'> as AppDeps;
-  deps.jobs = createJobRunner({ store: opened.store, clock, handlers: createJobHandlers(deps), pollMs: 1000, leaseMs: 30_000, maxAttempts: 3, concurrency: 2 });
+  deps.jobs = createJobRunner({
+    store: opened.store.jobs,
+    clock,
+    handlers: createJobHandlers(deps),
+    pollMs: 1000,
+    leaseMs: 30_000,
+    maxAttempts: 3,
+    concurrency: 2,
+  });
 
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   registerErrorHandler(app);
@@ -135,7 +143,7 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
       return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' };
     },
     async jobCount() {
-      const c = await opened.store.jobCounts();
+      const c = await opened.store.jobs.jobCounts();
       return c.pending + c.running + c.done + c.failed;
     },
     async close() {

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function rows() {
-  return { jobs: await h.jobCount(), ...(await h.deps.store.counts()) };
+  return { jobs: await h.jobCount(), ...(await h.deps.store.identity.counts()) };
 }
 
 describe('GET /v1/oa/:appid/callback (URL verification)', () => {
@@ -166,24 +166,24 @@ describe('the oa.lookup / oa.unsubscribe jobs', () => {
     await h.push(eventXml('subscribe', { createTime: now() }), { mode: 'safe' });
     expect(await h.deps.jobs.runDue()).toBe(1);
     expect(h.userInfo.calls).toEqual([`${OA}:o-person-1`]);
-    const identity = await h.deps.store.findAppIdentity(OA, 'o-person-1');
+    const identity = await h.deps.store.identity.findAppIdentity(OA, 'o-person-1');
     expect(identity).toMatchObject({ unionid: 'u-person-1', subscribed: true });
 
     h.clock.advance(10);
     await h.push(eventXml('unsubscribe', { createTime: now() }), { mode: 'safe' });
     await h.deps.jobs.runDue();
-    expect(await h.deps.store.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-person-1', subscribed: false, userId: identity!.userId });
-    expect(await h.deps.store.counts()).toMatchObject({ users: 1, appIdentities: 1, unionIdentities: 1 });
+    expect(await h.deps.store.identity.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-person-1', subscribed: false, userId: identity!.userId });
+    expect(await h.deps.store.identity.counts()).toMatchObject({ users: 1, appIdentities: 1, unionIdentities: 1 });
   });
 
   it('a message from a linked person asks WeChat nothing; one whose unionid is unknown asks again', async () => {
     await h.push(textXml('a', { createTime: now(), msgId: '1' }));
     await h.deps.jobs.runDue();
-    expect(await h.deps.store.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: null });
+    expect(await h.deps.store.identity.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: null });
     h.userInfo.unionids.set('o-person-1', 'u-late');
     await h.push(textXml('b', { createTime: now(), msgId: '2' }));
     await h.deps.jobs.runDue();
-    expect(await h.deps.store.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-late' });
+    expect(await h.deps.store.identity.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-late' });
     await h.push(textXml('c', { createTime: now(), msgId: '3' }));
     await h.deps.jobs.runDue();
     expect(h.userInfo.calls).toHaveLength(2);
@@ -194,31 +194,31 @@ describe('the oa.lookup / oa.unsubscribe jobs', () => {
     h.userInfo.failures.push(new AppError('ERR_WECHAT_BUSY'), new AppError('ERR_WECHAT_QUOTA'));
     await h.push(eventXml('subscribe', { createTime: now() }));
     await h.deps.jobs.runDue();
-    expect(await h.deps.store.jobCounts()).toMatchObject({ pending: 1, done: 0 });
+    expect(await h.deps.store.jobs.jobCounts()).toMatchObject({ pending: 1, done: 0 });
     for (let i = 0; i < 2; i++) {
       h.clock.advance(600);
       await h.deps.jobs.runDue();
     }
-    expect(await h.deps.store.jobCounts()).toMatchObject({ pending: 0, done: 1, failed: 0 });
+    expect(await h.deps.store.jobs.jobCounts()).toMatchObject({ pending: 0, done: 1, failed: 0 });
     expect(h.userInfo.calls).toHaveLength(3);
-    expect(await h.deps.store.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-person-1' });
+    expect(await h.deps.store.identity.findAppIdentity(OA, 'o-person-1')).toMatchObject({ unionid: 'u-person-1' });
   });
 
   it('links an earlier mini program user when the account learns the unionid (one user)', async () => {
     const { resolveLogin } = await import('../../../src/identity/index.js');
     const mp = await resolveLogin(
-      { store: h.deps.store, clock: h.clock },
+      { store: h.deps.store.identity, clock: h.clock },
       { unionKey: 'acme', appid: 'wxtest00000000mp01', openid: 'o-mp', unionid: 'u-shared' },
     );
     h.userInfo.unionids.set('o-person-1', 'u-shared');
     await h.push(eventXml('subscribe', { createTime: now() }));
     await h.deps.jobs.runDue();
-    expect((await h.deps.store.findAppIdentity(OA, 'o-person-1'))?.userId).toBe(mp.userId);
+    expect((await h.deps.store.identity.findAppIdentity(OA, 'o-person-1'))?.userId).toBe(mp.userId);
   });
 
   it('an unbound account records the person without a unionid', async () => {
     await h.push(eventXml('subscribe', { createTime: now() }), { appid: OA_PLAIN });
     await h.deps.jobs.runDue();
-    expect(await h.deps.store.findAppIdentity(OA_PLAIN, 'o-person-1')).toMatchObject({ unionid: null, subscribed: true });
+    expect(await h.deps.store.identity.findAppIdentity(OA_PLAIN, 'o-person-1')).toMatchObject({ unionid: null, subscribed: true });
   });
 });

@@ -72,7 +72,7 @@ describe('scan-to-follow website login', () => {
     const done = await poll(id);
     expect(done.body).toMatchObject({ status: 'done', loginCode: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     const claims = await redeemLoginCode(h.deps, done.body.loginCode);
-    const identity = await h.deps.store.findAppIdentity(OA, 'o-person-1');
+    const identity = await h.deps.store.identity.findAppIdentity(OA, 'o-person-1');
     expect(claims).toEqual({ userId: identity!.userId, appid: OA, openid: 'o-person-1', unionid: 'u-person-1', isNewUser: true });
     // The login is over: the ticket cannot be read (or completed) again.
     expect(await poll(id)).toMatchObject({ status: 410, body: { error: { code: 'ERR_QR_LOGIN_USED' } } });

@@ -84,10 +84,10 @@ describe('weunion start: SIGTERM', () => {
 
     const opened = await openStore(`sqlite:${path.join(cwd, 'data/w.db')}`);
     try {
-      expect(await opened.store.findAppIdentity(DEMO_APPS.mp1, body.openid)).toMatchObject({ userId: body.userId });
-      expect(await opened.store.jobCounts()).toMatchObject({ pending: 0, running: 0, failed: 0, done: 1 });
+      expect(await opened.store.identity.findAppIdentity(DEMO_APPS.mp1, body.openid)).toMatchObject({ userId: body.userId });
+      expect(await opened.store.jobs.jobCounts()).toMatchObject({ pending: 0, running: 0, failed: 0, done: 1 });
       const oaOpenid = emulator.state.person(follower)!.openids[DEMO_APPS.oa]!;
-      expect(await opened.store.findAppIdentity(DEMO_APPS.oa, oaOpenid)).toMatchObject({ unionid: expect.any(String), subscribed: true });
+      expect(await opened.store.identity.findAppIdentity(DEMO_APPS.oa, oaOpenid)).toMatchObject({ unionid: expect.any(String), subscribed: true });
     } finally {
       await opened.close();
     }

@@ -90,7 +90,7 @@ describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', (
     const session = await post<{ userId: string; openid: string }>(`${b.url}/v1/session/exchange`, { code: loginCode });
     const oaOpenid = emulator.state.person(person)!.openids[DEMO_APPS.oa]!;
     expect(session.openid).toBe(oaOpenid);
-    expect((await a.composed.deps.store.findAppIdentity(DEMO_APPS.oa, oaOpenid))!.userId).toBe(session.userId);
+    expect((await a.composed.deps.store.identity.findAppIdentity(DEMO_APPS.oa, oaOpenid))!.userId).toBe(session.userId);
     // Handed out once, whichever instance is asked next.
     const again = (await (await fetch(`${a.url}/v1/qr-login/${qr.id}`)).json()) as { error: { code: string } };
     expect(again.error.code).toBe('ERR_QR_LOGIN_USED');

@@ -1,0 +1,119 @@
+/**
+ * The identity part of the storage port: users, app and union identities, the events outbox, and the
+ * transaction in which `identity/resolve-login.ts` changes them. Rows are plain objects; times are epoch ms.
+ */
+
+export interface UserRow {
+  id: string;
+  createdAt: number;
+  /** Set when this user was merged into another: the survivor's id. The row is never deleted. */
+  mergedInto: string | null;
+  mergedAt: number | null;
+}
+
+export interface AppIdentityRow {
+  appid: string;
+  openid: string;
+  userId: string;
+  /** Known unionid for this openid (null until a road produced it). */
+  unionid: string | null;
+  /** The latest session_key, sealed with the at-rest key (AES-256-GCM). Never logged, never returned. */
+  sessionKeyEnc: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Official accounts: following (true), not following (false), or never recorded (null). */
+  subscribed: boolean | null;
+  /** When the follow state was recorded (the event's time); null with `subscribed` null. */
+  subscribedAt: number | null;
+}
+
+/** An app identity as inserted: the follow state is optional (null = unknown) and set later by setFollowState. */
+export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedAt'> & Partial<Pick<AppIdentityRow, 'subscribed' | 'subscribedAt'>>;
+
+export interface UnionIdentityRow {
+  /** Our id of the Open Platform account (config `unions[].id`). */
+  unionKey: string;
+  unionid: string;
+  userId: string;
+  createdAt: number;
+}
+
+export type EventType = 'user.created' | 'identity.linked' | 'user.merged';
+
+export interface EventRow {
+  id: number;
+  type: EventType;
+  userId: string;
+  /** JSON-serialisable, secret-free. */
+  data: Record<string, unknown>;
+  createdAt: number;
+}
+
+/**
+ * The operations available inside one transaction. Reads see committed data (PostgreSQL READ
+ * COMMITTED; SQLite runs one writer at a time); `lockUser` is how a transaction keeps what it read
+ * about a user true until it commits — see `identity/resolve-login.ts` for the locking protocol.
+ */
+export interface IdentityTx {
+  findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
+  findUnionIdentity(unionKey: string, unionid: string): Promise<UnionIdentityRow | undefined>;
+  findUser(id: string): Promise<UserRow | undefined>;
+  /**
+   * Locks the user row until the transaction ends and returns its latest committed state (after
+   * waiting for a transaction holding a conflicting lock). `share`: for pointing identities at the
+   * user (many may hold it); `update`: for merging it (exclusive). Lock several users in id order.
+   */
+  lockUser(id: string, mode: 'share' | 'update'): Promise<UserRow | undefined>;
+  insertUser(row: UserRow): Promise<void>;
+  /** Throws UniqueViolationError on a duplicate (appid, openid). */
+  insertAppIdentity(row: NewAppIdentityRow): Promise<void>;
+  /** Throws UniqueViolationError on a duplicate (unionKey, unionid). */
+  insertUnionIdentity(row: UnionIdentityRow): Promise<void>;
+  /** Updates the mutable fields of one app identity; a TypeError if there is no such row. */
+  updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void>;
+  /** Re-points every app and union identity of `fromUserId` to `toUserId`; returns how many moved. */
+  moveIdentities(fromUserId: string, toUserId: string): Promise<{ app: number; union: number }>;
+  /** Marks `loserId` as merged into `survivorId` and re-points earlier aliases of the loser too. */
+  markMerged(loserId: string, survivorId: string, at: number): Promise<void>;
+  /**
+   * The merge's part of the person's phone number: the survivor keeps its own, or takes the loser's when it has
+   * none. True when the loser's number was carried over.
+   */
+  carryPhone(loserId: string, survivorId: string): Promise<boolean>;
+  appendEvent(event: Omit<EventRow, 'id'>): Promise<void>;
+}
+
+export interface IdentityStore {
+  /**
+   * Runs `fn` in one transaction; rolls back if it throws. May throw RetryableTransactionError (and
+   * UniqueViolationError from a write): the caller retries the whole `fn`. Not re-entrant.
+   */
+  transaction<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T>;
+  findUser(id: string): Promise<UserRow | undefined>;
+  findAppIdentity(appid: string, openid: string): Promise<AppIdentityRow | undefined>;
+  listAppIdentities(userId: string): Promise<AppIdentityRow[]>;
+  /**
+   * One read for the login fast path: the app identity (appid, openid) and the user owning (unionKey, unionid), or
+   * null when no one does.
+   */
+  findAppIdentityInUnion(
+    appid: string,
+    openid: string,
+    unionKey: string,
+    unionid: string,
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
+  listUnionIdentities(userId: string): Promise<UnionIdentityRow[]>;
+  /** Ids of the users merged into `userId` (aliases point straight at their survivor). */
+  listAliases(userId: string): Promise<string[]>;
+  listEvents(options?: { afterId?: number; limit?: number }): Promise<EventRow[]>;
+  /** Row counts, for tests and /metrics: users (all), liveUsers, appIdentities, unionIdentities, events. */
+  counts(): Promise<IdentityCounts>;
+}
+
+export interface IdentityCounts {
+  users: number;
+  liveUsers: number;
+  appIdentities: number;
+  unionIdentities: number;
+  events: number;
+}

@@ -1,0 +1,18 @@
+/**
+ * Everything a weunion deployment keeps in its database, as four sub-stores. A consumer depends on the slice it
+ * uses (`IdentityStore`, `JobStore`, `FlowStore`, `ProfileStore`), never on the whole. One Kysely implementation
+ * serves SQLite and PostgreSQL (`../kysely-store.ts`); `test/store/contract.ts` is the suite it passes.
+ */
+import type { FlowStore } from './flow-store.js';
+import type { IdentityStore } from './identity-store.js';
+import type { JobStore } from './job-store.js';
+import type { ProfileStore } from './profile-store.js';
+
+export interface WeunionStore {
+  readonly identity: IdentityStore;
+  readonly jobs: JobStore;
+  readonly flows: FlowStore;
+  readonly profile: ProfileStore;
+  /** Closes the pool / file. Idempotent. */
+  close(): Promise<void>;
+}
