@@ -10,10 +10,11 @@ export { decryptUserData, verifyRawDataSignature, rawDataSignature, sessionKeySi
 export type { UserDataPayload } from './wechat/index.js';
 export { createMessageCrypt, type MessageCrypt, type MessageCryptOptions, type DecryptedMessage } from './wechat/index.js';
 export { buildApp } from './server/app.js';
-export type { AppDeps, MiniProgramGateway } from './server/deps.js';
-export { compose } from './server/compose.js';
-export { startService } from './server/main.js';
+export type { AppDeps, ComposedDeps } from './compose/deps.js';
+export type { MiniProgramGateway, OfficialAccountGateway, OAuthGateway, WeChatGateway } from './flows/ports.js';
+export { compose, type ComposeOptions, type ComposeOverrides, type Composed } from './compose/compose.js';
+export { startService, type RunningService, type StartServiceOptions } from './server/main.js';
 export { createEmulator } from './emulator/index.js';
 export type { EmulatorApp } from './emulator/index.js';
-export { createCallbackHooks, type CallbackHooks, type OaHook, type OaHookMap, type PassiveReply } from './server/oa/index.js';
-export type { OaMessage } from './server/oa/index.js';
+export { createCallbackHooks, type CallbackHooks, type OaHook, type OaHookMap } from './flows/oa/callback-hooks.js';
+export type { OaMessage, PassiveReply } from './wechat/callback/index.js';

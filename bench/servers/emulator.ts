@@ -5,7 +5,7 @@
 import { parseConfig } from '../../src/config/load-config.js';
 import { demoConfig } from '../../src/config/demo-config.js';
 import { createEmulator } from '../../src/emulator/index.js';
-import { emulatorAppsFor } from '../../src/server/emulator-apps.js';
+import { emulatorAppsFor } from '../../src/cli/sandbox/emulator-apps.js';
 
 const config = parseConfig(demoConfig());
 const unionidRule = process.env.EMULATOR_UNIONID_RULE === 'legacy' ? 'legacy' : 'current';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { demoConfig } from '../../src/config/demo-config.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { buildApp } from '../../src/server/app.js';
-import { compose } from '../../src/server/compose.js';
+import { compose } from '../../src/compose/compose.js';
 
 const emulatorUrl = process.env.EMULATOR_URL!;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-'));

@@ -1,50 +1,78 @@
-/** The `weunion` command: one verb per file under commands/. Config is read once, by the command. */
+/**
+ * The `weunion` command: `weunion <noun> <verb>` (or a shorter alias), one command per file under commands/. Config
+ * is read once, by the command; `--help` anywhere prints help and never acts.
+ */
 import { AppError } from '../errors.js';
-import { runMigrate } from './commands/db/migrate.js';
-import { runDemo } from './commands/demo/run.js';
-import { runEmulator } from './commands/emulator/start.js';
-import { runStart } from './commands/server/start.js';
+import type { CliCommand, CliContext } from './commands/command.js';
+import { dbMigrate } from './commands/db/migrate.js';
+import { demoRun } from './commands/demo/run.js';
+import { emulatorStart } from './commands/emulator/start.js';
+import { serverStart } from './commands/server/start.js';
+import { packageVersion } from './package-version.js';
 
-const HELP = `usage: weunion <command>
+const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun];
 
-  start      run the service (sandbox with the built-in emulator when there is no weunion.config.json)
-  emulator   run only the local WeChat emulator (EMULATOR_PORT, default 3001)
-  migrate    apply database migrations to the configured storage
-  demo       play the mini program story against an in-process sandbox and narrate it
+function usage(): string {
+  const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);
+  return [
+    'usage: weunion <command> [--help]',
+    '',
+    ...rows,
+    '',
+    '  --version                          print the version',
+    '',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal syntax the config file uses
+    'config: ./weunion.config.json or the file in WEUNION_CONFIG; ${ENV} is substituted in strings.',
+    'Each command has --help with an example.',
+    '',
+  ].join('\n');
+}
 
-config: ./weunion.config.json or the file in WEUNION_CONFIG; \${ENV} is substituted in strings.
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  const env = process.env;
-  const cwd = process.cwd();
-  switch (command) {
-    case 'start':
-      await runStart(env, cwd);
-      return -1; // keeps running
-    case 'emulator':
-      await runEmulator(env, cwd);
-      return -1;
-    case 'migrate':
-      return runMigrate(env, cwd);
-    case 'demo':
-      return runDemo(env);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
-      return 1;
+/** The command `args` name (`start`, `server start`…) and the arguments after it, or undefined. */
+function find(args: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
+  for (const command of COMMANDS) {
+    for (const words of [command.name, ...command.aliases].map((w) => w.split(' ')).sort((a, b) => b.length - a.length)) {
+      if (words.every((w, i) => args[i] === w)) return { command, rest: args.slice(words.length) };
+    }
   }
+  return undefined;
+}
+
+async function main(args: readonly string[]): Promise<number | null> {
+  const ctx: Omit<CliContext, 'args'> = {
+    env: process.env,
+    cwd: process.cwd(),
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+  };
+  if (args[0] === '--version' || args[0] === '-v') {
+    ctx.out(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (args.length === 0 || ['help', '--help', '-h'].includes(args[0]!)) {
+    ctx.out(usage());
+    return args.length === 0 ? 1 : 0;
+  }
+  const found = find(args);
+  if (!found) {
+    ctx.err(`unknown command "${args.join(' ')}"\n\n${usage()}`);
+    return 1;
+  }
+  const { command, rest } = found;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.out(`usage: weunion ${command.aliases[0] ?? command.name}   (or: weunion ${command.name})\n\n${command.summary}.\n\n${command.help}\n`);
+    return 0;
+  }
+  if (rest.length > 0) {
+    ctx.err(`weunion ${command.name}: unexpected argument "${rest[0]}" (see weunion ${command.name} --help)\n`);
+    return 1;
+  }
+  return command.run({ ...ctx, args: rest });
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code !== null) process.exit(code);
   },
   (e: unknown) => {
     if (e instanceof AppError) process.stderr.write(`weunion: ${e.message}\n`);

@@ -93,6 +93,11 @@ export const configSchema = z
         emulator: z
           .strictObject({
             port: z.number().int().min(0).max(65535).default(3001),
+            /**
+             * Where the emulator listens. Loopback by default: its control API is unauthenticated (it moves the clock
+             * every session shares, and reads back what it fetched), so it must not face a network unless told so.
+             */
+            host: z.string().default('127.0.0.1'),
             unionidRule: z.enum(['current', 'legacy']).default('legacy'),
             rotateSessionKeyOnLogin: z.boolean().default(false),
           })

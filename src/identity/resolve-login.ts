@@ -51,12 +51,19 @@ export interface ResolveLoginResult {
  *     { unionKey: 'acme', appid: 'wx123', openid: 'o-abc', unionid: 'u-xyz', sessionKeyEnc: sealed },
  *   );
  */
-export function resolveLogin(deps: ResolveLoginDeps, input: ResolveLoginInput): Promise<ResolveLoginResult> {
-  return resolveIdentity(deps, input, { touch: true });
+export function resolveLogin(deps: ResolveLoginDeps, input: ResolveLoginInput, options: ResolveOptions = {}): Promise<ResolveLoginResult> {
+  return resolveIdentity(deps, input, { touch: options.markSeen ?? true });
 }
 
-/** Internal: `touch: false` records identities without marking them seen (links learnt off-line). */
-export async function resolveIdentity(deps: ResolveLoginDeps, input: ResolveLoginInput, options: { touch: boolean }): Promise<ResolveLoginResult> {
+export interface ResolveOptions {
+  /**
+   * Whether the person was seen now (a login, a push they sent): moves `lastSeenAt`. False for a link learnt
+   * without them (a follower walk, an operator's action). Default true.
+   */
+  markSeen?: boolean;
+}
+
+async function resolveIdentity(deps: ResolveLoginDeps, input: ResolveLoginInput, options: { touch: boolean }): Promise<ResolveLoginResult> {
   checkInput(deps, input);
   const now = deps.clock.now();
   const unchanged = await unchangedLogin(deps.store, input, now, options.touch);

@@ -11,3 +11,4 @@ export {
 export { PermanentJobError } from './permanent-job-error.js';
 export { exponentialBackoff, type ExponentialBackoffOptions } from './backoff.js';
 export { describeJobError } from './describe-job-error.js';
+export { createJobWake, type JobWake } from './job-wake.js';

@@ -1,4 +1,5 @@
 /** The options of `createJobRunner` (and the handler and logger shapes it takes), checked once at creation. */
+import type { JobWake } from './job-wake.js';
 import type { Clock } from '../clock.js';
 import type { JobStore } from '../store/port.js';
 
@@ -49,6 +50,8 @@ export interface JobRunnerOptions {
   /** A run taking longer is abandoned and retried (ms). Default leaseMs: past it, another worker may claim the job. */
   timeoutMs?: number;
   timers?: JobTimers;
+  /** A wake-up line (job-wake.ts): each poke makes the runner look for due jobs now, like `poke()`. */
+  wake?: JobWake;
 }
 
 /** Throws a TypeError for options a programmer got wrong; returns them unchanged. */

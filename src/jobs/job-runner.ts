@@ -65,6 +65,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   /** The last claim filled every free slot: more may be due, so a finished job should look again at once. */
   let saturated = false;
   const inFlight = new Set<Promise<void>>();
+  o.wake?.listen(() => schedule(0)); // a no-op unless started, like poke()
 
   function schedule(ms: number): void {
     if (state !== 'running') return;

@@ -3,14 +3,13 @@
  * inject(); `main.ts` listens). All I/O arrives in `deps`.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { AppDeps } from './deps.js';
+import type { AppDeps } from '../compose/deps.js';
 import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { answerClientError, answerFrameworkError, answerUnmetExpectation, HTTP_SERVER_OPTIONS, requireHost } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
-import { registerHealth, type Readiness } from './routes/health.js';
+import { registerHealth } from './routes/health.js';
 import { registerMe } from './routes/me.js';
 import { registerMpLogin } from './routes/mp-login.js';
 import { registerMpUnionid } from './routes/mp-unionid.js';
@@ -23,41 +22,12 @@ import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
 
-/** Field paths pino must never print (one level deep: what our log calls pass; test/leaks/ scans for the rest). */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.secret',
-  '*.sessionKey',
-  '*.session_key',
-  '*.sessionKeyEnc',
-  '*.access_token',
-  '*.accessToken',
-  '*.refresh_token',
-  '*.refreshToken',
-  '*.token',
-  '*.encodingAesKey',
-  '*.previousEncodingAesKey',
-  '*.atRestKey',
-  '*.signingJwk',
-  '*.loginCode',
-];
-
-/** Operations pieces `compose()` adds to the deps (optional, so hand-built deps keep working). */
-export interface OpsDeps {
-  /** Backs `/readyz`; without it only `/healthz` is served. */
-  readiness: Readiness;
-  /** The shared Redis client (config.cache = redis://…) for cluster-wide rate limits; null = in-memory counters. */
-  redis: Redis | null;
-}
-
 /**
  * @example
  *   const app = await buildApp(deps);
  *   await app.listen({ port: 3000 });
  */
-export async function buildApp(deps: AppDeps & Partial<OpsDeps>): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own request lines print raw URLs (ids, OAuth codes, signatures): see plugins/request-log.ts.
   const common = {
     bodyLimit: 64 * 1024,

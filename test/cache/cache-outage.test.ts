@@ -10,7 +10,7 @@ import { createSharedFlight } from '../../src/cache/shared-flight.js';
 import { createSharedLock } from '../../src/cache/shared-lock.js';
 import { ManualClock } from '../../src/clock.js';
 import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
-import { createWeChatGateway } from '../../src/server/wechat-gateway.js';
+import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { checkSessionKey } from '../../src/wechat/api/mini-program.js';
 import { WeChatHttp } from '../../src/wechat/api/request.js';
 import { createAccessTokenManager } from '../../src/wechat/tokens/access-token.js';

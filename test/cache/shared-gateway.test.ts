@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AppConfig } from '../../src/config/schema.js';
 import { AppError } from '../../src/errors.js';
 import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
-import { createWeChatGateway } from '../../src/server/wechat-gateway.js';
+import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { rawRedis } from '../helpers/redis.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../wechat/fake-upstream.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from './backends.js';

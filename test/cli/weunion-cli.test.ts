@@ -1,6 +1,6 @@
 /** The CLI as a process: `weunion migrate`, `weunion start` (sandbox and a bad config), graceful SIGTERM. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,5 +60,55 @@ describe('weunion CLI', () => {
     const exited = new Promise<number | null>((resolve) => started.child.on('exit', resolve));
     started.child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+  it('--help on every command prints its help and an example, acts on nothing and exits 0', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'weunion-cli-'));
+    writeFileSync(
+      path.join(cwd, 'weunion.config.json'),
+      JSON.stringify({ storage: 'sqlite:./db/w.db', apps: [{ appid: 'wx1111111111111111', secret: 's', kind: 'miniprogram' }] }),
+    );
+    for (const args of [
+      ['migrate', '--help'],
+      ['db', 'migrate', '-h'],
+      ['start', '--help'],
+      ['emulator', '--help'],
+      ['demo', '--help'],
+    ]) {
+      const r = await run(args, { cwd });
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      expect(r.out).toMatch(/^usage: weunion /);
+      expect(r.out).toMatch(/example:\n {2}.*npx weunion /);
+    }
+    expect(existsSync(path.join(cwd, 'db')), 'migrate --help created the database').toBe(false);
+    expect(readdirSync(cwd)).toEqual(['weunion.config.json']);
+  });
+
+  it('--version prints the package version; an unknown command or argument is refused with the usage', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'weunion-cli-'));
+    const v = await run(['--version'], { cwd });
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    const unknown = await run(['frobnicate'], { cwd });
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/unknown command "frobnicate"[\s\S]*usage: weunion/);
+    const extra = await run(['migrate', 'now'], { cwd });
+    expect(extra.code).toBe(1);
+    expect(extra.err).toMatch(/unexpected argument "now"/);
+  });
+
+  it('under NODE_ENV=production, start refuses the sandbox (no config file) and a configured built-in emulator, saying why', async () => {
+    const none = mkdtempSync(path.join(tmpdir(), 'weunion-cli-'));
+    const sandbox = await run(['start'], { cwd: none, env: { NODE_ENV: 'production', PORT: '0', EMULATOR_PORT: '0' } });
+    expect(sandbox.code).toBe(1);
+    expect(sandbox.err).toMatch(/NODE_ENV=production and no config file .* refusing to start the sandbox/);
+    expect(readdirSync(none)).toEqual([]); // no keys, no database
+    const withEmulator = mkdtempSync(path.join(tmpdir(), 'weunion-cli-'));
+    writeFileSync(
+      path.join(withEmulator, 'weunion.config.json'),
+      JSON.stringify({ server: { port: 0 }, wechat: { emulator: { port: 0 } }, apps: [{ appid: 'wx1111111111111111', secret: 's', kind: 'miniprogram' }] }),
+    );
+    const refused = await run(['start'], { cwd: withEmulator, env: { NODE_ENV: 'production' } });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/wechat\.emulator is set: refusing .* WEUNION_ALLOW_EMULATOR=1/);
   });
 });

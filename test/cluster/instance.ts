@@ -6,13 +6,17 @@
  *   node --import tsx test/cluster/instance.ts
  */
 import { ManualClock } from '../../src/clock.js';
-import type { ConfigInput } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/load-config.js';
 import { startService } from '../../src/server/main.js';
 
 const raw = process.env.WEUNION_CLUSTER_CONFIG;
 if (!raw) throw new TypeError('WEUNION_CLUSTER_CONFIG (a JSON config) is required');
 const clock = new ManualClock();
-const service = await startService({ env: process.env, cwd: process.cwd(), config: JSON.parse(raw) as ConfigInput, clock });
+const service = await startService({
+  config: parseConfig(JSON.parse(raw), process.env),
+  clock,
+  ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+});
 
 process.once('SIGTERM', () => {
   void service.close().then(

@@ -133,11 +133,13 @@ describe('OAuth callback → login code → POST /v1/session/exchange', () => {
   });
 
   it('asks sns/userinfo for the unionid when the token answer left it out — and never with a snsapi_base token', async () => {
-    stack = await startStack();
-    const p = await stack.createPerson();
     // A WeChat that keeps the unionid for sns/userinfo (the OA docs list it there): strip it from the token answer.
-    const real = stack.deps.wechat;
-    stack.deps.wechat = { ...real, exchangeOAuthCode: async (app, code) => ({ ...(await real.exchangeOAuthCode(app, code)), unionid: undefined }) };
+    stack = await startStack({
+      overrides: {
+        wechat: (real) => ({ ...real, exchangeOAuthCode: async (app, code) => ({ ...(await real.exchangeOAuthCode(app, code)), unionid: undefined }) }),
+      },
+    });
+    const p = await stack.createPerson();
     await stack.control('/__emulator/stats', undefined, 'DELETE');
     const base = await oauthSession(stack, oaAuthorize('base'), p);
     expect(base.unionid).toBeNull();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '../../src/server/app.js';
+import { REDACT_PATHS } from '../../src/compose/redact-paths.js';
 import { createUndiciTransport, type HttpTransport } from '../../src/wechat/api/http-transport.js';
 import { login, wxUserData } from '../helpers/flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
       done();
     },
   });
-  const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+  const logger = pino({ level: 'trace', redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, sink);
   const inner = createUndiciTransport();
   // Spy on the access_tokens the server sends upstream, so the scan knows what to look for.
   const spy: HttpTransport = async (url, init) => {

@@ -13,9 +13,9 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { createEmulator } from '../../src/emulator/index.js';
 import { buildApp } from '../../src/server/app.js';
-import { compose } from '../../src/server/compose.js';
-import type { AppDeps } from '../../src/server/deps.js';
-import { emulatorAppsFor, officialAccountCallbacks } from '../../src/server/emulator-apps.js';
+import { type ComposeOverrides, compose } from '../../src/compose/compose.js';
+import type { ComposedDeps } from '../../src/compose/deps.js';
+import { emulatorAppsFor, officialAccountCallbacks } from '../../src/cli/sandbox/emulator-apps.js';
 import { createUndiciTransport } from '../../src/wechat/api/http-transport.js';
 import { createLeakRecorder, type LeakRecorder } from '../leaks/recorder.js';
 
@@ -30,6 +30,8 @@ export interface StackOptions {
   logger?: FastifyBaseLogger;
   /** The HTTP transport the server uses to reach the emulator (default undici). */
   fetch?: HttpTransport;
+  /** Parts to replace in the composition (compose()'s overrides): e.g. a wrapper of the WeChat gateway. */
+  overrides?: ComposeOverrides;
   /** How the emulator pushes to the official-account callback (default: safe, since the sandbox OA has a key). */
   messageMode?: 'plain' | 'compatible' | 'safe';
   /** Emulator options beyond the defaults (e.g. pushTimeoutMs). */
@@ -47,7 +49,7 @@ export interface Stack {
   apps: typeof DEMO_APPS;
   clock: ManualClock;
   config: Config;
-  deps: AppDeps;
+  deps: ComposedDeps;
   /** The data folder (keys.json, SQLite file). */
   dataDir: string;
   emulator: Awaited<ReturnType<typeof createEmulator>>;
@@ -90,7 +92,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const leaks: LeakRecorder | null = leakDir ? createLeakRecorder(leakDir) : null;
   const ownTransport = leaks && !options.fetch ? createUndiciTransport() : null;
   const transport = leaks ? leaks.spy(options.fetch ?? ownTransport!) : options.fetch;
-  const composed = await compose(config, { clock, logger: options.logger ?? leaks?.logger ?? false, ...(transport ? { fetch: transport } : {}) });
+  const composed = await compose(config, {
+    clock,
+    logger: options.logger ?? leaks?.logger ?? false,
+    ...(transport ? { fetch: transport } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
   const app = await buildApp(composed.deps);
   const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   for (const { appid, callbackUrl } of officialAccountCallbacks(config, serverUrl)) {

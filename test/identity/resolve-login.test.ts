@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { linkUnionid } from '../../src/identity/link-unionid.js';
 import { resolveLogin, type ResolveLoginDeps } from '../../src/identity/resolve-login.js';
 import { getUserView, resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
@@ -216,14 +215,14 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     expect((await store.identity.counts()).users).toBe(0);
   });
 
-  it('linkUnionid() links without marking the identity as seen', async () => {
+  it('resolveLogin(…, { markSeen: false }) links without marking the identity as seen', async () => {
     await login('wxOA', 'oF1');
     clock.advance(60);
-    const r = await linkUnionid(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF1', unionid: 'X1' });
+    const r = await resolveLogin(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF1', unionid: 'X1' }, { markSeen: false });
     expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect(await store.identity.findAppIdentity('wxOA', 'oF1')).toMatchObject({ unionid: 'X1', lastSeenAt: T0 });
     // A follower never seen before becomes a user (backfill).
-    expect(await linkUnionid(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF2', unionid: 'X2' })).toMatchObject({ isNewUser: true });
+    expect(await resolveLogin(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF2', unionid: 'X2' }, { markSeen: false })).toMatchObject({ isNewUser: true });
   });
 
   it('getUserView() and resolveUserId() return undefined for an id never issued', async () => {

@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { ManualClock } from '../../src/clock.js';
 import { AppError } from '../../src/errors.js';
 import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from '../../src/jobs/job-runner.js';
+import { createJobWake } from '../../src/jobs/job-wake.js';
 import { PermanentJobError } from '../../src/jobs/permanent-job-error.js';
-import type { JobRunnerControl } from '../../src/server/deps.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
 import type { JobStore, WeunionStore } from '../../src/store/port.js';
 import { identityBackends, type Backend } from '../identity/backends.js';
@@ -252,6 +252,17 @@ describe('createJobRunner()', () => {
     await vi.waitFor(() => expect(done).toEqual(['1', '2']));
   });
 
+  it('a poke on the wake-up line it was given (built before the runner) makes it look at once, like poke()', async () => {
+    const done: string[] = [];
+    const wake = createJobWake();
+    wake.poke(); // nobody listens yet: a no-op
+    const r = runner({ work: async (p) => void done.push(String(p.n)) }, { pollMs: 60_000, wake });
+    r.start();
+    await enqueue('work', { n: 1 });
+    wake.poke(); // the first poll already ran on an empty queue; the next one is a minute away
+    await vi.waitFor(() => expect(done).toEqual(['1']));
+  });
+
   it('start() runs at most `concurrency` jobs at once and drains a backlog larger than that', async () => {
     let running = 0;
     let peak = 0;
@@ -325,9 +336,7 @@ describe('createJobRunner()', () => {
     expect(logger.lines[0]).toMatchObject({ level: 'error', obj: { error: 'Error: connection reset' } });
   });
 
-  it('is a JobRunnerControl, and refuses bad options with a TypeError', () => {
-    const control: JobRunnerControl = runner({});
-    expect(typeof control.runDue).toBe('function');
+  it('refuses bad options with a TypeError', () => {
     const base = { store: store.jobs, clock, handlers: {}, pollMs: 5, leaseMs: 1000, maxAttempts: 3, concurrency: 1 };
     expect(() => createJobRunner({ ...base, concurrency: 0 })).toThrow(TypeError);
     expect(() => createJobRunner({ ...base, leaseMs: 1.5 })).toThrow(TypeError);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '../../src/server/app.js';
+import { REDACT_PATHS } from '../../src/compose/redact-paths.js';
 import type { PushRecord } from '../../src/emulator/push-record.js';
 import { login, wxUserData } from '../helpers/flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -121,7 +121,7 @@ describe('REDACT_PATHS', () => {
   it('censors every known secret field one level deep, and the credential headers', () => {
     const out: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (out.push(String(chunk)), done()) });
-    const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const logger = pino({ level: 'debug', redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, sink);
     const fields = [
       'secret',
       'sessionKey',

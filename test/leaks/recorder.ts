@@ -11,7 +11,7 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../src/config/schema.js';
 import type { HttpTransport } from '../../src/wechat/api/http-transport.js';
-import { REDACT_PATHS } from '../../src/server/app.js';
+import { REDACT_PATHS } from '../../src/compose/redact-paths.js';
 
 /** Where a secret may legitimately appear besides nowhere: a session token is the point of a login answer. */
 export type SecretScope = 'nowhere' | 'success-responses';
@@ -79,7 +79,7 @@ export function createLeakRecorder(dir: string): LeakRecorder {
   writeFileSync(logFile, '');
   writeFileSync(responsesFile, '');
   const destination = pino.destination({ dest: logFile, sync: true });
-  const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination) as unknown as FastifyBaseLogger;
+  const logger = pino({ level: 'debug', redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination) as unknown as FastifyBaseLogger;
   const upstream = new Map<string, string>(); // value → what
   const test = callerTestFile();
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config/schema.js';
-import { createWeChatGateway } from '../../src/server/wechat-gateway.js';
+import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { sessionKeySignature } from '../../src/wechat/crypto/session-signature.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from './fake-upstream.js';
 import { expectNoSecrets, failure } from './no-secrets.js';

@@ -6,12 +6,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireApp } from '../app-registry.js';
-import type { AppDeps } from '../deps.js';
-import { loginAnswer } from '../login-answer.js';
-import { loginWithOAuthCode } from '../oauth/oauth-login.js';
+import type { AppDeps } from '../../compose/deps.js';
+import { requireApp } from '../../config/require-app.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
-import { appidParams } from './mp-schemas.js';
+import { appidParams } from '../http/mp-schemas.js';
 
 const appLoginBody = z.strictObject({
   code: z
@@ -25,12 +23,12 @@ const appLoginBody = z.strictObject({
   country: z.string().max(32).optional(),
 });
 
-/** Registers `POST /v1/app/:appid/login`. */
-export function registerAppLogin(app: FastifyInstance, deps: AppDeps): void {
+/** Registers `POST /v1/app/:appid/login` (flows/oauth/oauth-login.ts). */
+export function registerAppLogin(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>): void {
   app.post('/v1/app/:appid/login', async (request) => {
     const { appid } = parseOrThrow(appidParams, request.params, 'path');
     const wxApp = requireApp(deps.config, appid, 'mobile');
     const { code } = parseOrThrow(appLoginBody, request.body);
-    return loginAnswer(deps, await loginWithOAuthCode(deps, wxApp, code));
+    return deps.flows.oauthLogin.answer(wxApp, code);
   });
 }

@@ -1,14 +1,13 @@
 /** GET /v1/me — the live user behind a session (a merged user's old token resolves to the survivor). */
 import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../compose/deps.js';
 import { AppError } from '../../errors.js';
-import { getUserView } from '../../identity/index.js';
-import { requireSession } from '../plugins/bearer-session.js';
-import type { AppDeps } from '../deps.js';
+import { requireSession } from '../http/bearer-session.js';
 
-export function registerMe(app: FastifyInstance, deps: AppDeps): void {
+export function registerMe(app: FastifyInstance, deps: Pick<AppDeps, 'sessions' | 'identity'>): void {
   app.get('/v1/me', async (request) => {
     const claims = await requireSession(request, deps.sessions);
-    const view = await getUserView(deps.store, claims.userId);
+    const view = await deps.identity.view(claims.userId);
     if (!view) throw new AppError('ERR_USER_NOT_FOUND');
     return view;
   });

@@ -8,12 +8,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { resolveLogin } from '../../identity/index.js';
-import { WECHAT_ERRCODE } from '../../wechat/api/errcodes.js';
-import type { AppDeps } from '../deps.js';
-import { mpSessionRequest, unboundAppError } from '../mp-session-request.js';
-import { loginAnswer } from '../login-answer.js';
+import type { AppDeps } from '../../compose/deps.js';
+import { mpSessionRequest } from '../http/mp-session-request.js';
 
 // WeChat Pay: transaction_id is 32 digits, mch_id digits, out_trade_no 6–32 of [A-Za-z0-9_-|*@]; bounds are lenient.
 const paidBody = z.union([
@@ -24,27 +20,10 @@ const paidBody = z.union([
   }),
 ]);
 
-/** Registers `POST /v1/mp/:appid/paid-unionid`. */
-export function registerMpPaidUnionid(app: FastifyInstance, deps: AppDeps): void {
+/** Registers `POST /v1/mp/:appid/paid-unionid` (flows/mp/mp-paid-unionid.ts). */
+export function registerMpPaidUnionid(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'sessions' | 'flows'>): void {
   app.post('/v1/mp/:appid/paid-unionid', async (request) => {
-    const { appid, wxApp, claims, body: order } = await mpSessionRequest(request, deps, paidBody);
-    if (wxApp.union === null) throw unboundAppError(appid);
-
-    const unionid = await deps.wechat.getPaidUnionid(wxApp, claims.openid, order).catch((e: unknown) => {
-      // 89300 is about the order the client named (unknown, someone else's, or paid over 5 minutes ago): a client
-      // error, not a WeChat failure — a made-up transactionId must not answer 502 (found by test/fuzz).
-      if (e instanceof AppError && e.wechat?.errcode === WECHAT_ERRCODE.INVALID_TRADE) {
-        throw new AppError('ERR_UNIONID_UNAVAILABLE', {
-          message: 'WeChat knows no payment by this person for this order in the last 5 minutes (89300 invalid trade).',
-          wechat: e.wechat,
-        });
-      }
-      throw e;
-    });
-    const result = await resolveLogin(
-      { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
-      { unionKey: wxApp.union, appid, openid: claims.openid, unionid },
-    );
-    return loginAnswer(deps, { userId: result.userId, appid, openid: claims.openid, unionid, isNewUser: result.isNewUser });
+    const { session, body: order } = await mpSessionRequest(request, deps, paidBody);
+    return deps.flows.mpPaidUnionid.learn(session, order);
   });
 }

@@ -5,9 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { resolveUserId } from '../../identity/index.js';
-import type { AppDeps } from '../deps.js';
-import { mpSessionRequest } from '../mp-session-request.js';
+import type { AppDeps } from '../../compose/deps.js';
+import { mpSessionRequest } from '../http/mp-session-request.js';
 
 const phoneBody = z.strictObject({
   code: z
@@ -22,17 +21,10 @@ const phoneBody = z.strictObject({
   cloudID: z.string().max(1024).optional(),
 });
 
-/** Registers `POST /v1/mp/:appid/phone`. */
-export function registerMpPhone(app: FastifyInstance, deps: AppDeps): void {
+/** Registers `POST /v1/mp/:appid/phone` (flows/mp/mp-phone.ts). */
+export function registerMpPhone(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'sessions' | 'flows'>): void {
   app.post('/v1/mp/:appid/phone', async (request) => {
-    const { wxApp, claims, body, identity } = await mpSessionRequest(request, deps, phoneBody);
-    const { code } = body;
-    const userId = (await resolveUserId(deps.store.identity, identity.userId)) ?? identity.userId;
-
-    // The openid lets WeChat check that the phone code was minted for this very person.
-    const phone = await deps.wechat.getPhoneNumber(wxApp, code, claims.openid);
-    // setUserPhone follows merges made meanwhile and answers the live user it stored the phone on.
-    const liveUserId = await deps.store.profile.setUserPhone(userId, phone, deps.clock.now());
-    return { userId: liveUserId, phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
+    const { session, body } = await mpSessionRequest(request, deps, phoneBody);
+    return deps.flows.mpPhone.bind(session, body.code);
   });
 }

@@ -11,23 +11,15 @@
  * ERR_OAUTH_SNAPSHOT_USER; WeChat failures: their codes). Nothing is stored for a failed login.
  * https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md
  */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { requireApp } from '../app-registry.js';
-import type { AppDeps } from '../deps.js';
-import { issueLoginCode } from '../login-codes.js';
-import { callbackUrl, consentUrl, publicOrigin, ROUTE_PREFIX } from '../oauth/authorize-url.js';
-import { loginWithOAuthCode } from '../oauth/oauth-login.js';
-import { bindBrowser, browserMatches, unbindBrowser } from '../oauth/browser-binding.js';
-import { consumeOAuthState, createOAuthState, type OAuthFlowKind, type OAuthScope } from '../oauth/oauth-state.js';
-
-import { redirectWithOutcome, requireAllowedRedirect } from '../oauth/redirect-allow-list.js';
+import type { AppDeps } from '../../compose/deps.js';
+import { requireApp } from '../../config/require-app.js';
+import type { OAuthFlowKind, OAuthScope } from '../../flows/oauth/oauth-state.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
-import { appidParams } from './mp-schemas.js';
-
-const sha256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+import { bindBrowser, browserMatches, unbindBrowser } from '../http/browser-binding.js';
+import { appidParams } from '../http/mp-schemas.js';
+import { callbackUrl, publicOrigin, ROUTE_PREFIX } from '../http/public-origin.js';
 
 const redirectField = z.string().min(1).max(4096);
 const oaAuthorizeQuery = z.strictObject({ scope: z.enum(['base', 'userinfo']), redirect: redirectField });
@@ -46,53 +38,51 @@ function redirectNoStore(reply: FastifyReply, location: string) {
   return reply.header('cache-control', 'no-store').redirect(location, 302);
 }
 
-function registerFlow(app: FastifyInstance, deps: AppDeps, kind: OAuthFlowKind): void {
+function registerFlow(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>, kind: OAuthFlowKind): void {
   const prefix = ROUTE_PREFIX[kind];
 
   app.get(`${prefix}/:appid/authorize`, async (request, reply) => {
     const { appid } = parseOrThrow(appidParams, request.params, 'path');
     const wxApp = requireApp(deps.config, appid, kind);
     let scope: OAuthScope = 'snsapi_login';
-    let redirectText: string;
+    let redirect: string;
     if (kind === 'officialAccount') {
       const q = parseOrThrow(oaAuthorizeQuery, request.query, 'query');
       scope = q.scope === 'base' ? 'snsapi_base' : 'snsapi_userinfo';
-      redirectText = q.redirect;
+      redirect = q.redirect;
     } else {
-      redirectText = parseOrThrow(webAuthorizeQuery, request.query, 'query').redirect;
+      redirect = parseOrThrow(webAuthorizeQuery, request.query, 'query').redirect;
     }
-    const redirect = requireAllowedRedirect(redirectText, wxApp.redirectAllowList);
-    const redirectUri = callbackUrl(publicOrigin(deps.config.publicUrl, request), kind, appid);
-    const binding = deps.random(16).toString('base64url');
-    const state = await createOAuthState(deps, { appid, kind, scope, redirect: redirect.href, browserHash: sha256(binding) });
-    bindBrowser(request, reply, state, binding, deps.config.flows.oauthStateTtlSeconds);
-    return redirectNoStore(reply, consentUrl(deps.config.wechat.openBaseUrl, { kind, appid, redirectUri, scope, state }));
+    const started = await deps.flows.oauthWeb.start({
+      app: wxApp,
+      kind,
+      scope,
+      redirect,
+      redirectUri: () => callbackUrl(publicOrigin(deps.config.publicUrl, request), kind, appid),
+    });
+    bindBrowser(request, reply, started.state, started.binding, deps.config.flows.oauthStateTtlSeconds);
+    return redirectNoStore(reply, started.consentUrl);
   });
 
   app.get(`${prefix}/:appid/oauth/callback`, async (request, reply) => {
     const { appid } = parseOrThrow(appidParams, request.params, 'path');
     const wxApp = requireApp(deps.config, appid, kind);
     const query = parseOrThrow(callbackQuery, request.query, 'query');
-    const flow = await consumeOAuthState(deps, query.state, { appid, kind, browser: (h) => browserMatches(request, query.state!, h) });
+    const finished = await deps.flows.oauthWeb.finish({
+      app: wxApp,
+      kind,
+      state: query.state,
+      code: query.code,
+      browser: (h) => browserMatches(request, query.state!, h),
+    });
     unbindBrowser(reply, query.state!);
-    // Checked again: the allow-list may have shrunk since the authorize request.
-    const redirect = requireAllowedRedirect(flow.redirect, wxApp.redirectAllowList);
-
-    if (!query.code) return redirectNoStore(reply, redirectWithOutcome(redirect, { error: 'ERR_OAUTH_DENIED' }));
-    try {
-      const outcome = await loginWithOAuthCode(deps, wxApp, query.code);
-      const code = await issueLoginCode(deps, outcome);
-      return redirectNoStore(reply, redirectWithOutcome(redirect, { code }));
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      request.log.info({ code: e.code, wechat: e.wechat, appid }, 'oauth login failed');
-      return redirectNoStore(reply, redirectWithOutcome(redirect, { error: e.code }));
-    }
+    if (finished.failure) request.log.info({ code: finished.failure.code, wechat: finished.failure.wechat, appid }, 'oauth login failed');
+    return redirectNoStore(reply, finished.location);
   });
 }
 
-/** Registers the official-account and website-app OAuth routes. */
-export function registerOAuthWeb(app: FastifyInstance, deps: AppDeps): void {
+/** Registers the official-account and website-app OAuth routes (flows/oauth/oauth-web.ts). */
+export function registerOAuthWeb(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>): void {
   registerFlow(app, deps, 'officialAccount');
   registerFlow(app, deps, 'website');
 }

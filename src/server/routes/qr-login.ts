@@ -11,10 +11,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AppDeps } from '../../compose/deps.js';
+import { requireApp } from '../../config/require-app.js';
 import { AppError, isAppError } from '../../errors.js';
-import { requireApp } from '../app-registry.js';
-import type { AppDeps } from '../deps.js';
-import { createQrLogin, readQrLogin, type QrLoginState } from '../oa/qr-login-flow.js';
+import type { QrLogin, QrLoginState } from '../../flows/qr-login/qr-login.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 
 /** How often a waiting poll or stream re-reads the store. */
@@ -49,7 +49,8 @@ function requestSignal(reply: FastifyReply, closing: AbortSignal): AbortSignal {
   return AbortSignal.any([gone.signal, closing]);
 }
 
-export function registerQrLogin(app: FastifyInstance, deps: AppDeps): void {
+export function registerQrLogin(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>): void {
+  const qr = deps.flows.qrLogin;
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
     closing.abort();
@@ -59,21 +60,21 @@ export function registerQrLogin(app: FastifyInstance, deps: AppDeps): void {
   app.post('/v1/oa/:appid/qr-login', async (request) => {
     const { appid } = parseOrThrow(appidParams, request.params, 'path');
     const wxApp = requireApp(deps.config, appid, 'officialAccount');
-    return createQrLogin(deps, wxApp);
+    return qr.create(wxApp);
   });
 
   app.get('/v1/qr-login/:id', async (request, reply) => {
     const { id } = parseOrThrow(idParams, request.params, 'path');
     const query = parseOrThrow(pollQuery, request.query, 'query');
     if (/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
-      await readQrLogin(deps, id, { peek: true }); // unknown/expired/used: a plain JSON error before any stream starts
-      return stream(deps, request, reply, id, requestSignal(reply, closing.signal));
+      await qr.read(id, { peek: true }); // unknown/expired/used: a plain JSON error before any stream starts
+      return stream(qr, request, reply, id, requestSignal(reply, closing.signal));
     }
     const signal = requestSignal(reply, closing.signal);
-    // Waiting is real time (a socket held open); expiry is the injected clock's (readQrLogin).
+    // Waiting is real time (a socket held open); expiry is the injected clock's (qrLogin.read).
     const deadline = Date.now() + query.wait * 1000;
     for (;;) {
-      const state = await readQrLogin(deps, id);
+      const state = await qr.read(id);
       if (closing.signal.aborted) reply.header('connection', 'close'); // do not keep a shutting-down server's socket alive
       if (state.status !== query.since || Date.now() >= deadline || signal.aborted) return state;
       await sleep(Math.min(QR_LOGIN_POLL_MS, deadline - Date.now()), signal);
@@ -82,7 +83,7 @@ export function registerQrLogin(app: FastifyInstance, deps: AppDeps): void {
 }
 
 /** Server-sent events until `done`, an error (expired/used), the client leaving or the server closing. */
-async function stream(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, id: string, signal: AbortSignal): Promise<void> {
+async function stream(qr: Pick<QrLogin, 'read'>, request: FastifyRequest, reply: FastifyReply, id: string, signal: AbortSignal): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -99,7 +100,7 @@ async function stream(deps: AppDeps, request: FastifyRequest, reply: FastifyRepl
     while (!signal.aborted) {
       let state: QrLoginState;
       try {
-        state = await readQrLogin(deps, id);
+        state = await qr.read(id);
       } catch (err) {
         if (!isAppError(err)) throw err;
         send('error', err.toBody());

@@ -1,8 +1,8 @@
 /** GET /.well-known/jwks.json (public session keys, for offline verification). /healthz lives in health.ts. */
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../compose/deps.js';
 
-export function registerWellKnown(app: FastifyInstance, deps: AppDeps): void {
+export function registerWellKnown(app: FastifyInstance, deps: Pick<AppDeps, 'sessions'>): void {
   app.get('/.well-known/jwks.json', async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return deps.sessions.jwks();

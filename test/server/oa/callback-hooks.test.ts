@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCallbackHooks } from '../../../src/server/oa/callback-hooks.js';
+import { createCallbackHooks } from '../../../src/flows/oa/callback-hooks.js';
 import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
 import { toOaMessage, type OaMessage } from '../../../src/wechat/callback/oa-message.js';
 import { buildReplyXml, checkPassiveReply } from '../../../src/wechat/callback/passive-reply.js';

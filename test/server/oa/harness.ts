@@ -1,23 +1,21 @@
 /**
- * A small weunion for the callback and scan-to-follow routes: the real routes, store (SQLite in memory), job runner
- * and handlers over real HTTP on loopback, with a scripted WeChat gateway (user/info, qrcode/create) and a
- * ManualClock. Pushes are signed (and encrypted) here with the library's MessageCrypt.
+ * A small weunion for the callback and scan-to-follow routes: the real composition and app — routes, store (SQLite
+ * in memory), flows, job runner — over real HTTP on loopback, with a scripted WeChat gateway (user/info,
+ * qrcode/create) put in by compose()'s overrides, and a ManualClock. Pushes are signed (and encrypted) here with the library's MessageCrypt.
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
+import { compose } from '../../../src/compose/compose.js';
+import type { ComposedDeps } from '../../../src/compose/deps.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/schema.js';
 import type { AppError } from '../../../src/errors.js';
-import { createUserId } from '../../../src/identity/index.js';
-import { createJobRunner } from '../../../src/jobs/index.js';
-import type { AppDeps, WeChatGateway } from '../../../src/server/deps.js';
-import { createJobHandlers } from '../../../src/server/jobs/handlers.js';
-import { createCallbackHooks } from '../../../src/server/oa/callback-hooks.js';
-import { registerErrorHandler } from '../../../src/server/plugins/error-handler.js';
-import { registerOaCallback } from '../../../src/server/routes/oa-callback.js';
-import { registerQrLogin } from '../../../src/server/routes/qr-login.js';
-import { openStore } from '../../../src/store/index.js';
+import { createCallbackHooks } from '../../../src/flows/oa/callback-hooks.js';
+import type { WeChatGateway } from '../../../src/flows/ports.js';
+import { buildApp } from '../../../src/server/app.js';
 import { createMessageCrypt, type MessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 
 export const OA = 'wxtest0000000oa01';
@@ -31,7 +29,7 @@ export type Mode = 'plain' | 'compatible' | 'safe';
 export interface Harness {
   url: string;
   clock: ManualClock;
-  deps: AppDeps;
+  deps: ComposedDeps;
   crypt: MessageCrypt;
   /** user/info answers by openid (unionid); a queue of errors to throw first. */
   userInfo: { unionids: Map<string, string>; failures: AppError[]; calls: string[] };
@@ -56,9 +54,13 @@ export function textXml(content: string, options: { from?: string; createTime?: 
 
 export async function startHarness(configure: (c: Config) => Config = (c) => c): Promise<Harness> {
   const clock = new ManualClock();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-oa-harness-'));
   const config = configure(
     parseConfig({
       storage: 'sqlite::memory:',
+      dataDir,
+      rateLimit: { perIpPerMinute: 1_000_000, perAppPerMinute: 1_000_000 },
+      jobs: { pollMs: 1000, maxAttempts: 3, concurrency: 2 },
       unions: [{ id: 'acme' }],
       apps: [
         { appid: OA, secret: 's1', kind: 'officialAccount', union: 'acme', token: TOKEN, encodingAesKey: AES_KEY, originalId: GH, callbackMode: 'plain' }, // plain mode: takes plain and encrypted pushes
@@ -67,12 +69,9 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
       ],
     }),
   );
-  const opened = await openStore('sqlite::memory:');
-  const { error } = await opened.migrate();
-  if (error) throw error;
   const userInfo = { unionids: new Map<string, string>(), failures: [] as AppError[], calls: [] as string[] };
   const qrCalls: Array<{ scene: string; ttl: number }> = [];
-  const wechat = {
+  const scripted: Pick<WeChatGateway, 'userInfo' | 'createTempQrCode'> = {
     async userInfo(app, openid) {
       userInfo.calls.push(`${app.appid}:${openid}`);
       const failure = userInfo.failures.shift();
@@ -85,32 +84,11 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
       const ticket = `gQ+ticket/${qrCalls.length}==`;
       return { ticket, expireSeconds, url: `https://mp.example/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` };
     },
-  } as Partial<WeChatGateway> as WeChatGateway;
-  const deps = {
-    config,
-    store: opened.store,
-    wechat,
-    clock,
-    newId: createUserId,
-    random: randomBytes,
-    hooks: createCallbackHooks({ timeoutMs: 200 }),
-    logger: false,
-  } as Omit<AppDeps, 'jobs' | 'sessions' | 'atRest'> as AppDeps;
-  deps.jobs = createJobRunner({
-    store: opened.store.jobs,
-    clock,
-    handlers: createJobHandlers(deps),
-    pollMs: 1000,
-    leaseMs: 30_000,
-    maxAttempts: 3,
-    concurrency: 2,
-  });
-
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
-  registerOaCallback(app, deps);
-  registerQrLogin(app, deps);
-  await app.ready();
+  };
+  // The routes under test call only these two; any other WeChat call is a bug of the test.
+  const composed = await compose(config, { clock, hooks: createCallbackHooks({ timeoutMs: 200 }), overrides: { wechat: scripted as WeChatGateway } });
+  const { deps } = composed;
+  const app = await buildApp(deps);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const crypt = createMessageCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: OA });
 
@@ -143,13 +121,13 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
       return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' };
     },
     async jobCount() {
-      const c = await opened.store.jobs.jobCounts();
+      const c = await deps.store.jobs.jobCounts();
       return c.pending + c.running + c.done + c.failed;
     },
     async close() {
       await app.close();
-      await deps.jobs.stop();
-      await opened.close();
+      await composed.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

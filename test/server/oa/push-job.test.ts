@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
 import { toOaMessage } from '../../../src/wechat/callback/oa-message.js';
-import { planPushJob, pushDedupKey } from '../../../src/server/oa/push-job.js';
-import { newQrLoginScene, qrSceneOf } from '../../../src/server/oa/qr-scene.js';
+import { planPushJob, pushDedupKey } from '../../../src/flows/oa/push-job.js';
+import { newQrLoginScene, qrSceneOf } from '../../../src/flows/qr-login/qr-scene.js';
 
 const APPID = 'wxtest0000000oa01';
 const SCENE = 'wl_AAAAAAAAAAAAAAAA';

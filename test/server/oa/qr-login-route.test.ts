@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { redeemLoginCode } from '../../../src/server/login-codes.js';
 import { eventXml, OA, startHarness, type Harness } from './harness.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
@@ -71,7 +70,7 @@ describe('scan-to-follow website login', () => {
     await h.deps.jobs.runDue();
     const done = await poll(id);
     expect(done.body).toMatchObject({ status: 'done', loginCode: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
-    const claims = await redeemLoginCode(h.deps, done.body.loginCode);
+    const claims = await h.deps.flows.loginCodes.redeem(done.body.loginCode);
     const identity = await h.deps.store.identity.findAppIdentity(OA, 'o-person-1');
     expect(claims).toEqual({ userId: identity!.userId, appid: OA, openid: 'o-person-1', unionid: 'u-person-1', isNewUser: true });
     // The login is over: the ticket cannot be read (or completed) again.
@@ -106,7 +105,7 @@ describe('scan-to-follow website login', () => {
     await h.push(eventXml('SCAN', { createTime: now(), eventKey: scene, from: 'o-second' }));
     await h.deps.jobs.runDue();
     const done = await poll(id);
-    expect((await redeemLoginCode(h.deps, done.body.loginCode)).openid).toBe('o-first');
+    expect((await h.deps.flows.loginCodes.redeem(done.body.loginCode)).openid).toBe('o-first');
   });
 
   it('a long poll (?wait=) answers as soon as the status changes', async () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS, demoConfig } from '../../../src/config/demo-config.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { createEmulator, type Emulator } from '../../../src/emulator/index.js';
-import { emulatorAppsFor } from '../../../src/server/emulator-apps.js';
+import { emulatorAppsFor } from '../../../src/cli/sandbox/emulator-apps.js';
 import { openStore } from '../../../src/store/index.js';
 import { runCli } from './cli-process.js';
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createReadiness } from '../../../src/server/routes/health.js';
+import { createReadiness } from '../../../src/compose/readiness.js';
 import { redisAvailable, testKeyPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { call, startOpsApp, type OpsApp } from './ops-app.js';
 

@@ -10,7 +10,7 @@ import { demoConfig } from '../../../src/config/demo-config.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { Config, ConfigInput } from '../../../src/config/schema.js';
 import { buildApp } from '../../../src/server/app.js';
-import { compose, type Composed } from '../../../src/server/compose.js';
+import { compose, type Composed } from '../../../src/compose/compose.js';
 
 export interface OpsApp {
   url: string;

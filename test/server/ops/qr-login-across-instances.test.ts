@@ -12,8 +12,8 @@ import { DEMO_APPS, demoConfig } from '../../../src/config/demo-config.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { createEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { buildApp } from '../../../src/server/app.js';
-import { compose, type Composed } from '../../../src/server/compose.js';
-import { emulatorAppsFor } from '../../../src/server/emulator-apps.js';
+import { compose, type Composed } from '../../../src/compose/compose.js';
+import { emulatorAppsFor } from '../../../src/cli/sandbox/emulator-apps.js';
 import { createTestSchema, postgresAvailable, type TestSchema } from '../../helpers/postgres.js';
 
 const pgUp = await postgresAvailable();

@@ -1,22 +1,35 @@
-/** `weunion migrate`: applies the schema migrations to the configured database and prints each result. */
-import { demoConfig } from '../../../config/demo-config.js';
-import { parseConfig, readConfigSource } from '../../../config/load-config.js';
+/** `weunion migrate` (`weunion db migrate`): applies the schema migrations to the configured database and prints each result. */
 import { openStore } from '../../../store/index.js';
+import { loadCliConfig } from '../../load-cli-config.js';
+import type { CliCommand, CliContext } from '../command.js';
 
-export async function runMigrate(env: Record<string, string | undefined>, cwd: string): Promise<number> {
-  const source = readConfigSource(env, cwd);
-  const config = parseConfig(source.raw ?? demoConfig(), env);
+const HELP = `Applies the pending schema migrations to the configured storage (SQLite file or PostgreSQL), once,
+before instances of a new build start (PostgreSQL instances refuse to start on a schema behind their build).
+
+example:
+  WEUNION_CONFIG=/etc/weunion.json npx weunion migrate`;
+
+async function run(ctx: CliContext): Promise<number> {
+  const { config } = loadCliConfig(ctx.env, ctx.cwd);
   const opened = await openStore(config.storage, { poolSize: 1 });
   try {
     const { error, results = [] } = await opened.migrate();
-    for (const r of results) process.stdout.write(`${r.status}\t${r.migrationName}\n`);
+    for (const r of results) ctx.out(`${r.status}\t${r.migrationName}\n`);
     if (error) {
-      process.stderr.write(`migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      ctx.err(`migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
-    if (results.length === 0) process.stdout.write('schema is current; nothing to apply\n');
+    if (results.length === 0) ctx.out('schema is current; nothing to apply\n');
     return 0;
   } finally {
     await opened.close();
   }
 }
+
+export const dbMigrate: CliCommand = {
+  name: 'db migrate',
+  aliases: ['migrate'],
+  summary: 'apply database migrations to the configured storage',
+  help: HELP,
+  run,
+};

@@ -14,7 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEmulatorWx, createMiniProgramClient } from '../../../client/index.js';
 import { DEMO_APPS, demoConfig } from '../../../config/demo-config.js';
+import { parseConfig } from '../../../config/load-config.js';
 import { startService } from '../../../server/main.js';
+import { startSandbox } from '../../sandbox/start-sandbox.js';
+import type { CliCommand, CliContext } from '../command.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,14 +95,15 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
   return new Set([web.userId, app.userId, scanned.userId, back.userId, viaFirst.userId]).size === 1;
 }
 
-export async function runDemo(env: Record<string, string | undefined>): Promise<number> {
+async function runDemo(ctx: CliContext): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weunion-demo-'));
-  const service = await startService({
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'silent' },
-    cwd: process.cwd(),
-    config: demoConfig({ port: 0, emulatorPort: 0, dataDir: dir }),
+  const sandbox = await startSandbox(parseConfig(demoConfig({ port: 0, emulatorPort: 0, dataDir: dir }), ctx.env));
+  const service = await startService({ config: sandbox.config, clock: sandbox.clock, logLevel: ctx.env.LOG_LEVEL ?? 'silent' }).catch(async (e: unknown) => {
+    await sandbox.close();
+    throw e;
   });
-  const emulatorUrl = service.emulatorUrl!;
+  sandbox.connect(service.url);
+  const emulatorUrl = sandbox.emulatorUrl;
   const control = async <T>(pathname: string, body: unknown): Promise<T> => {
     const res = await fetch(emulatorUrl + pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`emulator ${pathname}: ${res.status} ${await res.text()}`);
@@ -143,6 +147,22 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
     return ok ? 0 : 1;
   } finally {
     await service.close();
+    await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const HELP = `Plays the seeds' story — three people, two mini programs, an official account, a website and an app —
+against an in-process sandbox (the built-in emulator, SQLite in a temp folder) with the real client SDK, and
+narrates what weunion does. Exits 0 when every person ends with one user id.
+
+example:
+  npx weunion demo`;
+
+export const demoRun: CliCommand = {
+  name: 'demo run',
+  aliases: ['demo'],
+  summary: 'play the mini program story against a sandbox and narrate it',
+  help: HELP,
+  run: runDemo,
+};

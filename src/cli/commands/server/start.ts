@@ -1,35 +1,105 @@
-/** `weunion start`: the service (sandbox mode with the built-in emulator when no config file exists). */
-import { startService } from '../../../server/main.js';
+/**
+ * `weunion start` (`weunion server start`): the service on the configured apps, or — with no config file — the
+ * sandbox: the demo apps and the built-in emulator, said loudly, and refused under NODE_ENV=production, as is a
+ * configured built-in emulator unless WEUNION_ALLOW_EMULATOR=1 says it is meant.
+ */
 import { DEMO_APPS } from '../../../config/demo-config.js';
+import { AppError } from '../../../errors.js';
+import { type RunningService, startService } from '../../../server/main.js';
+import { loadCliConfig } from '../../load-cli-config.js';
+import { type Sandbox, startSandbox } from '../../sandbox/start-sandbox.js';
+import type { CliCommand, CliContext } from '../command.js';
 
-export async function runStart(env: Record<string, string | undefined>, cwd: string): Promise<void> {
-  const service = await startService({ env, cwd });
+const HELP = `Runs weunion. Reads ./weunion.config.json (or the file in WEUNION_CONFIG); without one it runs the
+SANDBOX: the demo apps against the built-in WeChat emulator, with a SQLite file in ./.weunion.
+
+environment:
+  WEUNION_CONFIG          the config file (default ./weunion.config.json)
+  PORT, EMULATOR_PORT     the sandbox's ports (default 3000, 3001)
+  LOG_LEVEL               overrides server.logLevel
+  NODE_ENV=production     refuses the sandbox and the built-in emulator
+  WEUNION_ALLOW_EMULATOR=1  allows a configured wechat.emulator under NODE_ENV=production
+
+example:
+  npx weunion start
+  WEUNION_CONFIG=/etc/weunion.json NODE_ENV=production npx weunion start`;
+
+function refuseInProduction(ctx: CliContext, sandbox: boolean, emulator: boolean): void {
+  if (ctx.env.NODE_ENV !== 'production') return;
+  if (sandbox) {
+    throw new AppError('ERR_CONFIG_INVALID', {
+      message:
+        'NODE_ENV=production and no config file (./weunion.config.json or WEUNION_CONFIG): refusing to start the sandbox, ' +
+        'whose demo apps, generated keys and built-in emulator are for trying weunion, not for serving people',
+    });
+  }
+  if (emulator && ctx.env.WEUNION_ALLOW_EMULATOR !== '1') {
+    throw new AppError('ERR_CONFIG_INVALID', {
+      message:
+        'NODE_ENV=production and wechat.emulator is set: refusing to run against the built-in emulator (a fake WeChat with an ' +
+        'unauthenticated control API); remove wechat.emulator, or set WEUNION_ALLOW_EMULATOR=1 if this is a test deployment',
+    });
+  }
+}
+
+async function run(ctx: CliContext): Promise<null> {
+  const loaded = loadCliConfig(ctx.env, ctx.cwd);
+  refuseInProduction(ctx, loaded.sandbox, loaded.config.wechat.emulator !== undefined);
+  let sandbox: Sandbox | null = null;
+  let service: RunningService;
+  try {
+    sandbox = loaded.config.wechat.emulator ? await startSandbox(loaded.config) : null;
+    service = await startService({
+      config: sandbox?.config ?? loaded.config,
+      ...(sandbox ? { clock: sandbox.clock } : {}),
+      ...(ctx.env.LOG_LEVEL ? { logLevel: ctx.env.LOG_LEVEL } : {}),
+    });
+  } catch (e) {
+    await sandbox?.close();
+    throw e;
+  }
+  sandbox?.connect(service.url);
   // Before anything is printed: whoever waits for the banner may signal at once.
   const stop = async (signal: string) => {
-    process.stdout.write(`\n${signal}: closing…\n`);
+    ctx.out(`\n${signal}: closing…\n`);
     await service.close(); // stop accepting, finish in-flight requests and jobs, close the pools
+    await sandbox?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  if (service.sandbox) {
-    const lines = [
-      '',
-      'weunion is running in SANDBOX mode (no weunion.config.json found).',
-      `  API       ${service.url}`,
-      `  emulator  ${service.emulatorUrl}   (a local WeChat: legacy unionid rule)`,
-      `  storage   ${service.config.storage}`,
-      '',
-      'Try it:',
-      `  P=$(curl -s -XPOST ${service.emulatorUrl}/__emulator/persons -H 'content-type: application/json' -d '{}' | sed 's/.*"id":"\\([^"]*\\)".*/\\1/')`,
-      `  C=$(curl -s -XPOST ${service.emulatorUrl}/__emulator/wx.login -H 'content-type: application/json' -d "{\\"appid\\":\\"${DEMO_APPS.mp1}\\",\\"person\\":\\"$P\\"}" | sed 's/.*"code":"\\([^"]*\\)".*/\\1/')`,
-      `  curl -s -XPOST ${service.url}/v1/mp/${DEMO_APPS.mp1}/login -H 'content-type: application/json' -d "{\\"code\\":\\"$C\\"}"`,
-      '',
-      'Or watch the whole story:  npm run demo      (Ctrl-C stops the service)',
-      '',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } else {
-    process.stdout.write(`weunion listening on ${service.url} (config ${service.config.storage})\n`);
-  }
+  ctx.out(banner(loaded.sandbox, loaded.file, service, sandbox));
+  return null;
 }
+
+function banner(isSandbox: boolean, file: string | null, service: RunningService, sandbox: Sandbox | null): string {
+  const emulatorLine = sandbox ? `  emulator  ${sandbox.emulatorUrl}   (the BUILT-IN WeChat emulator, not WeChat: ${service.config.wechat.baseUrl})` : null;
+  if (!isSandbox) {
+    return [`weunion listening on ${service.url} (config ${file}, storage ${service.config.storage})`, ...(emulatorLine ? [emulatorLine] : []), ''].join('\n');
+  }
+  const e = sandbox!.emulatorUrl;
+  return `${[
+    '',
+    'weunion is running in SANDBOX mode: no weunion.config.json found (WEUNION_CONFIG unset), so the demo apps run',
+    'against the built-in WeChat emulator, with generated keys in ./.weunion. Not for production.',
+    `  API       ${service.url}`,
+    `  emulator  ${e}   (a local WeChat: legacy unionid rule; its control API listens on loopback only)`,
+    `  storage   ${service.config.storage}`,
+    '',
+    'Try it:',
+    `  P=$(curl -s -XPOST ${e}/__emulator/persons -H 'content-type: application/json' -d '{}' | sed 's/.*"id":"\\([^"]*\\)".*/\\1/')`,
+    `  C=$(curl -s -XPOST ${e}/__emulator/wx.login -H 'content-type: application/json' -d "{\\"appid\\":\\"${DEMO_APPS.mp1}\\",\\"person\\":\\"$P\\"}" | sed 's/.*"code":"\\([^"]*\\)".*/\\1/')`,
+    `  curl -s -XPOST ${service.url}/v1/mp/${DEMO_APPS.mp1}/login -H 'content-type: application/json' -d "{\\"code\\":\\"$C\\"}"`,
+    '',
+    'Or watch the whole story:  npm run demo      (Ctrl-C stops the service)',
+    '',
+  ].join('\n')}\n`;
+}
+
+export const serverStart: CliCommand = {
+  name: 'server start',
+  aliases: ['start'],
+  summary: 'run the service (the sandbox when there is no config file)',
+  help: HELP,
+  run,
+};

@@ -5,14 +5,24 @@
  * PermanentJobError (malformed payload, app no longer configured) fails the job at once.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html
  */
-import type { AppConfig } from '../../config/schema.js';
+import { requireApp } from '../../config/require-app.js';
+import type { AppConfig, Config } from '../../config/schema.js';
 import { isAppError } from '../../errors.js';
-import { resolveLogin } from '../../identity/index.js';
+import type { IdentityService } from '../../identity/index.js';
 import { PermanentJobError, type JobHandler } from '../../jobs/index.js';
-import { requireApp } from '../app-registry.js';
-import type { AppDeps } from '../deps.js';
-import { OA_EVENT_JOB, OA_LOOKUP_JOB, OA_UNSUBSCRIBE_JOB, type OaLookupPayload, type OaUnsubscribePayload } from '../oa/push-job.js';
-import { completeQrLogin } from '../oa/qr-login-flow.js';
+import type { IdentityStore, ProfileStore } from '../../store/port.js';
+import type { OfficialAccountGateway } from '../ports.js';
+import type { QrLogin } from '../qr-login/qr-login.js';
+import { OA_EVENT_JOB, OA_LOOKUP_JOB, OA_UNSUBSCRIBE_JOB, type OaLookupPayload, type OaUnsubscribePayload } from './push-job.js';
+
+export interface OaJobsDeps {
+  config: Pick<Config, 'apps'>;
+  wechat: Pick<OfficialAccountGateway, 'userInfo'>;
+  identity: Pick<IdentityService, 'resolve'>;
+  identities: Pick<IdentityStore, 'findAppIdentity'>;
+  profile: Pick<ProfileStore, 'setFollowState'>;
+  qrLogin: Pick<QrLogin, 'complete'>;
+}
 
 function str(payload: Record<string, unknown>, name: string): string {
   const v = payload[name];
@@ -41,7 +51,7 @@ function lookupPayload(p: Record<string, unknown>): OaLookupPayload {
 }
 
 /** The official account, or a permanent failure: an app removed from the config will not come back by retrying. */
-function officialAccount(deps: AppDeps, appid: string): AppConfig {
+function officialAccount(deps: OaJobsDeps, appid: string): AppConfig {
   try {
     return requireApp(deps.config, appid, 'officialAccount');
   } catch (e) {
@@ -55,8 +65,8 @@ function officialAccount(deps: AppDeps, appid: string): AppConfig {
  * while the unionid of this openid is still unknown — LOCATION reports arrive every few seconds and would otherwise
  * spend the user/info quota (45009).
  */
-async function lookup(deps: AppDeps, app: AppConfig, p: OaLookupPayload): Promise<{ unionid: string | null; subscribed: boolean }> {
-  const known = await deps.store.identity.findAppIdentity(p.appid, p.openid);
+async function lookup(deps: OaJobsDeps, app: AppConfig, p: OaLookupPayload): Promise<{ unionid: string | null; subscribed: boolean }> {
+  const known = await deps.identities.findAppIdentity(p.appid, p.openid);
   const needsWeChat = p.reason === 'subscribe' || !known || (app.union !== null && known.unionid === null);
   if (!needsWeChat) return { unionid: app.union === null ? null : known.unionid, subscribed: true };
   const info = await deps.wechat.userInfo(app, p.openid);
@@ -66,29 +76,26 @@ async function lookup(deps: AppDeps, app: AppConfig, p: OaLookupPayload): Promis
 /**
  * The handlers by job kind, for `createJobRunner`.
  * @example
- *   const runner = createJobRunner({ store, clock, handlers: createJobHandlers(deps), … });
+ *   const runner = createJobRunner({ store: store.jobs, clock, handlers: createOaJobHandlers(deps), … });
  */
-export function createJobHandlers(deps: AppDeps): Record<string, JobHandler> {
+export function createOaJobHandlers(deps: OaJobsDeps): Record<string, JobHandler> {
   return {
     /** user/info → unionid → resolve/link (a late unionid merges, docs/design.md), follow state, scan-to-follow login. */
     [OA_LOOKUP_JOB]: async (payload) => {
       const p = lookupPayload(payload);
       const app = officialAccount(deps, p.appid);
       const { unionid, subscribed } = await lookup(deps, app, p);
-      const result = await resolveLogin(
-        { store: deps.store.identity, clock: deps.clock, newId: deps.newId },
-        { unionKey: app.union, appid: p.appid, openid: p.openid, unionid },
-      );
+      const result = await deps.identity.resolve({ unionKey: app.union, appid: p.appid, openid: p.openid, unionid });
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
-      await deps.store.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
+      await deps.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
       if (p.qrScene) {
-        await completeQrLogin(deps, { appid: p.appid, scene: p.qrScene, openid: p.openid, userId: result.userId, unionid, isNewUser: result.isNewUser });
+        await deps.qrLogin.complete({ appid: p.appid, scene: p.qrScene, openid: p.openid, userId: result.userId, unionid, isNewUser: result.isNewUser });
       }
     },
     /** The person unfollowed: recorded on the identity (when we know it); nothing is deleted. */
     [OA_UNSUBSCRIBE_JOB]: async (payload) => {
       const p: OaUnsubscribePayload = { appid: str(payload, 'appid'), openid: str(payload, 'openid'), createTime: createTime(payload) };
-      await deps.store.profile.setFollowState(p.appid, p.openid, false, p.createTime * 1000);
+      await deps.profile.setFollowState(p.appid, p.openid, false, p.createTime * 1000);
     },
     /** Nothing to do: the job only records that the push was accepted (WeChat's retries of it are dropped). */
     [OA_EVENT_JOB]: async () => {},

@@ -1,13 +1,11 @@
-/** What `buildApp` needs: everything with I/O is passed in (the composition root is `compose.ts`). */
-import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../clock.js';
-import type { AppConfig, Config } from '../config/schema.js';
-import type { AtRestCipher } from '../secrets/at-rest-cipher.js';
-import type { SessionTokens } from '../sessions/session-tokens.js';
-import type { WeunionStore } from '../store/port.js';
-import type { CallbackHooks } from './oa/callback-hooks.js';
+/**
+ * What the flows need from the world outside weunion's own rules, as narrow interfaces the composition root
+ * implements (`compose/wechat-gateway.ts` for WeChat). Every WeChat call is already bound to the app's credentials
+ * and access_token; errors arrive as AppErrors with WeChat's errcode kept (docs/errors.md).
+ */
+import type { AppConfig } from '../config/schema.js';
 
-/** The mini program calls, already bound to credentials and tokens. */
+/** The mini program calls. */
 export interface MiniProgramGateway {
   /** `sns/jscode2session`; concurrent calls with one code share one upstream call. */
   code2Session(app: AppConfig, code: string): Promise<{ openid: string; sessionKey: string; unionid?: string | undefined }>;
@@ -52,30 +50,8 @@ export interface OAuthGateway {
 
 export type WeChatGateway = MiniProgramGateway & OfficialAccountGateway & OAuthGateway;
 
-/** The durable job runner (official-account lookups…): started by main.ts; tests drain it with runDue(). */
-export interface JobRunnerControl {
-  start(): void;
-  /** Stops claiming; waits for jobs in flight. */
-  stop(): Promise<void>;
-  /** Claims and runs every due job once; returns how many ran. */
-  runDue(): Promise<number>;
-  /** Asks the runner to look for due jobs soon (after an enqueue), instead of at its next poll. */
-  poke(): void;
-}
+/** Wakes the job runner after an enqueue, so a job runs now rather than at the next poll (jobs/job-wake.ts). */
+export type JobWake = Pick<import('../jobs/job-wake.js').JobWake, 'poke'>;
 
-export interface AppDeps {
-  config: Config;
-  store: WeunionStore;
-  wechat: WeChatGateway;
-  sessions: SessionTokens;
-  atRest: AtRestCipher;
-  clock: Clock;
-  newId: () => string;
-  /** Random bytes (OAuth states, login codes, QR scenes). */
-  random: (size: number) => Buffer;
-  jobs: JobRunnerControl;
-  /** Handlers library users register for official-account messages and events (passive replies). */
-  hooks: CallbackHooks;
-  /** A pino logger (or `false` for none). */
-  logger: FastifyBaseLogger | false;
-}
+/** Random bytes (OAuth states, login codes, QR scenes, browser bindings). */
+export type RandomBytes = (size: number) => Buffer;

@@ -5,7 +5,7 @@
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html (排重)
  */
 import { isOaEvent, type OaMessage } from '../../wechat/callback/oa-message.js';
-import { qrSceneOf } from './qr-scene.js';
+import { qrSceneOf } from '../qr-login/qr-scene.js';
 
 /** `cgi-bin/user/info` → unionid → resolve/link, follow state, scan-to-follow completion. */
 export const OA_LOOKUP_JOB = 'oa.lookup';

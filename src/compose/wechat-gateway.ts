@@ -1,12 +1,12 @@
 /**
- * Every WeChat call the server makes, bound to the configured apps (`WeChatGateway` of deps.ts): mini program
+ * Every WeChat call the server makes, bound to the configured apps (`WeChatGateway` of flows/ports.ts): mini program
  * login and extras, official-account user info and QR codes, OAuth. Token-taking calls go through the
  * access_token manager (refetch once on a token WeChat rejects); an app with `accessTokenUrl` gets its token from
  * that outside system; one-shot codes are exchanged with single flight.
  *
  * Given a `sharedCache` (Redis in a cluster), all of that works across instances: one access_token per app in
  * the shared cache, refreshed under a cluster-wide lock (one upstream call per expiry for the whole cluster), and
- * one-shot codes exchanged once cluster-wide, their outcome kept sealed for a minute for the other instances.
+ * one-shot codes exchanged once cluster-wide, their outcome kept sealed for 5 s for the other instances.
  */
 import { createSharedFlight } from '../cache/shared-flight.js';
 import { createSharedLock, type SharedLock } from '../cache/shared-lock.js';
@@ -35,7 +35,7 @@ import {
   WeChatHttp,
 } from '../wechat/index.js';
 import { createSharedTokenCache } from '../wechat/tokens/shared-token-cache.js';
-import type { WeChatGateway } from './deps.js';
+import type { WeChatGateway } from '../flows/ports.js';
 
 export interface WeChatGatewayOptions {
   /** `config.wechat.baseUrl`: WeChat's API host or the emulator. */

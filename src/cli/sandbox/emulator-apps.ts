@@ -1,6 +1,6 @@
 /** The emulator's view of a config's apps: each union's Open Platform appid (ours, invented when not configured). */
-import type { Config } from '../config/schema.js';
-import type { EmulatorApp } from '../emulator/index.js';
+import type { Config } from '../../config/schema.js';
+import type { EmulatorApp } from '../../emulator/index.js';
 
 export function emulatorAppsFor(config: Config): EmulatorApp[] {
   return config.apps.map((a) => {

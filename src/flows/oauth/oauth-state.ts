@@ -6,12 +6,22 @@
  * https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md (state: `[a-zA-Z0-9]`, at most 128 bytes)
  */
 import { AppError } from '../../errors.js';
-import type { AppDeps } from '../deps.js';
+import type { Clock } from '../../clock.js';
+import type { FlowStore } from '../../store/port.js';
+import type { ConsentPage, OAuthScope } from '../../wechat/api/consent-url.js';
+import type { RandomBytes } from '../ports.js';
 
 /** Which browser flow a state belongs to: the official account's in-WeChat OAuth or a website app's QR login. */
-export type OAuthFlowKind = 'officialAccount' | 'website';
+export type OAuthFlowKind = ConsentPage;
+export type { OAuthScope };
 
-export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login';
+/** What states are made of: the flow store, the clock, random bytes, and how long a state lives. */
+export interface OAuthStateDeps {
+  flows: Pick<FlowStore, 'putFlow' | 'findFlow' | 'consumeFlow'>;
+  clock: Clock;
+  random: RandomBytes;
+  ttlSeconds: number;
+}
 
 export interface OAuthStateData {
   appid: string;
@@ -31,13 +41,10 @@ const flowId = (state: string) => `os_${state}`;
  * @example
  *   const state = await createOAuthState(deps, { appid, kind: 'website', scope: 'snsapi_login', redirect: url.href });
  */
-export async function createOAuthState(deps: Pick<AppDeps, 'store' | 'clock' | 'random' | 'config'>, data: OAuthStateData): Promise<string> {
+export async function createOAuthState(deps: OAuthStateDeps, data: OAuthStateData): Promise<string> {
   const state = deps.random(20).toString('hex');
   const now = deps.clock.now();
-  await deps.store.flows.putFlow(
-    { id: flowId(state), kind: 'oauth_state', status: 'issued', data: { ...data }, expiresAt: now + deps.config.flows.oauthStateTtlSeconds * 1000 },
-    now,
-  );
+  await deps.flows.putFlow({ id: flowId(state), kind: 'oauth_state', status: 'issued', data: { ...data }, expiresAt: now + deps.ttlSeconds * 1000 }, now);
   return state;
 }
 
@@ -47,19 +54,19 @@ export async function createOAuthState(deps: Pick<AppDeps, 'store' | 'clock' | '
  * request must not burn the real browser's login).
  */
 export async function consumeOAuthState(
-  deps: Pick<AppDeps, 'store' | 'clock'>,
+  deps: Pick<OAuthStateDeps, 'flows' | 'clock'>,
   state: string | undefined,
   expected: { appid: string; kind: OAuthFlowKind; browser: (storedHash: unknown) => boolean },
 ): Promise<OAuthStateData> {
   if (state === undefined || !STATE_PATTERN.test(state)) throw new AppError('ERR_OAUTH_STATE_INVALID');
-  const found = await deps.store.flows.findFlow(flowId(state));
+  const found = await deps.flows.findFlow(flowId(state));
   if (found?.kind !== 'oauth_state') throw new AppError('ERR_OAUTH_STATE_INVALID');
   const data = found.data as Partial<OAuthStateData>;
   if (data.appid !== expected.appid || data.kind !== expected.kind) throw new AppError('ERR_OAUTH_STATE_INVALID');
   if (found.consumedAt !== null || found.expiresAt <= deps.clock.now()) throw new AppError('ERR_OAUTH_STATE_INVALID');
   // Checked before consuming: a forged landing in another browser must not spoil the real person's login.
   if (!expected.browser(data.browserHash)) throw new AppError('ERR_OAUTH_BROWSER_MISMATCH');
-  const row = await deps.store.flows.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
+  const row = await deps.flows.consumeFlow(flowId(state), 'oauth_state', deps.clock.now());
   if (!row) throw new AppError('ERR_OAUTH_STATE_INVALID');
   const d = row.data as unknown as OAuthStateData;
   return { appid: d.appid, kind: d.kind, scope: d.scope, redirect: d.redirect };

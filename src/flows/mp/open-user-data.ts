@@ -5,8 +5,8 @@
  * runs wx.login again and retries once); current → the data itself is bad.
  * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/signature.html
  */
-import { AppError, isAppError } from '../errors.js';
-import { decryptUserData, verifyRawDataSignature, type UserDataPayload } from '../wechat/index.js';
+import { AppError, isAppError } from '../../errors.js';
+import { decryptUserData, verifyRawDataSignature, type UserDataPayload } from '../../wechat/index.js';
 
 export interface UserDataInput {
   encryptedData: string;

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { SessionClaims, SessionTokens } from '../../sessions/session-tokens.js';
 
-export async function requireSession(request: FastifyRequest, sessions: SessionTokens): Promise<SessionClaims> {
+export async function requireSession(request: FastifyRequest, sessions: Pick<SessionTokens, 'verify'>): Promise<SessionClaims> {
   const header = request.headers.authorization;
   if (!header) throw new AppError('ERR_AUTH_MISSING');
   const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(header);

@@ -1,0 +1,153 @@
+/**
+ * The composition root: from a parsed Config to the running pieces — store behind its schema guard, shared cache,
+ * WeChat gateway, sessions, at-rest cipher, identity service, flows, job runner, readiness — built once, in the
+ * order their dependencies allow (the runner after the handlers it runs; no late binding). Used by `weunion
+ * start`, the demo, the tests' stack and the benchmarks, so all run the same wiring; `overrides` replaces a part
+ * (a scripted WeChat gateway, say) without re-wiring the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import type { OpenedCache } from '../cache/index.js';
+import { type Clock, systemClock } from '../clock.js';
+import { loadOrCreateDataKeys } from '../config/data-keys.js';
+import type { Config } from '../config/schema.js';
+import { type CallbackHooks, createCallbackHooks } from '../flows/oa/callback-hooks.js';
+import type { RandomBytes, WeChatGateway } from '../flows/ports.js';
+import { createIdentityService, createUserId } from '../identity/index.js';
+import { createJobRunner, createJobWake } from '../jobs/index.js';
+import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
+import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
+import { openStore } from '../store/index.js';
+import type { HttpTransport } from '../wechat/api/http-transport.js';
+import type { ComposedDeps } from './deps.js';
+import { createFlows } from './flows.js';
+import { createReadiness } from './readiness.js';
+import { guardSchema, type MigrationsMode, migrationsModeFor } from './schema-guard.js';
+import { closeSharedCache, openSharedCache } from './shared-cache.js';
+import { createWeChatGateway } from './wechat-gateway.js';
+
+export interface Composed {
+  deps: ComposedDeps;
+  close(): Promise<void>;
+}
+
+/** Parts a caller may supply instead of the ones compose() would build. */
+export interface ComposeOverrides {
+  /** WeChat as the flows see it: a gateway of your own (a scripted one in tests), or a wrapper of the one built. */
+  wechat?: WeChatGateway | ((built: WeChatGateway) => WeChatGateway);
+  sessions?: SessionTokens;
+  random?: RandomBytes;
+  /** New user ids. */
+  newId?: () => string;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: FastifyBaseLogger | false;
+  /** The HTTP transport of the WeChat gateway compose() builds. */
+  fetch?: HttpTransport;
+  /**
+   * Overrides `config.migrations`: true = migrate at start (`auto`), false = do not look at the schema at all (a
+   * caller that migrated itself). Default: `migrationsModeFor(config)` (auto for SQLite, check for PostgreSQL).
+   */
+  migrate?: boolean;
+  /** Official-account message/event handlers of the embedding application. */
+  hooks?: CallbackHooks;
+  overrides?: ComposeOverrides;
+}
+
+/**
+ * @example
+ *   const composed = await compose(config, { clock, logger });
+ *   const app = await buildApp(composed.deps);
+ *   composed.deps.jobs.start();
+ */
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? false;
+  const overrides = options.overrides ?? {};
+  const keys = await loadOrCreateDataKeys(config);
+  const opened = await openStore(config.storage, { poolSize: config.storagePoolSize, ...(logger ? { logger } : {}) });
+  let cache: OpenedCache | null = null;
+  try {
+    if (options.migrate !== false) {
+      const mode: MigrationsMode = options.migrate === true ? 'auto' : migrationsModeFor(config);
+      await guardSchema(opened, mode); // refuses to start on a schema this build does not match
+    }
+    const shared = openSharedCache(config.cache, clock, logger);
+    cache = shared;
+    const store = opened.store;
+    const atRest = createAtRestCipher(keys.atRestKey);
+    const random = overrides.random ?? randomBytes;
+    const sessions =
+      overrides.sessions ??
+      (await createSessionTokens({ signingJwk: keys.signingJwk, issuer: config.session.issuer, ttlSeconds: config.session.ttlSeconds, clock }));
+    const wechat = typeof overrides.wechat === 'object' ? overrides.wechat : buildGateway();
+    function buildGateway(): WeChatGateway {
+      const built = createWeChatGateway({
+        baseUrl: config.wechat.baseUrl,
+        mpBaseUrl: config.wechat.mpBaseUrl,
+        timeoutMs: config.wechat.timeoutMs,
+        tokenMode: config.wechat.tokenMode,
+        apps: config.apps,
+        clock,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        // One access_token refresh and one code exchange cluster-wide; what goes into Redis is sealed.
+        ...(shared ? { sharedCache: shared, seal: atRest } : {}),
+      });
+      return typeof overrides.wechat === 'function' ? overrides.wechat(built) : built;
+    }
+    const identity = createIdentityService({ identity: store.identity, profile: store.profile, clock, newId: overrides.newId ?? createUserId });
+    const hooks = options.hooks ?? createCallbackHooks();
+    const wake = createJobWake();
+    const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake });
+    const jobs = createJobRunner({
+      store: store.jobs,
+      clock,
+      handlers: flows.oaJobs,
+      wake,
+      ...(logger ? { logger } : {}),
+      pollMs: config.jobs.pollMs,
+      leaseMs: config.jobs.leaseMs,
+      // A run is abandoned before its lease ends, so no second worker takes it while the first still runs.
+      timeoutMs: Math.max(config.jobs.leaseMs - 5000, Math.floor(config.jobs.leaseMs * 0.8)),
+      maxAttempts: config.jobs.maxAttempts,
+      concurrency: config.jobs.concurrency,
+    });
+    const readiness = createReadiness({
+      database: () => sql`select 1`.execute(opened.db),
+      schema: () => opened.checkSchema(),
+      cache: shared ? () => shared.ping() : undefined,
+      jobs: () => store.jobs.jobCounts(),
+    });
+    const deps: ComposedDeps = {
+      config,
+      sessions,
+      identity,
+      flows,
+      logger,
+      readiness,
+      redis: shared?.redis ?? null,
+      store,
+      wechat,
+      atRest,
+      clock,
+      random,
+      hooks,
+      wake,
+      jobs,
+    };
+    return {
+      deps,
+      // Jobs in flight finish first (they need the store and the cache), then the pools close.
+      close: async () => {
+        await jobs.stop();
+        await Promise.all([opened.close(), closeSharedCache(cache)]);
+      },
+    };
+  } catch (e) {
+    await Promise.all([opened.close(), closeSharedCache(cache)]);
+    throw e;
+  }
+}

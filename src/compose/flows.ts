@@ -1,0 +1,78 @@
+/**
+ * The use-case layer built once (Logto's `Libraries`): every flow of `src/flows/` given exactly the slice of the
+ * deployment it needs. The routes call these; the job runner runs `oaJobs`.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { CallbackHooks } from '../flows/oa/callback-hooks.js';
+import { createOaJobHandlers } from '../flows/oa/oa-jobs.js';
+import { createOaPush } from '../flows/oa/oa-push.js';
+import { createLoginCodes } from '../flows/login-codes.js';
+import { createMpLogin } from '../flows/mp/mp-login.js';
+import { createMpPaidUnionid } from '../flows/mp/mp-paid-unionid.js';
+import { createMpPhone } from '../flows/mp/mp-phone.js';
+import { createMpUnionid } from '../flows/mp/mp-unionid.js';
+import { createOAuthLogin } from '../flows/oauth/oauth-login.js';
+import { createOAuthWeb } from '../flows/oauth/oauth-web.js';
+import type { JobWake, RandomBytes, WeChatGateway } from '../flows/ports.js';
+import { createQrLogin } from '../flows/qr-login/qr-login.js';
+import { createSessionExchange } from '../flows/session-exchange.js';
+import type { IdentityService } from '../identity/index.js';
+import type { AtRestCipher } from '../secrets/at-rest-cipher.js';
+import type { SessionTokens } from '../sessions/session-tokens.js';
+import type { WeunionStore } from '../store/port.js';
+
+export interface FlowParts {
+  config: Config;
+  store: WeunionStore;
+  wechat: WeChatGateway;
+  sessions: SessionTokens;
+  atRest: AtRestCipher;
+  identity: IdentityService;
+  clock: Clock;
+  random: RandomBytes;
+  hooks: CallbackHooks;
+  wake: JobWake;
+}
+
+export type Flows = ReturnType<typeof createFlows>;
+
+/**
+ * @example
+ *   const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake });
+ *   await flows.mpLogin.login(app, { code });
+ */
+export function createFlows(p: FlowParts) {
+  const { config, store, wechat, sessions, identity, clock, random } = p;
+  const maxAgeSeconds = config.userData.maxAgeSeconds;
+  const loginCodes = createLoginCodes({ flows: store.flows, clock, random, ttlSeconds: config.flows.loginCodeTtlSeconds });
+  const qrLogin = createQrLogin({ flows: store.flows, wechat, loginCodes, clock, random, ttlSeconds: config.flows.qrLoginTtlSeconds });
+  const oauthLogin = createOAuthLogin({ wechat, identity, sessions });
+  return Object.freeze({
+    loginCodes,
+    mpLogin: createMpLogin({ wechat, identity, atRest: p.atRest, sessions, clock, maxAgeSeconds }),
+    mpUnionid: createMpUnionid({ wechat, identity, identities: store.identity, atRest: p.atRest, sessions, clock, maxAgeSeconds }),
+    mpPhone: createMpPhone({ wechat, identity, identities: store.identity, profile: store.profile, clock }),
+    mpPaidUnionid: createMpPaidUnionid({ wechat, identity, identities: store.identity, sessions }),
+    oauthLogin,
+    oauthWeb: createOAuthWeb({
+      states: { flows: store.flows, clock, random, ttlSeconds: config.flows.oauthStateTtlSeconds },
+      oauthLogin,
+      loginCodes,
+      openBaseUrl: config.wechat.openBaseUrl,
+    }),
+    qrLogin,
+    oaPush: createOaPush({
+      flows: store.flows,
+      jobs: store.jobs,
+      wake: p.wake,
+      hooks: p.hooks,
+      qrLogin,
+      clock,
+      random,
+      windowSeconds: config.callback.timestampWindowSeconds,
+    }),
+    oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin }),
+    sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * An official-account push, from WeChat's request to the answer it waits for (docs/wechat-api.md §6): verified and
+ * opened (`wechat/callback/open-push.ts`), a plain-mode signature bound to its body, recorded as one durable job
+ * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once — `success`, or the
+ * passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
+ * A forged, malformed or replayed push throws a typed AppError and stores nothing.
+ * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import type { AppConfig } from '../../config/schema.js';
+import { AppError } from '../../errors.js';
+import { parseOrThrow } from '../../parse-or-throw.js';
+import { type FlowStore, type JobStore, UniqueViolationError } from '../../store/port.js';
+import type { CallbackAccount } from '../../wechat/callback/callback-account.js';
+import { checkSignature, messageCryptFor, type OpenedPush, openPush, pushQuery } from '../../wechat/callback/open-push.js';
+import { buildReplyXml } from '../../wechat/callback/passive-reply.js';
+import type { MessageCrypt } from '../../wechat/crypto/msg-crypt.js';
+import type { JobWake, RandomBytes } from '../ports.js';
+import type { QrLogin } from '../qr-login/qr-login.js';
+import { qrSceneOf } from '../qr-login/qr-scene.js';
+import type { CallbackHooks, HookLogger } from './callback-hooks.js';
+import { planPushJob } from './push-job.js';
+
+const verifyQuery = pushQuery.extend({ echostr: z.string().min(1).max(512) });
+
+export interface OaPushDeps {
+  flows: Pick<FlowStore, 'putFlow' | 'findFlow'>;
+  jobs: Pick<JobStore, 'enqueueJob'>;
+  wake: JobWake;
+  hooks: Pick<CallbackHooks, 'dispatch'>;
+  qrLogin: Pick<QrLogin, 'markScanned'>;
+  clock: Clock;
+  random: RandomBytes;
+  /** `callback.timestampWindowSeconds`: pushes further from now are refused as replays. */
+  windowSeconds: number;
+}
+
+/** What to answer WeChat. */
+export interface PushAnswer {
+  contentType: 'text/plain; charset=utf-8' | 'text/xml; charset=utf-8';
+  body: string;
+}
+
+/** The log lines a push writes (the callback route passes its request logger). */
+export interface PushLogger extends HookLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface OaPush {
+  /** GET URL verification: the `echostr` to echo when `signature` matches. */
+  verify(app: AppConfig, query: unknown): string;
+  /** Verifies and opens a POSTed push; throws a typed AppError for a forged, malformed or replayed one. */
+  open(app: AppConfig, query: unknown, body: string): Promise<OpenedPush>;
+  /** Records the opened push as its job (once) and builds the answer. */
+  answer(opened: OpenedPush, log: PushLogger): Promise<PushAnswer>;
+}
+
+/** The account's callback settings; ERR_CALLBACK_NOT_CONFIGURED when it has no Token. */
+function callbackAccount(app: AppConfig): CallbackAccount {
+  if (!app.token) throw new AppError('ERR_CALLBACK_NOT_CONFIGURED');
+  return app as CallbackAccount;
+}
+
+const SUCCESS: PushAnswer = { contentType: 'text/plain; charset=utf-8', body: 'success' };
+
+export function createOaPush(deps: OaPushDeps): OaPush {
+  const crypts = new Map<string, MessageCrypt>();
+  const cryptOf = (account: CallbackAccount): MessageCrypt | undefined => {
+    if (!account.encodingAesKey) return undefined;
+    let crypt = crypts.get(account.appid);
+    if (!crypt) crypts.set(account.appid, (crypt = messageCryptFor(account)));
+    return crypt;
+  };
+  const accounts = new Map<string, CallbackAccount>();
+
+  /**
+   * Plain mode signs only (token, timestamp, nonce), not the body: a signed URL seen once could carry any XML for
+   * the whole timestamp window. So the first body seen with a signature is remembered (its SHA-256, for twice the
+   * window) and the same signature with another body is refused. Keyed on the signature alone: digits can move
+   * between timestamp and nonce without changing the sorted concatenation it signs.
+   */
+  async function bindPlainSignature(signature: string, body: string): Promise<void> {
+    const now = deps.clock.now();
+    const id = `cs_${createHash('sha256').update(signature).digest('base64url')}`;
+    const bodyHash = createHash('sha256').update(body).digest('base64url');
+    try {
+      await deps.flows.putFlow({ id, kind: 'callback_signature', status: 'seen', data: { bodyHash }, expiresAt: now + deps.windowSeconds * 2000 }, now);
+    } catch (e) {
+      if (!(e instanceof UniqueViolationError)) throw e;
+      const seen = await deps.flows.findFlow(id);
+      if (seen && seen.data.bodyHash !== bodyHash) throw new AppError('ERR_CALLBACK_REPLAYED');
+    }
+  }
+
+  return Object.freeze({
+    verify(app: AppConfig, query: unknown): string {
+      const account = callbackAccount(app);
+      const q = parseOrThrow(verifyQuery, query, 'query');
+      checkSignature(account.token, q);
+      return q.echostr;
+    },
+
+    async open(app: AppConfig, query: unknown, body: string): Promise<OpenedPush> {
+      const account = callbackAccount(app);
+      accounts.set(account.appid, account);
+      const encrypted = (query as { encrypt_type?: string } | null)?.encrypt_type === 'aes';
+      const opened = openPush({
+        app: account,
+        query,
+        body,
+        nowMs: deps.clock.now(),
+        windowSeconds: deps.windowSeconds,
+        crypt: encrypted ? cryptOf(account) : undefined,
+      });
+      if (!opened.encrypted) await bindPlainSignature((query as { signature: string }).signature, body);
+      return opened;
+    },
+
+    async answer(opened: OpenedPush, log: PushLogger): Promise<PushAnswer> {
+      const { message } = opened;
+      const now = deps.clock.now();
+      // The browser waiting on a scan-to-follow login sees "scanned" at once; the job finishes it.
+      const scene = qrSceneOf(message);
+      if (scene) await deps.qrLogin.markScanned({ appid: message.appid, scene, openid: message.fromUserName });
+
+      const job = planPushJob(message);
+      const { inserted } = await deps.jobs.enqueueJob({ kind: job.kind, payload: job.payload, dedupKey: job.dedupKey, runAt: now });
+      if (!inserted) {
+        log.info({ appid: message.appid, dedupKey: job.dedupKey }, 'official-account push already accepted (WeChat retry)');
+        return SUCCESS;
+      }
+      deps.wake.poke(); // run it now rather than at the next poll
+
+      const passive = await deps.hooks.dispatch(message, log);
+      if (!passive) return SUCCESS;
+      const createTime = Math.floor(now / 1000);
+      const xml = buildReplyXml(passive, { toUser: message.fromUserName, fromUser: message.toUserName, createTime });
+      if (!opened.encrypted) return { contentType: 'text/xml; charset=utf-8', body: xml };
+      const account = accounts.get(message.appid);
+      const crypt = account && cryptOf(account);
+      if (!crypt) throw new AppError('ERR_CALLBACK_NOT_CONFIGURED'); // an encrypted push opened only with a key
+      const nonce = String(deps.random(4).readUInt32BE(0));
+      return { contentType: 'text/xml; charset=utf-8', body: crypt.encryptedReply(xml, { timestamp: createTime, nonce, key: opened.key ?? 'current' }) };
+    },
+  });
+}
