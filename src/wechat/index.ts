@@ -36,35 +36,22 @@ export {
 export { createCodeExchanger, type CodeExchanger, type CodeExchangerDeps } from './api/code-exchange.js';
 export {
   getUserInfo,
-  batchGetUserInfo,
-  getFollowers,
-  followerPages,
   USER_INFO_PATH,
-  USER_INFO_BATCH_PATH,
-  USER_GET_PATH,
-  USER_INFO_BATCH_MAX,
-  FOLLOWER_PAGE_SIZE,
   type OaUserInfo,
-  type FollowerPage,
   type UserInfoLang,
 } from './api/user-info.js';
 export { createTempQrCode, showQrCodeUrl, QRCODE_CREATE_PATH, SHOW_QRCODE_PATH, TEMP_QRCODE_MAX_SECONDS, type TempQrCode } from './api/qrcode.js';
 export {
   exchangeOAuthCode,
-  refreshOAuthToken,
   getOAuthUserInfo,
-  checkOAuthToken,
   OAUTH_ACCESS_TOKEN_PATH,
-  OAUTH_REFRESH_TOKEN_PATH,
   SNS_USERINFO_PATH,
-  SNS_AUTH_PATH,
   type OAuthToken,
   type OAuthUserInfo,
 } from './api/oauth.js';
 export { createOAuthCodeExchanger, type OAuthCodeExchanger } from './api/oauth-code-exchange.js';
 export { getPhoneNumber, PHONE_NUMBER_PATH, type PhoneNumber } from './api/phone.js';
 export { getPaidUnionid, PAID_UNIONID_PATH, type PaidOrder } from './api/paid-unionid.js';
-export { getOpenAccount, OPEN_GET_PATH } from './api/open.js';
 export { createSingleFlight, type SingleFlight } from '../cache/single-flight.js';
 export {
   fetchAccessToken,

@@ -6,17 +6,11 @@
 import { z } from 'zod';
 import type { WeChatHttp } from './request.js';
 import { requireString } from './require.js';
-import { WeChatApiError } from './wechat-errors.js';
 
 /** https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken */
 export const OAUTH_ACCESS_TOKEN_PATH = '/sns/oauth2/access_token';
-/** https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken */
-export const OAUTH_REFRESH_TOKEN_PATH = '/sns/oauth2/refresh_token';
 /** https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo */
 export const SNS_USERINFO_PATH = '/sns/userinfo';
-/** https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsauth */
-export const SNS_AUTH_PATH = '/sns/auth';
-
 export interface OAuthToken {
   /** Secret: the user's OAuth token, usable only for sns/* calls. */
   accessToken: string;
@@ -85,25 +79,6 @@ export async function exchangeOAuthCode(http: WeChatHttp, input: { appid: string
   return toToken(r);
 }
 
-/**
- * GET /sns/oauth2/refresh_token (no secret). A still-valid token comes back with its life extended.
- * Errors: 40030 invalid refresh_token, 42002 refresh_token expired, 42007 revoked.
- * @example
- *   const t = await refreshOAuthToken(http, { appid, refreshToken });
- */
-export async function refreshOAuthToken(http: WeChatHttp, input: { appid: string; refreshToken: string }): Promise<OAuthToken> {
-  requireString('refreshOAuthToken', 'appid', input.appid);
-  requireString('refreshOAuthToken', 'refreshToken', input.refreshToken);
-  const r = await http.request({
-    method: 'GET',
-    path: OAUTH_REFRESH_TOKEN_PATH,
-    query: { appid: input.appid, grant_type: 'refresh_token', refresh_token: input.refreshToken },
-    schema: tokenSchema,
-    retryTransport: true, // the refresh_token stays valid, so asking twice is harmless
-  });
-  return toToken(r);
-}
-
 export interface OAuthUserInfo {
   openid: string;
   nickname: string;
@@ -145,31 +120,4 @@ export async function getOAuthUserInfo(
   });
   const { unionid, ...rest } = r;
   return { ...rest, ...(unionid ? { unionid } : {}) };
-}
-
-/** Errcodes by which sns/auth says "this token is not (or no longer) good for this openid". */
-const INVALID_TOKEN_ERRCODES: readonly number[] = [40001, 40003, 40014, 42001];
-
-/**
- * GET /sns/auth: true when the OAuth token is valid for `openid`, false when WeChat says it is not (40003, or
- * 40001/40014/42001 for a bad or expired token). Other failures throw.
- * @example
- *   if (!(await checkOAuthToken(http, { accessToken, openid }))) await refreshOAuthToken(http, { appid, refreshToken });
- */
-export async function checkOAuthToken(http: WeChatHttp, input: { accessToken: string; openid: string }): Promise<boolean> {
-  requireString('checkOAuthToken', 'accessToken', input.accessToken);
-  requireString('checkOAuthToken', 'openid', input.openid);
-  try {
-    await http.request({
-      method: 'GET',
-      path: SNS_AUTH_PATH,
-      query: { access_token: input.accessToken, openid: input.openid },
-      schema: z.object({}).loose(),
-      retryTransport: true,
-    });
-    return true;
-  } catch (e) {
-    if (e instanceof WeChatApiError && INVALID_TOKEN_ERRCODES.includes(e.wechat.errcode)) return false;
-    throw e;
-  }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthCodeExchanger } from '../../../src/wechat/api/oauth-code-exchange.js';
-import { checkOAuthToken, exchangeOAuthCode, getOAuthUserInfo, refreshOAuthToken } from '../../../src/wechat/api/oauth.js';
+import { exchangeOAuthCode, getOAuthUserInfo } from '../../../src/wechat/api/oauth.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
 import { expectNoSecrets, failure } from '../no-secrets.js';
@@ -110,23 +110,6 @@ describe('createOAuthCodeExchanger().exchange()', () => {
   });
 });
 
-describe('refreshOAuthToken()', () => {
-  it('sends appid, grant_type and refresh_token (no secret)', async () => {
-    up.on('GET', '/sns/oauth2/refresh_token', (_q, r) => sendJson(r, tokenAnswer));
-    expect((await refreshOAuthToken(http, { appid: creds.appid, refreshToken: RT })).accessToken).toBe(AT);
-    expect(up.calls[0]!.query).toEqual({ appid: creds.appid, grant_type: 'refresh_token', refresh_token: RT });
-  });
-
-  it('keeps 40030 / 42002 and never the refresh token', async () => {
-    for (const errcode of [40030, 42002]) {
-      up.on('GET', '/sns/oauth2/refresh_token', (_q, r) => sendJson(r, { errcode, errmsg: `invalid refresh_token ${RT}` }));
-      const e = await failure(refreshOAuthToken(http, { appid: creds.appid, refreshToken: RT }));
-      expect(e.wechat?.errcode).toBe(errcode);
-      expectNoSecrets(e, [RT]);
-    }
-  });
-});
-
 describe('getOAuthUserInfo()', () => {
   it('maps the profile leniently (sex as a string, missing privilege)', async () => {
     up.on('GET', '/sns/userinfo', (_q, r) =>
@@ -157,19 +140,5 @@ describe('getOAuthUserInfo()', () => {
     const e = await failure(getOAuthUserInfo(http, { accessToken: AT, openid: 'OPENID' }));
     expect(e).toMatchObject({ code: 'ERR_WECHAT_API', wechat: { errcode: 48001 } });
     expectNoSecrets(e, [AT]);
-  });
-});
-
-describe('checkOAuthToken()', () => {
-  it('is true on errcode 0, false on 40003/42001, and throws other errors', async () => {
-    up.on('GET', '/sns/auth', (_q, r) => sendJson(r, { errcode: 0, errmsg: 'ok' }));
-    expect(await checkOAuthToken(http, { accessToken: AT, openid: 'OPENID' })).toBe(true);
-    expect(up.calls[0]!.query).toEqual({ access_token: AT, openid: 'OPENID' });
-    for (const errcode of [40003, 42001]) {
-      up.on('GET', '/sns/auth', (_q, r) => sendJson(r, { errcode, errmsg: 'invalid openid' }));
-      expect(await checkOAuthToken(http, { accessToken: AT, openid: 'OPENID' })).toBe(false);
-    }
-    up.on('GET', '/sns/auth', (_q, r) => sendJson(r, { errcode: 45009, errmsg: 'quota' }));
-    await expect(checkOAuthToken(http, { accessToken: AT, openid: 'OPENID' })).rejects.toMatchObject({ code: 'ERR_WECHAT_QUOTA' });
   });
 });
