@@ -53,6 +53,11 @@ export const ERROR_CATALOG = {
     status: 422,
     message: 'WeChat did not disclose a unionid (app not bound to an Open Platform account, or anonymised data).',
   },
+  ERR_UNIONID_ALREADY_KNOWN: { status: 409, message: 'The unionid of this session is already known: nothing to decrypt (the session stands as it is).' },
+  ERR_UNIONID_UNCONFIRMED: {
+    status: 409,
+    message: 'The decrypted unionid belongs to another user: weunion links it only when WeChat itself confirms it for this identity.',
+  },
   // --- WeChat upstream ---
   ERR_WECHAT_CODE_INVALID: { status: 400, message: 'The login code is invalid or expired (40029).' },
   ERR_WECHAT_CODE_USED: { status: 400, message: 'The login code was already used (40163).' },

@@ -10,6 +10,10 @@ export const SERVER_ERROR_CODES = {
   SESSION_KEY_STALE: 'ERR_SESSION_KEY_STALE',
   /** 422: WeChat will not disclose a unionid for this person/app; the openid login stands. */
   UNIONID_UNAVAILABLE: 'ERR_UNIONID_UNAVAILABLE',
+  /** 409: the session's unionid is already known → nothing to decrypt; a silent login refreshes what the SDK holds. */
+  UNIONID_ALREADY_KNOWN: 'ERR_UNIONID_ALREADY_KNOWN',
+  /** 409: the decrypted unionid is another user's: held until WeChat confirms it; the openid login stands. */
+  UNIONID_UNCONFIRMED: 'ERR_UNIONID_UNCONFIRMED',
   /** 401: the weunion token expired → log in again (silently) once. */
   AUTH_EXPIRED: 'ERR_AUTH_EXPIRED',
   AUTH_INVALID: 'ERR_AUTH_INVALID',

@@ -14,6 +14,8 @@ export interface LoginResult extends LoginResponse {
   unionidDeclined: boolean;
   /** The server said no unionid can be had (e.g. app not bound to an Open Platform account). */
   unionidUnavailable: boolean;
+  /** The decrypted unionid is another user's: held until WeChat itself confirms it; the openid login stands. */
+  unionidUnconfirmed: boolean;
 }
 
 export interface FlowDeps {
@@ -26,7 +28,7 @@ export interface FlowDeps {
   save(res: LoginResponse): void;
 }
 
-type Flags = Partial<Pick<LoginResult, 'unionidDeclined' | 'unionidUnavailable'>>;
+type Flags = Partial<Pick<LoginResult, 'unionidDeclined' | 'unionidUnavailable' | 'unionidUnconfirmed'>>;
 
 /**
  * One flow's bookkeeping: saves each session and tracks which user ids the server reported as new. After
@@ -47,6 +49,7 @@ function startRun(deps: FlowDeps) {
         isNewUser: newUserIds.has(res.userId),
         unionidDeclined: flags.unionidDeclined ?? false,
         unionidUnavailable: flags.unionidUnavailable ?? false,
+        unionidUnconfirmed: flags.unionidUnconfirmed ?? false,
       };
     },
   };
@@ -89,6 +92,11 @@ async function unionidStep(deps: FlowDeps, run: Run, start: LoginResponse): Prom
       if (isWeUnionClientError(e, SERVER_ERROR_CODES.UNIONID_UNAVAILABLE)) {
         return run.result(current, { unionidUnavailable: true });
       }
+      if (isWeUnionClientError(e, SERVER_ERROR_CODES.UNIONID_UNCONFIRMED)) {
+        return run.result(current, { unionidUnconfirmed: true });
+      }
+      // Another road linked it meanwhile: a fresh wx.login gives a session that says so.
+      if (isWeUnionClientError(e, SERVER_ERROR_CODES.UNIONID_ALREADY_KNOWN)) return run.result(run.accept(await deps.api.login(await deps.wxLogin())));
       const renewable = isWeUnionClientError(e, SERVER_ERROR_CODES.SESSION_KEY_STALE) || isWeUnionClientError(e, SERVER_ERROR_CODES.AUTH_EXPIRED);
       if (!renewable || attempt > 0) throw e;
       // The server's session_key (from our last login) is not the one wx sealed the data with.

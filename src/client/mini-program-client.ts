@@ -84,7 +84,7 @@ export function createMiniProgramClient(options: MiniProgramClientOptions): Mini
     if (!fresh(s)) return clientDecidesLogin(deps);
     const { token, userId, openid, unionid } = s;
     const current: LoginResponse = { token, userId, openid, unionid, isNewUser: false, expiresIn: Math.floor((s.expiresAt - now()) / 1000) };
-    if (s.unionid !== null) return { ...current, unionidDeclined: false, unionidUnavailable: false };
+    if (s.unionid !== null) return { ...current, unionidDeclined: false, unionidUnavailable: false, unionidUnconfirmed: false };
     return requestUnionIdFor(deps, current);
   });
 

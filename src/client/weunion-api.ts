@@ -8,6 +8,8 @@ export interface LoginResponse {
   userId: string;
   openid: string;
   unionid: string | null;
+  /** WeChat's own word stands behind `unionid` (false for a decrypted claim nobody confirmed yet; absent from older servers). */
+  unionidConfirmed?: boolean;
   isNewUser: boolean;
   token: string;
   /** Seconds. */

@@ -12,6 +12,7 @@ import { createMpLogin } from '../flows/mp/mp-login.js';
 import { createMpPaidUnionid } from '../flows/mp/mp-paid-unionid.js';
 import { createMpPhone } from '../flows/mp/mp-phone.js';
 import { createMpUnionid } from '../flows/mp/mp-unionid.js';
+import { createSessionKeyCheck } from '../flows/mp/session-key-check.js';
 import { createOAuthLogin } from '../flows/oauth/oauth-login.js';
 import { createOAuthWeb } from '../flows/oauth/oauth-web.js';
 import type { JobWake, RandomBytes, WeChatGateway } from '../flows/ports.js';
@@ -51,7 +52,15 @@ export function createFlows(p: FlowParts) {
   return Object.freeze({
     loginCodes,
     mpLogin: createMpLogin({ wechat, identity, atRest: p.atRest, sessions, clock, maxAgeSeconds }),
-    mpUnionid: createMpUnionid({ wechat, identity, identities: store.identity, atRest: p.atRest, sessions, clock, maxAgeSeconds }),
+    mpUnionid: createMpUnionid({
+      keyCheck: createSessionKeyCheck({ wechat, clock }),
+      identity,
+      identities: store.identity,
+      atRest: p.atRest,
+      sessions,
+      clock,
+      maxAgeSeconds,
+    }),
     mpPhone: createMpPhone({ wechat, identity, identities: store.identity, profile: store.profile, clock }),
     mpPaidUnionid: createMpPaidUnionid({ wechat, identity, identities: store.identity, sessions }),
     oauthLogin,

@@ -38,6 +38,12 @@ const appSchema = z.strictObject({
   originalId: z.string().optional(),
   /** Where OAuth / QR logins may send the browser back to: URL prefixes (scheme + host [+ path]). */
   redirectAllowList: z.array(z.url()).default([]),
+  /**
+   * Mini programs: treat a unionid decrypted from this app's encryptedData as WeChat's own word, so it may join and
+   * merge users. Off by default: whoever holds this app's AppSecret can seal data naming anyone's unionid
+   * (docs/design.md "Whose word a unionid is"); turn it on only for apps whose secret you guard like the others'.
+   */
+  trustDecryptedUnionid: z.boolean().default(false),
   /** An outside system that owns this app's access_token: GET it, answer `{ access_token, expires_in }`. */
   accessTokenUrl: z.url().optional(),
 });

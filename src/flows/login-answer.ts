@@ -1,6 +1,6 @@
 /**
  * The answer every login flow gives — mini program, mobile app, session exchange, paid unionid — so clients parse
- * one shape: `{ userId, openid, unionid, isNewUser, token, expiresIn }`.
+ * one shape: `{ userId, openid, unionid, unionidConfirmed, isNewUser, token, expiresIn }`.
  */
 import type { SessionTokens } from '../sessions/session-tokens.js';
 
@@ -10,6 +10,8 @@ export interface LoginOutcome {
   appid: string;
   openid: string;
   unionid: string | null;
+  /** WeChat's own word stands behind `unionid` (false for a decrypted claim nobody confirmed yet, and for null). */
+  unionidConfirmed: boolean;
   isNewUser: boolean;
 }
 
@@ -17,6 +19,7 @@ export interface LoginAnswer {
   userId: string;
   openid: string;
   unionid: string | null;
+  unionidConfirmed: boolean;
   isNewUser: boolean;
   token: string;
   expiresIn: number;
@@ -28,9 +31,17 @@ export type SessionIssuer = Pick<SessionTokens, 'issue'>;
 /**
  * Issues a session for `outcome` and returns the answer body.
  * @example
- *   return answerLogin(sessions, { userId, appid, openid, unionid: null, isNewUser: true });
+ *   return answerLogin(sessions, { userId, appid, openid, unionid: null, unionidConfirmed: false, isNewUser: true });
  */
 export async function answerLogin(sessions: SessionIssuer, outcome: LoginOutcome): Promise<LoginAnswer> {
   const { token, expiresIn } = await sessions.issue({ userId: outcome.userId, appid: outcome.appid, openid: outcome.openid });
-  return { userId: outcome.userId, openid: outcome.openid, unionid: outcome.unionid, isNewUser: outcome.isNewUser, token, expiresIn };
+  return {
+    userId: outcome.userId,
+    openid: outcome.openid,
+    unionid: outcome.unionid,
+    unionidConfirmed: outcome.unionidConfirmed,
+    isNewUser: outcome.isNewUser,
+    token,
+    expiresIn,
+  };
 }

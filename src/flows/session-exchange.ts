@@ -28,6 +28,9 @@ export function createSessionExchange(deps: SessionExchangeDeps): { exchange(cod
         appid: claims.appid,
         openid: claims.openid,
         unionid: identity?.unionid ?? claims.unionid,
+        // Browser logins are OAuth and official-account roads: WeChat's own word (a decrypted claim is a mini
+        // program's, never behind a login code).
+        unionidConfirmed: (identity?.unionid ?? claims.unionid) !== null,
         isNewUser: claims.isNewUser,
       });
     },

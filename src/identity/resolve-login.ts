@@ -1,10 +1,12 @@
 /**
- * Resolving a login to our user id: docs/design.md "Resolving a login", cases 1–6, in one transaction.
- * The whole transaction is retried when it loses a race with a concurrent one (same person logging in
- * on two apps or two instances at once), so callers never see a unique violation.
+ * Resolving a login to our user id: docs/design.md "Resolving a login", cases 1–6, in one transaction
+ * (resolve-in-tx.ts), and whose word the unionid is ("Whose word a unionid is"). The whole transaction is retried
+ * when it loses a race with a concurrent one (same person logging in on two apps or two instances at once), so
+ * callers never see a unique violation. Most returning logins change nothing and are answered by one read.
  */
 import type { Clock } from '../clock.js';
-import { RetryableTransactionError, type AppIdentityRow, type IdentityStore, type IdentityTx } from '../store/port.js';
+import type { AppIdentityRow, IdentityStore } from '../store/port.js';
+import { LAST_SEEN_RESOLUTION_MS, resolveInTx } from './resolve-in-tx.js';
 import { transactionWithRetries, type RetryOptions } from './retry-transaction.js';
 import { createUserId } from './user-id.js';
 
@@ -24,6 +26,12 @@ export interface ResolveLoginInput {
   openid: string;
   /** The unionid, if some road produced it. Must be absent/null when `unionKey` is null. */
   unionid?: string | null;
+  /**
+   * Whether WeChat's own word stands behind `unionid` (code2session, user/info, sns/oauth2/access_token,
+   * getpaidunionid: true, the default) or it was decrypted from `encryptedData` with a session_key (false, unless
+   * the app is trusted): such a claim links only a unionid nobody owns yet and never joins or merges users.
+   */
+  unionidTrusted?: boolean;
   /** The freshly sealed session_key (mini programs); stored when given, never logged. */
   sessionKeyEnc?: string | null;
 }
@@ -41,6 +49,12 @@ export interface ResolveLoginResult {
   linked: boolean;
   /** Users merged into `userId` by this call (case 6): they now resolve to it. */
   mergedUserIds: string[];
+  /** The unionid this identity is linked to by this call: the input's, or null when none was given or it was held. */
+  unionid: string | null;
+  /** WeChat's own word stands behind `unionid` (false for a decrypted claim nobody confirmed, and for null). */
+  unionidConfirmed: boolean;
+  /** A decrypted unionid was held back (another user owns it): kept aside on the identity, nothing joined. */
+  held: boolean;
 }
 
 /**
@@ -72,8 +86,7 @@ async function resolveIdentity(deps: ResolveLoginDeps, input: ResolveLoginInput,
   return transactionWithRetries(deps.store, (tx) => resolveInTx(tx, { newId, now, touch: options.touch }, input), deps.retry);
 }
 
-/** `last_seen_at` moves at most once a minute: a login that changes nothing else then writes nothing. */
-export const LAST_SEEN_RESOLUTION_MS = 60_000;
+export { LAST_SEEN_RESOLUTION_MS } from './resolve-in-tx.js';
 
 /**
  * The common case, a returning person whose login changes nothing (same session_key — sealing is deterministic —,
@@ -84,120 +97,38 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 async function unchangedLogin(store: IdentityStore, input: ResolveLoginInput, now: number, touch: boolean): Promise<ResolveLoginResult | undefined> {
   const unionid = input.unionid ?? null;
   let a: AppIdentityRow | undefined;
+  let unionidConfirmed = false;
   if (unionid !== null && input.unionKey !== null) {
     // One read: the identity and the owner of (this union, unionid). The unionid must be linked in THIS union to
     // this user: an app re-bound to another Open Platform account (or a renamed union) goes through the
     // transaction once, which links (newUnion, unionid).
     const found = await store.findAppIdentityInUnion(input.appid, input.openid, input.unionKey, unionid);
-    if (!found || found.unionOwner !== found.identity.userId) return undefined;
+    if (!found) return undefined;
+    if (found.unionOwner !== found.identity.userId) {
+      // A claim held before (another user owns the unionid) and brought again: still held, nothing to write.
+      const { identity } = found;
+      const heldAgain = input.unionidTrusted === false && found.unionOwner !== null && identity.pendingUnionid === unionid;
+      if (!heldAgain || !quiet(identity, input, now, touch)) return undefined;
+      return { userId: identity.userId, isNewUser: false, linked: false, mergedUserIds: [], unionid: null, unionidConfirmed: false, held: true };
+    }
+    // WeChat's word for a link that was only a claim confirms it: that is a write.
+    if (input.unionidTrusted !== false && found.unionConfirmed !== true) return undefined;
     a = found.identity;
+    unionidConfirmed = found.unionConfirmed === true;
   } else {
     a = await store.findAppIdentity(input.appid, input.openid);
   }
   if (!a) return undefined;
   if (unionid !== null && a.unionid !== unionid) return undefined;
+  if (!quiet(a, input, now, touch)) return undefined;
+  return { userId: a.userId, isNewUser: false, linked: false, mergedUserIds: [], unionid, unionidConfirmed, held: false };
+}
+
+/** Nothing of the identity itself would change: the same sealed session_key, seen within the last minute. */
+function quiet(a: AppIdentityRow, input: ResolveLoginInput, now: number, touch: boolean): boolean {
   const sessionKeyEnc = input.sessionKeyEnc ?? null;
-  if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) return undefined;
-  if (touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) return undefined;
-  return { userId: a.userId, isNewUser: false, linked: false, mergedUserIds: [] };
-}
-
-interface TxContext {
-  newId: () => string;
-  now: number;
-  touch: boolean;
-}
-
-/*
- * Locking protocol (what keeps the invariants under concurrency on PostgreSQL READ COMMITTED; on
- * SQLite transactions already run one at a time, so the locks are plain reads there):
- * - a transaction that points an identity at an existing user, or updates one of its identities,
- *   first share-locks that user and checks it is still live;
- * - a merge update-locks both users (in id order, so two merges cannot deadlock) and checks both
- *   are live; it therefore waits for every transaction pointing identities at the loser, and they
- *   wait for it — so its moves see every identity of the loser, and none is added afterwards;
- * - a user found merged once locked means what we read before locking is stale: the whole
- *   transaction is retried (RetryableTransactionError 'stale') and reads the survivor.
- * A live user's identities only change owner by a merge of that user, so once its lock is held, the
- * identities read as pointing at it still do. Two transactions inserting the same identity collide
- * on its primary key (UniqueViolationError): the loser is retried and finds the winner's row.
- */
-async function resolveInTx(tx: IdentityTx, ctx: TxContext, input: ResolveLoginInput): Promise<ResolveLoginResult> {
-  const { appid, openid, unionKey } = input;
-  const unionid = input.unionid ?? null;
-  const sessionKeyEnc = input.sessionKeyEnc ?? null;
-  const { now } = ctx;
-  const linkData = { appid, openid, unionKey, unionid };
-
-  // 1. Look both up.
-  const a = await tx.findAppIdentity(appid, openid);
-  const u = unionKey !== null && unionid !== null ? await tx.findUnionIdentity(unionKey, unionid) : undefined;
-
-  if (!a) {
-    if (!u) {
-      // 2. Neither: a new person (as far as we know). The new user is invisible to others until commit.
-      const userId = ctx.newId();
-      await tx.insertUser({ id: userId, createdAt: now, mergedInto: null, mergedAt: null });
-      if (unionKey !== null && unionid !== null) await tx.insertUnionIdentity({ unionKey, unionid, userId, createdAt: now });
-      await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
-      await tx.appendEvent({ type: 'user.created', userId, data: linkData, createdAt: now });
-      return { userId, isNewUser: true, linked: false, mergedUserIds: [] };
-    }
-    // 4. Only the union identity: this openid joins the unionid's user.
-    const userId = await lockLiveUser(tx, u.userId, 'share');
-    await tx.insertAppIdentity({ appid, openid, userId, unionid, sessionKeyEnc, firstSeenAt: now, lastSeenAt: now });
-    await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });
-    return { userId, isNewUser: false, linked: true, mergedUserIds: [] };
-  }
-
-  // 3, 5, 6: the app identity exists.
-  let userId = a.userId;
-  const mergedUserIds: string[] = [];
-  let unionInserted = false;
-  if (u && u.userId !== a.userId) {
-    // 6. The person was split before the unionid was known: the unionid's owner survives.
-    const [loser, survivor] = [a.userId, u.userId];
-    for (const id of [loser, survivor].sort()) await lockLiveUser(tx, id, 'update');
-    const moved = await tx.moveIdentities(loser, survivor);
-    await tx.markMerged(loser, survivor, now);
-    // The person's phone number survives the merge: the survivor keeps its own, or takes the loser's.
-    const phoneCarried = await tx.carryPhone(loser, survivor);
-    await tx.appendEvent({
-      type: 'user.merged',
-      userId: survivor,
-      data: { mergedUserId: loser, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, phoneCarried, ...linkData },
-      createdAt: now,
-    });
-    mergedUserIds.push(loser);
-    userId = survivor;
-  } else {
-    await lockLiveUser(tx, userId, 'share');
-    if (unionKey !== null && unionid !== null && !u) {
-      // 3. A unionid learnt now: link it to the app identity's user.
-      await tx.insertUnionIdentity({ unionKey, unionid, userId, createdAt: now });
-      unionInserted = true;
-    }
-    // 5. Both, same user: nothing to link.
-  }
-
-  const linked = unionid !== null && (unionInserted || a.unionid !== unionid);
-  const patch: Parameters<IdentityTx['updateAppIdentity']>[2] = {};
-  if (linked) patch.unionid = unionid;
-  // Never move last_seen_at backwards (instances' clocks may differ slightly).
-  if (ctx.touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) patch.lastSeenAt = now;
-  if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) patch.sessionKeyEnc = sessionKeyEnc;
-  if (Object.keys(patch).length > 0) await tx.updateAppIdentity(appid, openid, patch);
-  if (linked) await tx.appendEvent({ type: 'identity.linked', userId, data: linkData, createdAt: now });
-  return { userId, isNewUser: false, linked, mergedUserIds };
-}
-
-/** Locks `id` (see the protocol above); merged since we read it → retry the transaction. */
-async function lockLiveUser(tx: IdentityTx, id: string, mode: 'share' | 'update'): Promise<string> {
-  const user = await tx.lockUser(id, mode);
-  // Users are never deleted and identities reference them by foreign key: this is corruption.
-  if (!user) throw new Error(`identity points at a missing user ${id}`);
-  if (user.mergedInto !== null) throw new RetryableTransactionError('stale');
-  return id;
+  if (sessionKeyEnc !== null && sessionKeyEnc !== a.sessionKeyEnc) return false;
+  return !(touch && now - a.lastSeenAt >= LAST_SEEN_RESOLUTION_MS);
 }
 
 function checkInput(deps: ResolveLoginDeps, input: ResolveLoginInput): void {
@@ -219,6 +150,7 @@ function checkInput(deps: ResolveLoginDeps, input: ResolveLoginInput): void {
   if (input.unionKey === null && typeof unionid === 'string') {
     throw new TypeError('a unionid was given for an app bound to no union (unionKey null)');
   }
+  if (input.unionidTrusted !== undefined && typeof input.unionidTrusted !== 'boolean') throw new TypeError('unionidTrusted must be a boolean or absent');
   if (sessionKeyEnc !== undefined && sessionKeyEnc !== null && typeof sessionKeyEnc !== 'string') {
     throw new TypeError('sessionKeyEnc must be a string, null or absent');
   }

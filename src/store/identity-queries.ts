@@ -8,7 +8,17 @@ import { withDbErrors } from './db-errors.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
-import type { AppIdentityRow, EventRow, EventType, IdentityCounts, IdentityTx, NewAppIdentityRow, UnionIdentityRow, UserRow } from './port.js';
+import type {
+  AppIdentityRow,
+  EventRow,
+  EventType,
+  IdentityCounts,
+  IdentityTx,
+  NewAppIdentityRow,
+  NewUnionIdentityRow,
+  UnionIdentityRow,
+  UserRow,
+} from './port.js';
 
 /**
  * The port's queries over one Kysely executor (`dialect` decides whether row locks exist): the transaction's
@@ -77,27 +87,66 @@ export class IdentityQueries implements IdentityTx {
           last_seen_at: row.lastSeenAt,
           subscribed: row.subscribed == null ? null : row.subscribed ? 1 : 0,
           subscribed_at: row.subscribedAt ?? null,
+          pending_unionid: row.pendingUnionid ?? null,
         })
         .execute();
     });
   }
 
-  insertUnionIdentity(row: UnionIdentityRow): Promise<void> {
+  insertUnionIdentity(row: NewUnionIdentityRow): Promise<void> {
     return run(async () => {
       await this.#db
         .insertInto('union_identities')
-        .values({ union_key: row.unionKey, unionid: row.unionid, user_id: row.userId, created_at: row.createdAt })
+        .values({ union_key: row.unionKey, unionid: row.unionid, user_id: row.userId, created_at: row.createdAt, confirmed: row.confirmed === false ? 0 : 1 })
         .execute();
     });
   }
 
-  updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void> {
+  confirmUnionIdentity(unionKey: string, unionid: string): Promise<void> {
+    return run(async () => {
+      const r = await this.#db
+        .updateTable('union_identities')
+        .set({ confirmed: 1 })
+        .where('union_key', '=', unionKey)
+        .where('unionid', '=', unionid)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new TypeError(`no union identity (${unionKey}, …) to confirm`);
+    });
+  }
+
+  releaseUnionClaim(unionKey: string, unionid: string, claimantId: string): Promise<{ released: boolean; appIdentities: number }> {
+    return run(async () => {
+      const gone = await this.#db
+        .deleteFrom('union_identities')
+        .where('union_key', '=', unionKey)
+        .where('unionid', '=', unionid)
+        .where('user_id', '=', claimantId)
+        .where('confirmed', '=', 0)
+        .executeTakeFirst();
+      if (gone.numDeletedRows === 0n) return { released: false, appIdentities: 0 };
+      // unionids are unique across Open Platform accounts in practice; scoping by the claimant keeps it exact.
+      const moved = await this.#db
+        .updateTable('app_identities')
+        .set({ unionid: null, pending_unionid: unionid })
+        .where('user_id', '=', claimantId)
+        .where('unionid', '=', unionid)
+        .executeTakeFirst();
+      return { released: true, appIdentities: Number(moved.numUpdatedRows) };
+    });
+  }
+
+  updateAppIdentity(
+    appid: string,
+    openid: string,
+    patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId' | 'pendingUnionid'>>,
+  ): Promise<void> {
     return run(async () => {
       const set: Updateable<AppIdentitiesTable> = {};
       if (patch.unionid !== undefined) set.unionid = patch.unionid;
       if (patch.sessionKeyEnc !== undefined) set.session_key_enc = patch.sessionKeyEnc;
       if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt;
       if (patch.userId !== undefined) set.user_id = patch.userId;
+      if (patch.pendingUnionid !== undefined) set.pending_unionid = patch.pendingUnionid;
       if (Object.keys(set).length === 0) {
         // Nothing to change: check the row exists without writing (a write would only add contention).
         if (!(await this.findAppIdentity(appid, openid))) throw new TypeError(`no app identity (${appid}, ${openid}) to update`);
@@ -165,12 +214,16 @@ export class IdentityQueries implements IdentityTx {
     openid: string,
     unionKey: string,
     unionid: string,
-  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined> {
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null; unionConfirmed: boolean | null } | undefined> {
     return run(async () => {
       const [row] = await this.#reads.appIdentityInUnion(this.#db, { appid, openid, unionKey, unionid });
       if (!row) return undefined;
-      const { union_owner: unionOwner, ...app } = row;
-      return { identity: toAppIdentity(app as Parameters<typeof toAppIdentity>[0]), unionOwner: unionOwner ?? null };
+      const { union_owner: unionOwner, union_confirmed: unionConfirmed, ...app } = row;
+      return {
+        identity: toAppIdentity(app as Parameters<typeof toAppIdentity>[0]),
+        unionOwner: unionOwner ?? null,
+        unionConfirmed: unionConfirmed == null ? null : Number(unionConfirmed) === 1,
+      };
     });
   }
 
@@ -241,7 +294,10 @@ const run = withDbErrors;
 /** The reads of every login's fast path, compiled once (prepared-query.ts). */
 export interface HotReads {
   appIdentity: PreparedQuery<'appid' | 'openid', Selectable<AppIdentitiesTable>>;
-  appIdentityInUnion: PreparedQuery<'appid' | 'openid' | 'unionKey' | 'unionid', Selectable<AppIdentitiesTable> & { union_owner: string | null }>;
+  appIdentityInUnion: PreparedQuery<
+    'appid' | 'openid' | 'unionKey' | 'unionid',
+    Selectable<AppIdentitiesTable> & { union_owner: string | null; union_confirmed: number | null }
+  >;
 }
 
 export function prepareHotReads(db: Kysely<Database>): HotReads {
@@ -254,7 +310,7 @@ export function prepareHotReads(db: Kysely<Database>): HotReads {
         .selectFrom('app_identities as a')
         .leftJoin('union_identities as u', (join) => join.on('u.union_key', '=', p.unionKey).on('u.unionid', '=', p.unionid))
         .selectAll('a')
-        .select('u.user_id as union_owner')
+        .select(['u.user_id as union_owner', 'u.confirmed as union_confirmed'])
         .where('a.appid', '=', p.appid)
         .where('a.openid', '=', p.openid),
     ),
@@ -276,11 +332,12 @@ function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
     lastSeenAt: Number(r.last_seen_at),
     subscribed: r.subscribed === null ? null : Number(r.subscribed) === 1,
     subscribedAt: r.subscribed_at === null ? null : Number(r.subscribed_at),
+    pendingUnionid: r.pending_unionid ?? null,
   };
 }
 
 function toUnionIdentity(r: Selectable<UnionIdentitiesTable>): UnionIdentityRow {
-  return { unionKey: r.union_key, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at) };
+  return { unionKey: r.union_key, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at), confirmed: Number(r.confirmed) === 1 };
 }
 
 function toEvent(r: Selectable<EventsTable>): EventRow {

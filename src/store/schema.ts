@@ -31,6 +31,8 @@ export interface AppIdentitiesTable {
   /** Official accounts (0002): 1 following, 0 not, null never recorded. */
   subscribed: Generated<number | null>;
   subscribed_at: Generated<number | null>;
+  /** A decrypted unionid held back because another user owns it (0004); null when none. */
+  pending_unionid: Generated<string | null>;
 }
 
 /** `(union_key, unionid)` → user; primary key `union_identities_pk` on `(union_key, unionid)`. */
@@ -39,6 +41,8 @@ export interface UnionIdentitiesTable {
   unionid: string;
   user_id: string;
   created_at: number;
+  /** 1: WeChat's own word (or a trusted app's) stands behind the link; 0: a decrypted claim (0004). */
+  confirmed: Generated<number>;
 }
 
 /** Append-only outbox; `data` is JSON text. */

@@ -105,7 +105,7 @@ describe('a Redis cache that cannot be reached', () => {
 
   it('a gateway given it still logs people in', async () => {
     const g = createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [], clock: new ManualClock(), sharedCache: cache, seal });
-    const app = { appid: 'wxmp', secret: 's', kind: 'miniprogram' as const, union: 'acme', redirectAllowList: [] };
+    const app = { appid: 'wxmp', secret: 's', kind: 'miniprogram' as const, union: 'acme', redirectAllowList: [], trustDecryptedUnionid: false };
     const [a, b] = await Promise.all([g.code2Session(app, 'c1'), g.code2Session(app, 'c1')]);
     expect(a).toEqual({ openid: 'o-c1', sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' });
     expect(b).toEqual(a);

@@ -13,7 +13,14 @@ import { rawRedis } from '../helpers/redis.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../wechat/fake-upstream.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from './backends.js';
 
-const app = (appid: string, kind: AppConfig['kind'], secret: string): AppConfig => ({ appid, secret, kind, union: 'acme', redirectAllowList: [] });
+const app = (appid: string, kind: AppConfig['kind'], secret: string): AppConfig => ({
+  appid,
+  secret,
+  kind,
+  union: 'acme',
+  redirectAllowList: [],
+  trustDecryptedUnionid: false,
+});
 const mp = app('wxmp00000000000001', 'miniprogram', 'mp-secret-0123456789abcdef');
 const oa = app('wxoa00000000000001', 'officialAccount', 'oa-secret-0123456789abcdef');
 const SESSION_KEY = 'tiihtNczf5v6AKRyjwEUhQ==';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorWx, createMiniProgramClient, WeUnionClientError, type EmulatorWx, type LoginStrategy, type WxLike } from '../../src/client/index.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 
 type AppKey = 'mp1' | 'mp2' | 'mpUnbound';
 
@@ -124,19 +124,40 @@ describe('mini program client against the legacy unionid rule', () => {
     expect(client.session()).toMatchObject({ unionid: null });
   });
 
-  it('requestUnionId() merges the openid-only user into the unionid owner from another mini program', async () => {
+  it('requestUnionId() with a decrypted unionid another user holds answers unionidUnconfirmed and keeps the openid login', async () => {
     const person = await stack.createPerson({ declinesUserInfo: true });
     const mp1 = harness(stack, person, 'mp1');
     const first = await mp1.client.login();
     expect(first.unionidDeclined).toBe(true);
     await stack.control(`/__emulator/persons/${person}`, { declinesUserInfo: false }, 'PATCH');
     const mp2 = harness(stack, person, 'mp2');
-    const owner = await mp2.client.login();
+    const owner = await mp2.client.login(); // its decrypted unionid nobody owned: linked, as a claim
+    expect(owner).toMatchObject({ unionidConfirmed: false });
     expect(owner.userId).not.toBe(first.userId);
 
-    const merged = await mp1.client.requestUnionId();
-    expect(merged).toMatchObject({ userId: owner.userId, unionid: owner.unionid, isNewUser: false });
-    expect(mp1.client.session()?.userId).toBe(owner.userId);
+    const held = await mp1.client.requestUnionId();
+    expect(held).toMatchObject({ userId: first.userId, unionid: null, unionidUnconfirmed: true });
+    expect(mp1.client.session()?.userId).toBe(first.userId);
+  });
+
+  it('requestUnionId() merges the openid-only user into the unionid owner from another mini program, when the apps are trusted', async () => {
+    const trusted = await startStack({ unionidRule: 'legacy', configure: trustDecryptedUnionids });
+    try {
+      const person = await trusted.createPerson({ declinesUserInfo: true });
+      const mp1 = harness(trusted, person, 'mp1');
+      const first = await mp1.client.login();
+      expect(first.unionidDeclined).toBe(true);
+      await trusted.control(`/__emulator/persons/${person}`, { declinesUserInfo: false }, 'PATCH');
+      const mp2 = harness(trusted, person, 'mp2');
+      const owner = await mp2.client.login();
+      expect(owner.userId).not.toBe(first.userId);
+
+      const merged = await mp1.client.requestUnionId();
+      expect(merged).toMatchObject({ userId: owner.userId, unionid: owner.unionid, isNewUser: false, unionidConfirmed: true });
+      expect(mp1.client.session()?.userId).toBe(owner.userId);
+    } finally {
+      await trusted.close();
+    }
   });
 
   it('request() logs in again once on 401 ERR_AUTH_EXPIRED', async () => {

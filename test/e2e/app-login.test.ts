@@ -33,6 +33,7 @@ describe('POST /v1/app/:appid/login', () => {
       userId: mp.body.userId,
       openid: view.openids[stack.apps.app],
       unionid: mp.body.unionid,
+      unionidConfirmed: true,
       isNewUser: false,
       token: expect.any(String),
       expiresIn: expect.any(Number),

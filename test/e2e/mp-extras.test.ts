@@ -108,6 +108,7 @@ describe('POST /v1/mp/:appid/paid-unionid', () => {
       userId: s.body.userId,
       openid: s.body.openid,
       unionid: Object.values(view.unionids)[0],
+      unionidConfirmed: true,
       isNewUser: false,
       token: expect.any(String),
       expiresIn: expect.any(Number),

@@ -5,14 +5,14 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { login, personView, wxLogin, wxUserData } from '../helpers/flows.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 
 let stack: Stack;
 afterEach(async () => stack?.close());
 
 describe('POST /v1/mp/:appid/login (legacy unionid rule)', () => {
-  it('logs in by openid when code2session gives no unionid, then links the unionid from the decrypted data', async () => {
-    stack = await startStack({ unionidRule: 'legacy' });
+  it('logs in by openid when code2session gives no unionid, then links the unionid from the decrypted data (mini programs trusted with it)', async () => {
+    stack = await startStack({ unionidRule: 'legacy', configure: trustDecryptedUnionids });
     const p = await stack.createPerson();
     const first = await login(stack, stack.apps.mp1, p);
     expect(first.status).toBe(200);

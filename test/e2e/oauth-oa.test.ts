@@ -76,6 +76,7 @@ describe('OAuth callback → login code → POST /v1/session/exchange', () => {
       userId: expect.any(String),
       openid: view.openids[stack.apps.oa],
       unionid: null,
+      unionidConfirmed: false,
       isNewUser: true,
       token: expect.any(String),
       expiresIn: expect.any(Number),

@@ -19,6 +19,14 @@ import { emulatorAppsFor, officialAccountCallbacks } from '../../src/cli/sandbox
 import { createUndiciTransport } from '../../src/wechat/api/http-transport.js';
 import { createLeakRecorder, type LeakRecorder } from '../leaks/recorder.js';
 
+/**
+ * `configure` for a stack whose mini programs are trusted with decrypted unionids (`trustDecryptedUnionid`): the
+ * seeds' world, where the decrypt road joins and merges users. The default keeps decrypted unionids as claims.
+ */
+export function trustDecryptedUnionids(config: Config): Config {
+  return { ...config, apps: config.apps.map((a) => (a.kind === 'miniprogram' ? { ...a, trustDecryptedUnionid: true } : a)) };
+}
+
 export interface StackOptions {
   unionidRule?: 'current' | 'legacy';
   rotateSessionKeyOnLogin?: boolean;

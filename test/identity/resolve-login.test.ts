@@ -40,7 +40,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
 
   it('resolveLogin() creates a user and its app identity when neither identity exists (case 2, no unionid)', async () => {
     const r = await login('wxA', 'oA1', null, 'sealed-1');
-    expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
     expect(await store.identity.findAppIdentity('wxA', 'oA1')).toEqual({
       appid: 'wxA',
       openid: 'oA1',
@@ -51,6 +51,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
       lastSeenAt: T0,
       subscribed: null,
       subscribedAt: null,
+      pendingUnionid: null,
     });
     expect(await store.identity.listUnionIdentities('u_1')).toEqual([]);
     const events = await store.identity.listEvents();
@@ -60,8 +61,8 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
 
   it('resolveLogin() creates the user with both identities when the unionid is known (case 2)', async () => {
     const r = await login('wxA', 'oA1', 'X1');
-    expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
-    expect(await store.identity.listUnionIdentities('u_1')).toEqual([{ unionKey: UNION, unionid: 'X1', userId: 'u_1', createdAt: T0 }]);
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
+    expect(await store.identity.listUnionIdentities('u_1')).toEqual([{ unionKey: UNION, unionid: 'X1', userId: 'u_1', createdAt: T0, confirmed: true }]);
     expect((await store.identity.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
     expect(await eventTypes()).toEqual(['user.created:u_1']);
   });
@@ -70,7 +71,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxA', 'oA1', null, 'k1');
     clock.advance(60);
     const r = await login('wxA', 'oA1', null, 'k2');
-    expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
     expect(await store.identity.findAppIdentity('wxA', 'oA1')).toMatchObject({ firstSeenAt: T0, lastSeenAt: T0 + 60_000, sessionKeyEnc: 'k2' });
     clock.advance(60);
     await login('wxA', 'oA1'); // no session key given: the stored one stays
@@ -83,7 +84,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxA', 'oA1', 'X1', 'k1');
     const before = JSON.stringify([await store.identity.findAppIdentity('wxA', 'oA1'), await store.identity.counts(), await eventTypes()]);
     clock.advance(59);
-    expect(await login('wxA', 'oA1', 'X1', 'k1')).toEqual({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
+    expect(await login('wxA', 'oA1', 'X1', 'k1')).toMatchObject({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
     expect(await login('wxA', 'oA1', null, 'k1')).toMatchObject({ userId: 'u_1', isNewUser: false });
     expect(JSON.stringify([await store.identity.findAppIdentity('wxA', 'oA1'), await store.identity.counts(), await eventTypes()])).toBe(before);
     await login('wxA', 'oA1', 'X1', 'k2'); // a rotated session_key is written at once
@@ -103,7 +104,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
   it('resolveLogin() links a unionid learnt later to the existing user (case 3 with a unionid)', async () => {
     await login('wxA', 'oA1');
     const r = await login('wxA', 'oA1', 'X1');
-    expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect((await store.identity.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
     expect(await store.identity.listUnionIdentities('u_1')).toMatchObject([{ unionKey: UNION, unionid: 'X1' }]);
     expect(await store.identity.listEvents()).toMatchObject([
@@ -118,7 +119,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
   it('resolveLogin() attaches a new openid to the unionid owner (case 4)', async () => {
     await login('wxA', 'oA1', 'X1');
     const r = await login('wxB', 'oB1', 'X1', 'kB');
-    expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect(await store.identity.findAppIdentity('wxB', 'oB1')).toMatchObject({ userId: 'u_1', unionid: 'X1', sessionKeyEnc: 'kB' });
     expect(await eventTypes()).toEqual(['user.created:u_1', 'identity.linked:u_1']);
     expect(await store.identity.counts()).toMatchObject({ users: 1, appIdentities: 2, unionIdentities: 1 });
@@ -128,7 +129,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxA', 'oA1', 'X1');
     await login('wxB', 'oB1', 'X1');
     const before = await store.identity.counts();
-    expect(await login('wxB', 'oB1', 'X1')).toEqual({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
+    expect(await login('wxB', 'oB1', 'X1')).toMatchObject({ userId: 'u_1', isNewUser: false, linked: false, mergedUserIds: [] });
     expect(await store.identity.counts()).toEqual(before);
   });
 
@@ -138,7 +139,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
       await tx.insertAppIdentity({ appid: 'wxA', openid: 'oA1', userId: 'u_p', unionid: null, sessionKeyEnc: null, firstSeenAt: T0, lastSeenAt: T0 });
       await tx.insertUnionIdentity({ unionKey: UNION, unionid: 'X1', userId: 'u_p', createdAt: T0 });
     });
-    expect(await login('wxA', 'oA1', 'X1')).toEqual({ userId: 'u_p', isNewUser: false, linked: true, mergedUserIds: [] });
+    expect(await login('wxA', 'oA1', 'X1')).toMatchObject({ userId: 'u_p', isNewUser: false, linked: true, mergedUserIds: [] });
     expect((await store.identity.findAppIdentity('wxA', 'oA1'))?.unionid).toBe('X1');
     expect(await eventTypes()).toEqual(['identity.linked:u_p']);
   });
@@ -149,7 +150,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxB', 'oB1', 'X1'); // u_3 owns X1
     clock.advance(61); // past last_seen_at's one-minute resolution, so the login also marks the identity seen
     const r = await login('wxA', 'oA1', 'X1');
-    expect(r).toEqual({ userId: 'u_3', isNewUser: false, linked: true, mergedUserIds: ['u_1'] });
+    expect(r).toMatchObject({ userId: 'u_3', isNewUser: false, linked: true, mergedUserIds: ['u_1'] });
     expect(await store.identity.findUser('u_1')).toEqual({ id: 'u_1', createdAt: T0, mergedInto: 'u_3', mergedAt: T0 + 61_000 });
     expect(await store.identity.findAppIdentity('wxA', 'oA1')).toMatchObject({ userId: 'u_3', unionid: 'X1', lastSeenAt: T0 + 61_000 });
     expect(await resolveUserId(store.identity, 'u_1')).toBe('u_3');
@@ -219,7 +220,7 @@ describe.each(await identityBackends())('resolveLogin() on %s', (_name, make) =>
     await login('wxOA', 'oF1');
     clock.advance(60);
     const r = await resolveLogin(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF1', unionid: 'X1' }, { markSeen: false });
-    expect(r).toEqual({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
+    expect(r).toMatchObject({ userId: 'u_1', isNewUser: false, linked: true, mergedUserIds: [] });
     expect(await store.identity.findAppIdentity('wxOA', 'oF1')).toMatchObject({ unionid: 'X1', lastSeenAt: T0 });
     // A follower never seen before becomes a user (backfill).
     expect(await resolveLogin(deps, { unionKey: UNION, appid: 'wxOA', openid: 'oF2', unionid: 'X2' }, { markSeen: false })).toMatchObject({ isNewUser: true });

@@ -38,7 +38,7 @@ describe('transactionWithRetries()', () => {
         { store, clock: new ManualClock(), newId: () => 'u_1', retry: noSleep },
         { unionKey: 'acme', appid: 'wxA', openid: 'o1', unionid: 'X1' },
       );
-      expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [] });
+      expect(r).toEqual({ userId: 'u_1', isNewUser: true, linked: false, mergedUserIds: [], unionid: 'X1', unionidConfirmed: true, held: false });
       expect(store.calls).toBe(3);
       // The aborted attempts left nothing behind.
       expect(await opened.store.identity.counts()).toEqual({ users: 1, liveUsers: 1, appIdentities: 1, unionIdentities: 1, events: 1 });

@@ -19,9 +19,16 @@ const app = (appid: string, openid: string, userId: string, extra: Partial<AppId
   lastSeenAt: T0,
   subscribed: null,
   subscribedAt: null,
+  pendingUnionid: null,
   ...extra,
 });
-const union = (unionKey: string, unionid: string, userId: string): UnionIdentityRow => ({ unionKey, unionid, userId, createdAt: T0 });
+const union = (unionKey: string, unionid: string, userId: string, confirmed = true): UnionIdentityRow => ({
+  unionKey,
+  unionid,
+  userId,
+  createdAt: T0,
+  confirmed,
+});
 
 export function identityStoreContract(open: () => Promise<WeunionStore>): void {
   describe('IdentityStore contract', () => {
@@ -105,6 +112,7 @@ export function identityStoreContract(open: () => Promise<WeunionStore>): void {
       expect(await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'x1')).toEqual({
         identity: app('wxA', 'o1', 'u_1', { unionid: 'x1' }),
         unionOwner: 'u_1',
+        unionConfirmed: true,
       });
       expect((await store.findAppIdentityInUnion('wxA', 'o1', 'other', 'x1'))?.unionOwner).toBe('u_2');
       expect((await store.findAppIdentityInUnion('wxA', 'o1', 'acme', 'nobody'))?.unionOwner).toBeNull();
@@ -299,6 +307,34 @@ export function identityStoreContract(open: () => Promise<WeunionStore>): void {
       expect(await store.listAppIdentities('u_nobody')).toEqual([]);
       expect(await store.listUnionIdentities('u_nobody')).toEqual([]);
       expect(await store.listAliases('u_nobody')).toEqual([]);
+    });
+
+    it('insertUnionIdentity() keeps whether a link is confirmed; confirmUnionIdentity() confirms it', async () => {
+      await store.transaction(async (tx) => {
+        await tx.insertUser(user('u_1'));
+        await tx.insertUnionIdentity(union('acme', 'x1', 'u_1', false));
+      });
+      expect(await store.listUnionIdentities('u_1')).toEqual([union('acme', 'x1', 'u_1', false)]);
+      await store.transaction((tx) => tx.confirmUnionIdentity('acme', 'x1'));
+      expect(await store.listUnionIdentities('u_1')).toEqual([union('acme', 'x1', 'u_1', true)]);
+      await expect(store.transaction((tx) => tx.confirmUnionIdentity('acme', 'nope'))).rejects.toThrow(TypeError);
+    });
+
+    it('releaseUnionClaim() voids only an unconfirmed claim of that user, keeping the unionid aside on its app identities', async () => {
+      await store.transaction(async (tx) => {
+        for (const id of ['u_1', 'u_2']) await tx.insertUser(user(id));
+        await tx.insertUnionIdentity(union('acme', 'x1', 'u_1', false));
+        await tx.insertUnionIdentity(union('acme', 'x2', 'u_2', true));
+        await tx.insertAppIdentity(app('wxA', 'o1', 'u_1', { unionid: 'x1' }));
+        await tx.insertAppIdentity(app('wxB', 'o2', 'u_2', { unionid: 'x2' }));
+      });
+      // Another user's claim, or a confirmed link: nothing happens.
+      expect(await store.transaction((tx) => tx.releaseUnionClaim('acme', 'x1', 'u_2'))).toEqual({ released: false, appIdentities: 0 });
+      expect(await store.transaction((tx) => tx.releaseUnionClaim('acme', 'x2', 'u_2'))).toEqual({ released: false, appIdentities: 0 });
+      expect(await store.transaction((tx) => tx.releaseUnionClaim('acme', 'x1', 'u_1'))).toEqual({ released: true, appIdentities: 1 });
+      expect(await store.listUnionIdentities('u_1')).toEqual([]);
+      expect(await store.findAppIdentity('wxA', 'o1')).toMatchObject({ userId: 'u_1', unionid: null, pendingUnionid: 'x1' });
+      expect(await store.findAppIdentity('wxB', 'o2')).toMatchObject({ unionid: 'x2', pendingUnionid: null });
     });
 
     it('close() can be called twice', async () => {

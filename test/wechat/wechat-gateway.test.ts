@@ -17,6 +17,7 @@ const app = (appid: string, kind: AppConfig['kind'], secret: string, extra: Part
   kind,
   union: 'acme',
   redirectAllowList: [],
+  trustDecryptedUnionid: false,
   ...extra,
 });
 const mp = app('wxmp00000000000001', 'miniprogram', SECRETS.mp);

@@ -35,6 +35,8 @@ export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input:
       const { appid } = app;
       const session = await deps.wechat.code2Session(app, input.code);
       let unionid = app.union !== null ? (session.unionid ?? null) : null;
+      // code2session's unionid is WeChat's own word; a decrypted one only the app's (mp-unionid.ts, design.md).
+      let unionidTrusted = true;
       if (app.union !== null && unionid === null && input.userData !== undefined) {
         const payload = await openUserData({
           appid,
@@ -47,15 +49,25 @@ export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input:
           isKeyCurrent: async () => false,
         });
         unionid = payload.unionid ?? null;
+        unionidTrusted = app.trustDecryptedUnionid;
       }
       const result = await deps.identity.resolve({
         unionKey: app.union,
         appid,
         openid: session.openid,
         unionid,
+        unionidTrusted,
         sessionKeyEnc: deps.atRest.seal(session.sessionKey, sessionKeyAad(appid, session.openid)),
       });
-      return answerLogin(deps.sessions, { userId: result.userId, appid, openid: session.openid, unionid, isNewUser: result.isNewUser });
+      // A held claim logs the person in by openid only: the answer says unionid null, as for an unbound app.
+      return answerLogin(deps.sessions, {
+        userId: result.userId,
+        appid,
+        openid: session.openid,
+        unionid: result.unionid,
+        unionidConfirmed: result.unionidConfirmed,
+        isNewUser: result.isNewUser,
+      });
     },
   });
 }

@@ -40,7 +40,14 @@ export function createMpPaidUnionid(deps: MpPaidUnionidDeps): { learn(session: M
         throw e;
       });
       const result = await deps.identity.resolve({ unionKey, appid: app.appid, openid: claims.openid, unionid });
-      return answerLogin(deps.sessions, { userId: result.userId, appid: app.appid, openid: claims.openid, unionid, isNewUser: result.isNewUser });
+      return answerLogin(deps.sessions, {
+        userId: result.userId,
+        appid: app.appid,
+        openid: claims.openid,
+        unionid,
+        unionidConfirmed: result.unionidConfirmed,
+        isNewUser: result.isNewUser,
+      });
     },
   });
 }

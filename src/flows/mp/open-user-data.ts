@@ -28,8 +28,11 @@ export async function openUserData(args: {
   nowMs: number;
   maxAgeSeconds: number;
   isKeyCurrent: StalenessCheck;
+  /** A failure is answered no sooner than this many ms after the call began (equal cost for every failure path). */
+  failureFloorMs?: number;
 }): Promise<UserDataPayload> {
   const { appid, openid, sessionKey, input } = args;
+  const started = performance.now();
   try {
     if (input.rawData !== undefined && input.signature !== undefined) {
       verifyRawDataSignature({ rawData: input.rawData, signature: input.signature, sessionKey });
@@ -45,6 +48,9 @@ export async function openUserData(args: {
     if (payload.openid !== openid) throw new AppError('ERR_CRYPTO_OPENID_MISMATCH');
     return payload;
   } catch (e) {
+    const floor = args.failureFloorMs ?? 0;
+    const wait = floor - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (!isAppError(e) || !KEY_MISMATCH_CODES.has(e.code)) throw e;
     let current: boolean;
     try {

@@ -55,7 +55,7 @@ export function createOAuthLogin(deps: OAuthLoginDeps): OAuthLogin {
       }
     }
     const result = await deps.identity.resolve({ unionKey: app.union, appid: app.appid, openid: token.openid, unionid });
-    return { userId: result.userId, appid: app.appid, openid: token.openid, unionid, isNewUser: result.isNewUser };
+    return { userId: result.userId, appid: app.appid, openid: token.openid, unionid, unionidConfirmed: result.unionidConfirmed, isNewUser: result.isNewUser };
   }
   return Object.freeze({
     login,

@@ -1,5 +1,6 @@
 /**
- * Rate limiting of the login routes (mini program login, mobile app login, session exchange, OAuth authorize) with
+ * Rate limiting of the login routes (mini program login and decrypt road, mobile app login, session exchange, OAuth
+ * authorize, scan-to-follow creation) with
  * @fastify/rate-limit: per client IP (`rateLimit.perIpPerMinute`) and per appid across all clients
  * (`rateLimit.perAppPerMinute`), in fixed one-minute windows. Counters live in Redis when one is given (so the limits
  * hold for the whole cluster, not per instance) and in memory otherwise. Over a limit: 429 with `Retry-After` and
@@ -15,6 +16,10 @@ import { AppError } from '../../errors.js';
 /** The routes limited, as Fastify spells them (`METHOD url`). */
 export const LOGIN_ROUTES: ReadonlySet<string> = new Set([
   'POST /v1/mp/:appid/login',
+  // The decrypt road: each request is a decryption attempt (a padding oracle needs thousands) and may cost a checksession.
+  'POST /v1/mp/:appid/unionid',
+  // Each anonymous creation costs WeChat a qrcode/create.
+  'POST /v1/oa/:appid/qr-login',
   'POST /v1/app/:appid/login',
   'POST /v1/session/exchange',
   'GET /v1/oa/:appid/authorize',

@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './0001-initial.js';
 import { migration0002JobsFlowsProfile } from './0002-jobs-flows-profile.js';
 import { migration0003UnionKey } from './0003-union-key.js';
+import { migration0004UnionidTrust } from './0004-unionid-trust.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': migration0001Initial,
   '0002-jobs-flows-profile': migration0002JobsFlowsProfile,
   '0003-union-key': migration0003UnionKey,
+  '0004-unionid-trust': migration0004UnionidTrust,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

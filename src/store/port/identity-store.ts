@@ -25,10 +25,16 @@ export interface AppIdentityRow {
   subscribed: boolean | null;
   /** When the follow state was recorded (the event's time); null with `subscribed` null. */
   subscribedAt: number | null;
+  /**
+   * A unionid decrypted for this identity that another user owns: held back, not linked, until WeChat's own word
+   * for this identity confirms it (docs/design.md "Whose word a unionid is"). Null when none.
+   */
+  pendingUnionid: string | null;
 }
 
 /** An app identity as inserted: the follow state is optional (null = unknown) and set later by setFollowState. */
-export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedAt'> & Partial<Pick<AppIdentityRow, 'subscribed' | 'subscribedAt'>>;
+export type NewAppIdentityRow = Omit<AppIdentityRow, 'subscribed' | 'subscribedAt' | 'pendingUnionid'> &
+  Partial<Pick<AppIdentityRow, 'subscribed' | 'subscribedAt' | 'pendingUnionid'>>;
 
 export interface UnionIdentityRow {
   /** Our id of the Open Platform account (config `unions[].id`). */
@@ -36,9 +42,14 @@ export interface UnionIdentityRow {
   unionid: string;
   userId: string;
   createdAt: number;
+  /** WeChat's own word (or a trusted app's) stands behind it; false for a decrypted claim nobody confirmed yet. */
+  confirmed: boolean;
 }
 
-export type EventType = 'user.created' | 'identity.linked' | 'user.merged';
+/** A union identity as inserted: confirmed unless said otherwise. */
+export type NewUnionIdentityRow = Omit<UnionIdentityRow, 'confirmed'> & Partial<Pick<UnionIdentityRow, 'confirmed'>>;
+
+export type EventType = 'user.created' | 'identity.linked' | 'identity.unlinked' | 'user.merged';
 
 export interface EventRow {
   id: number;
@@ -68,9 +79,21 @@ export interface IdentityTx {
   /** Throws UniqueViolationError on a duplicate (appid, openid). */
   insertAppIdentity(row: NewAppIdentityRow): Promise<void>;
   /** Throws UniqueViolationError on a duplicate (unionKey, unionid). */
-  insertUnionIdentity(row: UnionIdentityRow): Promise<void>;
+  insertUnionIdentity(row: NewUnionIdentityRow): Promise<void>;
+  /** Marks a claimed union identity confirmed (WeChat's word now stands behind it). */
+  confirmUnionIdentity(unionKey: string, unionid: string): Promise<void>;
+  /**
+   * Voids an unconfirmed claim of `claimantId` on (unionKey, unionid): the union identity row goes, and the
+   * claimant's app identities that carried that unionid keep it aside as `pendingUnionid`. Returns how many app
+   * identities were affected; 0 and nothing done when the row is confirmed or another user's.
+   */
+  releaseUnionClaim(unionKey: string, unionid: string, claimantId: string): Promise<{ released: boolean; appIdentities: number }>;
   /** Updates the mutable fields of one app identity; a TypeError if there is no such row. */
-  updateAppIdentity(appid: string, openid: string, patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId'>>): Promise<void>;
+  updateAppIdentity(
+    appid: string,
+    openid: string,
+    patch: Partial<Pick<AppIdentityRow, 'unionid' | 'sessionKeyEnc' | 'lastSeenAt' | 'userId' | 'pendingUnionid'>>,
+  ): Promise<void>;
   /** Re-points every app and union identity of `fromUserId` to `toUserId`; returns how many moved. */
   moveIdentities(fromUserId: string, toUserId: string): Promise<{ app: number; union: number }>;
   /** Marks `loserId` as merged into `survivorId` and re-points earlier aliases of the loser too. */
@@ -101,7 +124,7 @@ export interface IdentityStore {
     openid: string,
     unionKey: string,
     unionid: string,
-  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null } | undefined>;
+  ): Promise<{ identity: AppIdentityRow; unionOwner: string | null; unionConfirmed: boolean | null } | undefined>;
   listUnionIdentities(userId: string): Promise<UnionIdentityRow[]>;
   /** Ids of the users merged into `userId` (aliases point straight at their survivor). */
   listAliases(userId: string): Promise<string[]>;

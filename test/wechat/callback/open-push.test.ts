@@ -28,6 +28,7 @@ const app = {
   token: V.token,
   encodingAesKey: V.key,
   redirectAllowList: [],
+  trustDecryptedUnionid: false,
   callbackMode: 'plain',
 } as AppConfig & { token: string };
 const NOW = Number(V.timestamp) * 1000;

@@ -2,7 +2,9 @@
  * `weunion demo` (npm run demo): the seeds' story, played against an in-process sandbox (emulator under the legacy
  * unionid rule, SQLite in a temp folder) with the real client SDK, and narrated.
  *  1. Li Lei opens mini program 1: code2session gives no unionid → the SDK asks for the user data → weunion decrypts
- *     it with the session_key it kept → unionid → user A. Mini program 2: same person, same user A.
+ *     it with the session_key it kept → unionid → user A, as a claim. Mini program 2: the same decrypted unionid is
+ *     A's, so it is held (a decrypted unionid never joins users): user B. He follows the official account; WeChat's
+ *     own word for the unionid then joins both mini programs into one user, and A's and B's ids resolve to it.
  *  2. Han Meimei declines the profile prompt → an openid-only user B. She follows the official account; in mini
  *     program 2 code2session now carries her unionid → user C. Back in mini program 1, the unionid arrives for the
  *     openid that belongs to B → B is merged into C, and B's old id and token still resolve to C.
@@ -124,8 +126,21 @@ async function runDemo(ctx: CliContext): Promise<number> {
     const l1 = await client(DEMO_APPS.mp1, lilei).login();
     say(`   mini program 1: code2session carried no unionid, so the SDK sent encryptedData; weunion decrypted it`);
     say(`   with the stored session_key → unionid ${l1.unionid}, user ${l1.userId} (new: ${l1.isNewUser})`);
+    say("   — linked as a claim only: a decrypted unionid is the app's word, not WeChat's (anyone holding one AppSecret");
+    say("   can seal data naming anyone's unionid), so it may link a unionid nobody owns but never joins two users");
     const l2 = await client(DEMO_APPS.mp2, lilei).login();
-    say(`   mini program 2: same road → user ${l2.userId} ${l2.userId === l1.userId ? '— the SAME user' : '— a DIFFERENT user (bug!)'}`);
+    say(`   mini program 2: same road → the unionid is already ${l1.userId}'s, so the claim is held: user ${l2.userId} for now`);
+    say(`   (held: ${l2.unionidUnconfirmed}; trustDecryptedUnionid on the app would have joined them at once)`);
+    await control(`/__emulator/persons/${lilei}/follow`, { appid: DEMO_APPS.oa });
+    await waitForPushes(emulatorUrl);
+    say('   he follows the official account: now WeChat itself gives his unionid (user/info; code2session, legacy rule)');
+    const l3 = await client(DEMO_APPS.mp1, lilei).login();
+    const l4 = await client(DEMO_APPS.mp2, lilei).login();
+    const [lileiA, lileiB] = [await me(l1.token), await me(l2.token)];
+    say(
+      `   mini programs 1 and 2 again: WeChat's word → user ${l3.userId} and user ${l4.userId} ${l3.userId === l4.userId ? '— the SAME user' : '— DIFFERENT users (bug!)'}`,
+    );
+    say(`   his first two tokens resolve to ${lileiA.userId} and ${lileiB.userId} ${lileiA.userId === l3.userId && lileiB.userId === l3.userId ? '✓' : '✗'}`);
     say();
     say('2) Han Meimei, who declines the profile prompt');
     const han = (await control<{ id: string }>('/__emulator/persons', { name: 'Han Meimei', declinesUserInfo: true })).id;
@@ -142,7 +157,8 @@ async function runDemo(ctx: CliContext): Promise<number> {
     say();
     const zhang = await everyChannel(service.url, emulatorUrl, control, me);
     say();
-    const ok = l1.userId === l2.userId && h3.userId === h2.userId && old.userId === h3.userId && zhang;
+    const lileiOk = l2.unionidUnconfirmed && l3.userId === l4.userId && lileiA.userId === l3.userId && lileiB.userId === l3.userId;
+    const ok = lileiOk && h3.userId === h2.userId && old.userId === h3.userId && zhang;
     say(ok ? 'One person, one user id — whatever the order.' : 'Something did not add up: see above.');
     return ok ? 0 : 1;
   } finally {
