@@ -3,6 +3,7 @@
  * down; nothing reads the environment after that. Every field has a default except the apps and unions.
  */
 import { z } from 'zod';
+import { trustProxySchema } from './trust-proxy.js';
 
 export const APP_KINDS = ['miniprogram', 'officialAccount', 'website', 'mobile'] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -61,8 +62,8 @@ export const configSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(3000),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-        /** Trust X-Forwarded-For from a proxy in front of us. */
-        trustProxy: z.boolean().default(false),
+        /** Which proxies may say who the client is (X-Forwarded-For): false, a hop count or addresses (trust-proxy.ts). */
+        trustProxy: trustProxySchema.default(false),
       })
       .prefault({}),
     /** Where generated keys (and the default SQLite file) live. */

@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../compose/deps.js';
+import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { answerClientError, answerFrameworkError, answerUnmetExpectation, HTTP_SERVER_OPTIONS, requireHost } from './plugins/framework-errors.js';
@@ -31,7 +32,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own request lines print raw URLs (ids, OAuth codes, signatures): see plugins/request-log.ts.
   const common = {
     bodyLimit: 64 * 1024,
-    trustProxy: deps.config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(deps.config.server.trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
     // What Fastify's router and Node's parser refuse before any route runs, in our error shape (framework-errors.ts).
     frameworkErrors: answerFrameworkError,
