@@ -12,15 +12,20 @@ export const ROUTE_PREFIX: Record<ConsentPage, string> = { officialAccount: '/v1
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 /**
- * This service's public origin: `publicUrl` from the config, else the request's own (scheme from the connection
- * or, behind a trusted proxy, X-Forwarded-Proto). Production should set `publicUrl`: the Host header is the
- * client's to choose (WeChat only redirects to the domain registered for the app, which bounds the damage).
+ * This service's public origin: `publicUrl` from the config, else the request's own — the scheme from the connection
+ * (or, behind a trusted proxy, X-Forwarded-Proto) and the Host header **as the client sent it**. Never
+ * X-Forwarded-Host, even from a trusted proxy: a proxy that passes it on unchecked would let any client choose the
+ * `redirect_uri` WeChat sends the OAuth code to. Production must set `publicUrl` (`weunion start` refuses to run an
+ * official account or website app without it under NODE_ENV=production): the Host header is the client's to choose
+ * too; WeChat only redirects to the domain registered for the app, which bounds the damage.
+ * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
  */
 export function publicOrigin(publicUrl: string | undefined, request: FastifyRequest): string {
   if (publicUrl !== undefined) return trimSlash(publicUrl);
   let origin: URL | null = null;
   try {
-    origin = new URL(`${request.protocol}://${request.host}`);
+    // request.host would prefer X-Forwarded-Host behind a trusted proxy; the Host header alone is read.
+    origin = new URL(`${request.protocol}://${request.headers.host ?? ''}`);
   } catch {
     origin = null;
   }

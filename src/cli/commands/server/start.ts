@@ -1,9 +1,11 @@
 /**
  * `weunion start` (`weunion server start`): the service on the configured apps, or — with no config file — the
  * sandbox: the demo apps and the built-in emulator, said loudly, and refused under NODE_ENV=production, as is a
- * configured built-in emulator unless WEUNION_ALLOW_EMULATOR=1 says it is meant.
+ * configured built-in emulator unless WEUNION_ALLOW_EMULATOR=1 says it is meant, and an official account or website
+ * app without `publicUrl` (its OAuth redirect_uri would come from the client's Host header).
  */
 import { DEMO_APPS } from '../../../config/demo-config.js';
+import type { Config } from '../../../config/schema.js';
 import { AppError } from '../../../errors.js';
 import { type RunningService, startService } from '../../../server/main.js';
 import { loadCliConfig } from '../../load-cli-config.js';
@@ -17,15 +19,17 @@ environment:
   WEUNION_CONFIG          the config file (default ./weunion.config.json)
   PORT, EMULATOR_PORT     the sandbox's ports (default 3000, 3001)
   LOG_LEVEL               overrides server.logLevel
-  NODE_ENV=production     refuses the sandbox and the built-in emulator
+  NODE_ENV=production     refuses the sandbox, the built-in emulator, and official-account or
+                          website apps without publicUrl
   WEUNION_ALLOW_EMULATOR=1  allows a configured wechat.emulator under NODE_ENV=production
 
 example:
   npx weunion start
   WEUNION_CONFIG=/etc/weunion.json NODE_ENV=production npx weunion start`;
 
-function refuseInProduction(ctx: CliContext, sandbox: boolean, emulator: boolean): void {
+function refuseInProduction(ctx: CliContext, sandbox: boolean, config: Config): void {
   if (ctx.env.NODE_ENV !== 'production') return;
+  const emulator = config.wechat.emulator !== undefined;
   if (sandbox) {
     throw new AppError('ERR_CONFIG_INVALID', {
       message:
@@ -40,11 +44,22 @@ function refuseInProduction(ctx: CliContext, sandbox: boolean, emulator: boolean
         'unauthenticated control API); remove wechat.emulator, or set WEUNION_ALLOW_EMULATOR=1 if this is a test deployment',
     });
   }
+  // Without publicUrl the OAuth redirect_uri is built from each request's Host header (http/public-origin.ts),
+  // which the client writes: a login could be sent back to a host of the client's choosing.
+  const browserApps = config.apps.filter((a) => a.kind === 'officialAccount' || a.kind === 'website').map((a) => a.appid);
+  if (config.publicUrl === undefined && browserApps.length > 0) {
+    throw new AppError('ERR_CONFIG_INVALID', {
+      message:
+        `NODE_ENV=production and no publicUrl, with official-account or website apps configured (${browserApps.join(', ')}): ` +
+        'refusing to start, because their OAuth redirect_uri would be built from the Host header each client sends; set ' +
+        'publicUrl to this service\u2019s public URL (e.g. "https://id.example.com"), the one registered with WeChat',
+    });
+  }
 }
 
 async function run(ctx: CliContext): Promise<null> {
   const loaded = loadCliConfig(ctx.env, ctx.cwd);
-  refuseInProduction(ctx, loaded.sandbox, loaded.config.wechat.emulator !== undefined);
+  refuseInProduction(ctx, loaded.sandbox, loaded.config);
   let sandbox: Sandbox | null = null;
   let service: RunningService;
   try {
