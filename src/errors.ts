@@ -18,6 +18,7 @@ export const ERROR_CATALOG = {
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  ERR_TOO_MANY_CONNECTIONS: { status: 429, message: 'This address has too many open connections; close some and retry.' },
   ERR_INTERNAL: { status: 500, message: 'Internal error.' },
   // --- apps / config ---
   ERR_APP_UNKNOWN: { status: 404, message: 'This appid is not configured in weunion.' },

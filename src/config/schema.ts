@@ -64,6 +64,17 @@ export const configSchema = z
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
         /** Which proxies may say who the client is (X-Forwarded-For): false, a hop count or addresses (trust-proxy.ts). */
         trustProxy: trustProxySchema.default(false),
+        /**
+         * A request's headers and body must have arrived this long after it began, or it is answered 408 and its
+         * connection closed (a body trickled byte by byte would otherwise hold a socket for ever).
+         */
+        requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+        /**
+         * Open connections per peer address; the next one is answered 429 and closed. 0 = no cap. Behind a proxy
+         * every connection comes from the proxy's address: raise it above the proxy's upstream connections (or set 0)
+         * and cap clients at the proxy.
+         */
+        maxConnectionsPerIp: z.number().int().min(0).max(1_000_000).default(256),
       })
       .prefault({}),
     /** Where generated keys (and the default SQLite file) live. */

@@ -7,7 +7,8 @@ import type { AppDeps } from '../compose/deps.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerCloseConnections } from './plugins/close-connections.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
-import { answerClientError, answerFrameworkError, answerUnmetExpectation, HTTP_SERVER_OPTIONS, requireHost } from './plugins/framework-errors.js';
+import { capConnectionsPerIp } from './plugins/connection-cap.js';
+import { answerClientError, answerFrameworkError, answerUnmetExpectation, httpServerOptions, requireHost } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth } from './routes/health.js';
@@ -37,13 +38,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // What Fastify's router and Node's parser refuse before any route runs, in our error shape (framework-errors.ts).
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    http: HTTP_SERVER_OPTIONS,
+    // Fastify's own default is 0 (never): a body trickled byte by byte held its socket for ever (#5).
+    requestTimeout: deps.config.server.requestTimeoutMs,
+    http: httpServerOptions(deps.config.server),
   };
   const app: FastifyInstance = (deps.logger === false
     ? Fastify({ ...common, logger: false })
     : Fastify({ ...common, loggerInstance: deps.logger })) as unknown as FastifyInstance;
   registerErrorHandler(app);
   requireHost(app.server);
+  capConnectionsPerIp(app.server, deps.config.server.maxConnectionsPerIp, app.log);
   app.server.on('checkExpectation', answerUnmetExpectation);
   registerRequestLog(app);
   registerCloseConnections(app);

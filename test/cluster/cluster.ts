@@ -128,8 +128,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     cache: `${TEST_REDIS_URL}?keyPrefix=${encodeURIComponent(redis.prefix)}`,
     publicUrl: proxy.url,
     keys: await sharedKeys(),
-    // Every request of a test comes from 127.0.0.1: the login rate limit has its own tests.
+    // Every request of a test comes from 127.0.0.1: the login rate limit and the connection cap have their own tests.
     rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 },
+    server: { ...demo.server, maxConnectionsPerIp: 0 },
     wechat: { baseUrl: wx, openBaseUrl: wx, mpBaseUrl: wx },
     jobs: { pollMs: 100, leaseMs: 5000, concurrency: 8 },
     // Two cluster test files may run at once on one PostgreSQL (max_connections 100 by default).
