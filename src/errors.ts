@@ -84,6 +84,7 @@ export const ERROR_CATALOG = {
   ERR_CALLBACK_TIMESTAMP: { status: 403, message: 'The callback timestamp is outside the accepted window (a replay, or a skewed clock).' },
   ERR_CALLBACK_MODE: { status: 403, message: 'This official account expects encrypted pushes (encrypt_type=aes).' },
   ERR_CALLBACK_REPLAYED: { status: 403, message: 'This push signature was already used with another body.' },
+  ERR_CALLBACK_RECIPIENT: { status: 400, message: 'The push is addressed to another official account (its ToUserName is not this account\u2019s originalId).' },
   ERR_CALLBACK_XML: { status: 400, message: 'The callback body is not a well-formed WeChat XML message.' },
   ERR_CALLBACK_XML_DOCTYPE: { status: 400, message: 'The callback XML declares a DOCTYPE or entities, which are refused.' },
   // --- scan-to-follow website login ---

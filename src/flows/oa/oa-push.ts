@@ -1,20 +1,20 @@
 /**
  * An official-account push, from WeChat's request to the answer it waits for (docs/wechat-api.md §6): verified and
- * opened (`wechat/callback/open-push.ts`), a plain-mode signature bound to its body, recorded as one durable job
- * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once — `success`, or the
- * passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
+ * opened (`wechat/callback/open-push.ts`: signature, timestamp window, and with `originalId` set the ToUserName), a
+ * plain-mode signature bound to its body (and a URL verification's signature to no push at all), recorded as one
+ * durable job deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once — `success`,
+ * or the passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
  * A forged, malformed or replayed push throws a typed AppError and stores nothing.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
-import { type FlowStore, type JobStore, UniqueViolationError } from '../../store/port.js';
+import type { FlowStore, JobStore } from '../../store/port.js';
 import type { CallbackAccount } from '../../wechat/callback/callback-account.js';
-import { checkSignature, messageCryptFor, type OpenedPush, openPush, pushQuery } from '../../wechat/callback/open-push.js';
+import { checkSignature, checkTimestamp, messageCryptFor, type OpenedPush, openPush, pushQuery } from '../../wechat/callback/open-push.js';
 import { buildReplyXml } from '../../wechat/callback/passive-reply.js';
 import type { MessageCrypt } from '../../wechat/crypto/msg-crypt.js';
 import type { JobWake, RandomBytes } from '../ports.js';
@@ -22,6 +22,7 @@ import type { QrLogin } from '../qr-login/qr-login.js';
 import { qrSceneOf } from '../qr-login/qr-scene.js';
 import type { CallbackHooks, HookLogger } from './callback-hooks.js';
 import { planPushJob } from './push-job.js';
+import { createSignatureBinding } from './signature-binding.js';
 
 const verifyQuery = pushQuery.extend({ echostr: z.string().min(1).max(512) });
 
@@ -49,8 +50,11 @@ export interface PushLogger extends HookLogger {
 }
 
 export interface OaPush {
-  /** GET URL verification: the `echostr` to echo when `signature` matches. */
-  verify(app: AppConfig, query: unknown): string;
+  /**
+   * GET URL verification: the `echostr` to echo when `signature` matches within the timestamp window. The signature
+   * is remembered, so no POST can present it later.
+   */
+  verify(app: AppConfig, query: unknown): Promise<string>;
   /** Verifies and opens a POSTed push; throws a typed AppError for a forged, malformed or replayed one. */
   open(app: AppConfig, query: unknown, body: string): Promise<OpenedPush>;
   /** Records the opened push as its job (once) and builds the answer. */
@@ -75,30 +79,15 @@ export function createOaPush(deps: OaPushDeps): OaPush {
   };
   const accounts = new Map<string, CallbackAccount>();
 
-  /**
-   * Plain mode signs only (token, timestamp, nonce), not the body: a signed URL seen once could carry any XML for
-   * the whole timestamp window. So the first body seen with a signature is remembered (its SHA-256, for twice the
-   * window) and the same signature with another body is refused. Keyed on the signature alone: digits can move
-   * between timestamp and nonce without changing the sorted concatenation it signs.
-   */
-  async function bindPlainSignature(signature: string, body: string): Promise<void> {
-    const now = deps.clock.now();
-    const id = `cs_${createHash('sha256').update(signature).digest('base64url')}`;
-    const bodyHash = createHash('sha256').update(body).digest('base64url');
-    try {
-      await deps.flows.putFlow({ id, kind: 'callback_signature', status: 'seen', data: { bodyHash }, expiresAt: now + deps.windowSeconds * 2000 }, now);
-    } catch (e) {
-      if (!(e instanceof UniqueViolationError)) throw e;
-      const seen = await deps.flows.findFlow(id);
-      if (seen && seen.data.bodyHash !== bodyHash) throw new AppError('ERR_CALLBACK_REPLAYED');
-    }
-  }
+  const signatures = createSignatureBinding(deps);
 
   return Object.freeze({
-    verify(app: AppConfig, query: unknown): string {
+    async verify(app: AppConfig, query: unknown): Promise<string> {
       const account = callbackAccount(app);
       const q = parseOrThrow(verifyQuery, query, 'query');
       checkSignature(account.token, q);
+      checkTimestamp(q.timestamp, deps.clock.now(), deps.windowSeconds);
+      await signatures.toVerification(q.signature);
       return q.echostr;
     },
 
@@ -114,7 +103,7 @@ export function createOaPush(deps: OaPushDeps): OaPush {
         windowSeconds: deps.windowSeconds,
         crypt: encrypted ? cryptOf(account) : undefined,
       });
-      if (!opened.encrypted) await bindPlainSignature((query as { signature: string }).signature, body);
+      if (!opened.encrypted) await signatures.toBody((query as { signature: string }).signature, body);
       return opened;
     },
 

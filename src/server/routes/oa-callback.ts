@@ -1,7 +1,7 @@
 /**
  * `GET|POST /v1/oa/:appid/callback` — the official account's server URL (docs/wechat-api.md §6); the work is
  * flows/oa/oa-push.ts.
- * GET: URL verification (echo `echostr` when `signature` matches). POST: a message or event push, plain or
+ * GET: URL verification (echo `echostr` when `signature` matches within the timestamp window). POST: a message or event push, plain or
  * encrypted (compatible/safe mode). A push is verified and opened (open-push.ts), recorded as one durable job
  * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once: `success`, or the
  * passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
@@ -37,7 +37,7 @@ export function registerOaCallback(app: FastifyInstance, deps: Pick<AppDeps, 'co
     scope.get('/v1/oa/:appid/callback', async (request, reply) => {
       const { appid } = parseOrThrow(params, request.params, 'path');
       try {
-        const echostr = push.verify(requireApp(deps.config, appid, 'officialAccount'), request.query);
+        const echostr = await push.verify(requireApp(deps.config, appid, 'officialAccount'), request.query);
         return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(echostr);
       } catch (err) {
         logRejected(request, appid, err);

@@ -13,6 +13,6 @@ export interface CallbackAccount {
   readonly previousEncodingAesKey?: string | undefined;
   /** 明文 / 兼容 / 安全; default `safe` with an EncodingAESKey, else `plain`. */
   readonly callbackMode?: 'plain' | 'compatible' | 'safe' | undefined;
-  /** The account's original id (`gh_…`), the ToUserName of its pushes, when known. */
+  /** The account's original id (`gh_…`), the ToUserName of its pushes; when set, pushes to another are refused. */
   readonly originalId?: string | undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Authenticating and opening one official-account push (docs/wechat-api.md §6.2–§6.3): `signature` always,
  * the timestamp window, then in compatible/safe mode (`encrypt_type=aes`) `msg_signature` over the `Encrypt` text
- * and its decryption (current, then previous EncodingAESKey; the trailing appid checked). Pure: no I/O.
+ * and its decryption (current, then previous EncodingAESKey; the trailing appid checked); last, the ToUserName
+ * against the account's original id when one is configured. Pure: no I/O.
  * https://developers.weixin.qq.com/doc/subscription/guide/dev/push/encryption.html
  */
 import { z } from 'zod';
@@ -51,6 +52,26 @@ export function checkSignature(token: string, q: { signature: string; timestamp:
   }
 }
 
+/**
+ * The timestamp window, for pushes and the URL verification alike: the signature covers the timestamp, so a replay
+ * cannot move it; outside the window it is stale (or forged). ERR_CALLBACK_TIMESTAMP.
+ */
+export function checkTimestamp(timestamp: string, nowMs: number, windowSeconds: number): void {
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > windowSeconds) throw new AppError('ERR_CALLBACK_TIMESTAMP');
+}
+
+/**
+ * The push must be addressed to this account: with `originalId` configured, a ToUserName that differs is refused
+ * (ERR_CALLBACK_RECIPIENT). Accounts often share one Token, and a plain-mode push is signed only by the Token, so a
+ * push captured on one account's URL would otherwise be accepted, signature and all, on another's.
+ */
+function checkRecipient(app: CallbackAccount, message: OaMessage): OaMessage {
+  if (app.originalId !== undefined && message.toUserName !== app.originalId) {
+    throw new AppError('ERR_CALLBACK_RECIPIENT', { details: { field: 'ToUserName' } });
+  }
+  return message;
+}
+
 /** The app's MessageCrypt; ERR_CALLBACK_NOT_CONFIGURED when it has no EncodingAESKey. */
 export function messageCryptFor(app: CallbackAccount): MessageCrypt {
   if (!app.encodingAesKey) {
@@ -63,7 +84,8 @@ export function messageCryptFor(app: CallbackAccount): MessageCrypt {
 
 /**
  * Verifies and opens a push; throws AppError (ERR_VALIDATION, ERR_CALLBACK_SIGNATURE, ERR_CALLBACK_TIMESTAMP,
- * ERR_CALLBACK_XML(_DOCTYPE), ERR_CALLBACK_DECRYPT, ERR_CALLBACK_APPID, ERR_CALLBACK_NOT_CONFIGURED).
+ * ERR_CALLBACK_XML(_DOCTYPE), ERR_CALLBACK_DECRYPT, ERR_CALLBACK_APPID, ERR_CALLBACK_RECIPIENT,
+ * ERR_CALLBACK_NOT_CONFIGURED).
  * @example
  *   const { message, encrypted, key } = openPush({ app, query: request.query, body, nowMs: clock.now(), windowSeconds: 300 });
  */
@@ -72,14 +94,13 @@ export function openPush(input: OpenPushInput): OpenedPush {
   const parseXml = input.parseXml ?? parseCallbackXml;
   const q = parseOrThrow(pushQuery, input.query, 'query');
   checkSignature(app.token, q);
-  // The signature covers the timestamp, so a replay cannot move it: outside the window it is stale (or forged).
-  if (Math.abs(input.nowMs / 1000 - Number(q.timestamp)) > input.windowSeconds) throw new AppError('ERR_CALLBACK_TIMESTAMP');
+  checkTimestamp(q.timestamp, input.nowMs, input.windowSeconds);
 
   const mode = app.callbackMode ?? (app.encodingAesKey ? 'safe' : 'plain');
   if (q.encrypt_type !== 'aes' && mode !== 'plain') throw new AppError('ERR_CALLBACK_MODE');
 
   const outer = parseXml(input.body);
-  if (q.encrypt_type !== 'aes') return { message: toOaMessage(app.appid, outer), encrypted: false };
+  if (q.encrypt_type !== 'aes') return { message: checkRecipient(app, toOaMessage(app.appid, outer)), encrypted: false };
 
   const encrypt = xmlText(outer, 'Encrypt');
   if (!encrypt) throw new AppError('ERR_CALLBACK_XML', { message: 'An encrypted push (encrypt_type=aes) has no Encrypt element.' });
@@ -92,5 +113,5 @@ export function openPush(input: OpenPushInput): OpenedPush {
   }
   const { xml, key } = crypt.decryptWithKey(encrypt);
   // In compatible mode the outer XML repeats the fields in clear; only the authenticated, decrypted copy is used.
-  return { message: toOaMessage(app.appid, parseXml(xml)), encrypted: true, key };
+  return { message: checkRecipient(app, toOaMessage(app.appid, parseXml(xml))), encrypted: true, key };
 }
