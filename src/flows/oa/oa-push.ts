@@ -2,7 +2,7 @@
  * An official-account push, from WeChat's request to the answer it waits for (docs/wechat-api.md §6): verified and
  * opened (`wechat/callback/open-push.ts`: signature, timestamp window, and with `originalId` set the ToUserName), a
  * plain-mode signature bound to its body (and a URL verification's signature to no push at all), recorded as one
- * durable job deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once — `success`,
+ * durable job deduplicated by MsgId / sender+time+event+fields (push-job.ts), and answered at once — `success`,
  * or the passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
  * A forged, malformed or replayed push throws a typed AppError and stores nothing.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html

@@ -1,9 +1,11 @@
 /**
  * Which durable job a pushed message or event becomes, and its deduplication key. Every accepted push is recorded
- * as exactly one job whose `dedupKey` identifies the push, so WeChat's retries of it (same MsgId, or same
- * FromUserName + CreateTime + Event) insert nothing and are answered `success` without further work.
+ * as exactly one job whose `dedupKey` identifies the push, so WeChat's retries of it (same MsgId, or for events the
+ * same XML again) insert nothing and are answered `success` without further work.
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html (排重)
  */
+import { createHash } from 'node:crypto';
+import type { XmlFields, XmlValue } from '../../wechat/callback/callback-xml.js';
 import { isOaEvent, type OaMessage } from '../../wechat/callback/oa-message.js';
 import { qrSceneOf } from '../qr-login/qr-scene.js';
 
@@ -40,14 +42,28 @@ export interface PushJob {
   dedupKey: string;
 }
 
+/** Every field as one string, keys sorted at each level: the same document always gives the same text. */
+function canonical(value: XmlValue | XmlFields): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const fields = value as Readonly<Record<string, XmlValue>>;
+  return `{${Object.keys(fields)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(fields[k]!)}`)
+    .join(',')}}`;
+}
+
 /**
- * `oa:<appid>:msg:<MsgId>` for messages, `oa:<appid>:evt:<FromUserName>:<CreateTime>:<Event>` for events (and for
- * the rare message without a MsgId, its MsgType in place of the event).
+ * `oa:<appid>:msg:<MsgId>` for messages; for events (and the rare message without a MsgId, its MsgType in place of
+ * the event) `oa:<appid>:evt:<FromUserName>:<CreateTime>:<Event>:<digest>`, the digest a SHA-256 of every field.
+ * WeChat's advice, FromUserName + CreateTime, folds two *different* events of one person in one second (two menu
+ * clicks, a SCAN then a CLICK) into one, and the second was lost; a retry resends the same XML, so with the digest
+ * retries still collapse while distinct events do not.
  */
 export function pushDedupKey(m: OaMessage): string {
-  if (isOaEvent(m)) return `oa:${m.appid}:evt:${m.fromUserName}:${m.createTime}:${m.event}`;
-  if (m.msgId) return `oa:${m.appid}:msg:${m.msgId}`;
-  return `oa:${m.appid}:evt:${m.fromUserName}:${m.createTime}:${m.msgType}`;
+  if (!isOaEvent(m) && m.msgId) return `oa:${m.appid}:msg:${m.msgId}`;
+  const digest = createHash('sha256').update(canonical(m.fields)).digest('base64url').slice(0, 22);
+  return `oa:${m.appid}:evt:${m.fromUserName}:${m.createTime}:${isOaEvent(m) ? m.event : m.msgType}:${digest}`;
 }
 
 /**

@@ -5,6 +5,12 @@
  * a segment boundary, and a `user:pass@` part is refused outright (`https://good.example@evil.example/` tricks
  * readers, and `https://evil@good.example/` has no legitimate use). The caller redirects to the *normalised* URL
  * returned here, so the browser goes exactly where the check looked.
+ *
+ * The browser does not resolve what is percent-encoded, but the page's server may: `/login/..%2fadmin` passes the
+ * prefix `/login` and becomes `/admin` behind it. So a path segment that decodes (once or repeatedly) to `.` or `..`
+ * or to something with a `/` or `\`, or whose percent-encoding does not decode at all (`%c0%ae`, an overlong `.`
+ * some servers accept), is refused: no legitimate redirect needs one.
+ * https://datatracker.ietf.org/doc/html/rfc3986#section-3.3 (a `/` inside a segment must be encoded, and is data)
  */
 import { AppError } from '../../errors.js';
 
@@ -19,6 +25,24 @@ function parse(text: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/** True when some decoding of `segment` is a dot-segment or holds a (back)slash, or it does not decode. */
+function hidesTraversal(segment: string): boolean {
+  let text = segment;
+  for (let round = 0; round < 4; round++) {
+    if (text === '.' || text === '..' || text.includes('/') || text.includes('\\')) return true;
+    if (!text.includes('%')) return false;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text);
+    } catch {
+      return true;
+    }
+    if (decoded === text) return false;
+    text = decoded;
+  }
+  return true; // still encoded after four rounds: nobody writes that
 }
 
 /** True when `path` equals `prefix` or continues it after a `/` (so `/app` admits `/app/x`, not `/apple`). */
@@ -51,6 +75,11 @@ export function requireAllowedRedirect(redirect: string, allowList: readonly str
   }
   if (target.username !== '' || target.password !== '') {
     throw new AppError('ERR_OAUTH_REDIRECT_NOT_ALLOWED', { message: 'The redirect URL must not contain a user name or password.' });
+  }
+  if (target.pathname.split('/').some(hidesTraversal)) {
+    throw new AppError('ERR_OAUTH_REDIRECT_NOT_ALLOWED', {
+      message: 'The redirect path must not hide an encoded slash, backslash or dot-segment (or malformed percent-encoding).',
+    });
   }
   if (allowList.length === 0) {
     throw new AppError('ERR_OAUTH_REDIRECT_NOT_ALLOWED', { message: 'This app has an empty redirectAllowList: no redirect is allowed.' });

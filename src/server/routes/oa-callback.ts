@@ -1,9 +1,9 @@
 /**
  * `GET|POST /v1/oa/:appid/callback` — the official account's server URL (docs/wechat-api.md §6); the work is
  * flows/oa/oa-push.ts.
- * GET: URL verification (echo `echostr` when `signature` matches within the timestamp window). POST: a message or event push, plain or
- * encrypted (compatible/safe mode). A push is verified and opened (open-push.ts), recorded as one durable job
- * deduplicated by MsgId / FromUserName+CreateTime+Event (push-job.ts), and answered at once: `success`, or the
+ * GET: URL verification (echo `echostr` when `signature` matches within the timestamp window). POST: a message or
+ * event push, plain or encrypted (compatible/safe mode). A push is verified and opened (open-push.ts), recorded as one durable job
+ * deduplicated by MsgId / sender+time+event+fields (push-job.ts), and answered at once: `success`, or the
  * passive reply of a library hook, encrypted when the push was. The work (user/info → link) runs in the job.
  * A forged, malformed or replayed push is answered 4xx with a typed code, logged without secrets, and stores nothing.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
