@@ -62,39 +62,50 @@ describe.each(backends)('createSharedFlight() on %s', (_name, make) => {
     }
   });
 
-  it('answers a later presentation on another instance from the stored outcome until resultTtlMs, then runs fn again', async () => {
-    const [a, c] = two({ resultTtlMs: 200 });
+  it('does not answer a later presentation from the stored outcome: a caller arriving after the run finished runs fn itself (#10)', async () => {
+    const [a, c] = two();
     let runs = 0;
-    const fn = async () => ({ n: ++runs });
-    expect(await a!.run('code:c2', fn)).toEqual({ n: 1 });
-    expect(await c!.run('code:c2', fn)).toEqual({ n: 1 });
-    expect(runs).toBe(1);
-    await b.advance(200);
-    expect(await c!.run('code:c2', fn)).toEqual({ n: 2 });
+    // Like WeChat: the first exchange answers, every later one is 40163.
+    const fn = async () => {
+      if (++runs > 1) throw new AppError('ERR_WECHAT_CODE_USED', { wechat: { errcode: 40163, errmsg: 'code been used' } });
+      return { openid: 'o-1', sessionKey: SECRET };
+    };
+    expect(await a!.run('code:c2', fn)).toEqual({ openid: 'o-1', sessionKey: SECRET });
+    // The outcome is still in the cache (kept for the waiters of that run), but this caller was not one of them.
+    await expect(c!.run('code:c2', fn)).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED' });
+    await expect(a!.run('code:c2', fn)).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED' });
+    expect(runs).toBe(3);
   });
 
-  it('keeps a failure worth retrying (5xx, 429) only for transientTtlMs: a retry after it asks again', async () => {
-    const [a, c] = two({ transientTtlMs: 100, resultTtlMs: 60_000 });
+  it('shares a failure only with the callers that waited for it: a retry after a 5xx asks again', async () => {
+    const [a, c] = two();
     let runs = 0;
     const busy = async () => {
       runs++;
+      await delay(30);
       throw new AppError('ERR_WECHAT_BUSY', { wechat: { errcode: -1, errmsg: 'system error' } });
     };
-    await expect(a!.run('code:busy', busy)).rejects.toMatchObject({ code: 'ERR_WECHAT_BUSY' });
-    await expect(c!.run('code:busy', busy)).rejects.toMatchObject({ code: 'ERR_WECHAT_BUSY' });
+    const settled = await Promise.allSettled([a!.run('code:busy', busy), c!.run('code:busy', busy)]);
+    expect(settled.map((s) => s.status === 'rejected' && (s.reason as AppError).code)).toEqual(['ERR_WECHAT_BUSY', 'ERR_WECHAT_BUSY']);
     expect(runs).toBe(1);
-    await b.advance(100);
     expect(await c!.run('code:busy', async () => (runs++, 'ok'))).toBe('ok');
     expect(runs).toBe(2);
-    // A definitive answer (4xx) is kept for resultTtlMs.
-    const used = async () => {
-      runs++;
-      throw new AppError('ERR_WECHAT_CODE_USED', { wechat: { errcode: 40163, errmsg: 'code been used' } });
-    };
-    await expect(a!.run('code:used', used)).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED' });
-    await b.advance(100);
-    await expect(c!.run('code:used', used)).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED' });
-    expect(runs).toBe(3);
+  });
+
+  it('a caller that finds the run in flight waits for it even when it arrives late in the run', async () => {
+    const [a, c] = two();
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const first = a!.run('code:late', async () => (runs++, await gate, 'answer'));
+    await delay(30); // the run is surely under way (its lock taken) before the duplicate arrives
+    const second = c!.run('code:late', async () => (runs++, 'second run'));
+    await delay(30);
+    release();
+    expect(await Promise.all([first, second])).toEqual(['answer', 'answer']);
+    expect(runs).toBe(1);
   });
 
   it('keeps keys apart', async () => {
@@ -128,17 +139,19 @@ describe.each(backends)('createSharedFlight() on %s', (_name, make) => {
   });
 
   it('refuses an outcome sealed under another key (instances with different at-rest keys) with ERR_INTERNAL', async () => {
-    const a = createSharedFlight(b.cache, { seal });
-    const other = createSharedFlight(b.peer(), { seal: createAtRestCipher(randomBytes(32)) });
-    await a.run('k', async () => 'v');
+    const a = createSharedFlight(b.cache, { seal, pollMs: 5 });
+    const other = createSharedFlight(b.peer(), { seal: createAtRestCipher(randomBytes(32)), pollMs: 5 });
+    const first = a.run('k', async () => (await delay(40), 'v'));
+    await delay(10);
     await expect(other.run('k', async () => 'w')).rejects.toMatchObject({ code: 'ERR_INTERNAL' });
+    expect(await first).toBe('v');
   });
 
   it('throws TypeError without a seal or a cache, or for a bad key', async () => {
     expect(() => createSharedFlight(b.cache, {} as never)).toThrow(TypeError);
     expect(() => createSharedFlight({} as never, { seal })).toThrow(TypeError);
     expect(() => createSharedFlight(b.cache, { seal, resultTtlMs: 0 })).toThrow(TypeError);
-    expect(() => createSharedFlight(b.cache, { seal, transientTtlMs: Number.NaN })).toThrow(TypeError);
+    expect(() => createSharedFlight(b.cache, { seal, pollMs: Number.NaN })).toThrow(TypeError);
     await expect(createSharedFlight(b.cache, { seal }).run('', async () => 1)).rejects.toThrow(TypeError);
   });
 });
@@ -168,7 +181,7 @@ describe.runIf(redis)('createSharedFlight() on Redis', () => {
     try {
       const keys = await raw.keys(`${b.prefix}*`);
       expect(keys).toHaveLength(1);
-      expect(keys[0]).toMatch(/:flight:[0-9a-f]{64}:result$/);
+      expect(keys[0]).toMatch(/:flight:[0-9a-f]{64}:result:[\w-]{22}$/);
       const value = (await raw.get(keys[0]!))!;
       expect(value).toMatch(/^v1\./);
       for (const s of [SECRET, code, 'sessionKey', Buffer.from(SECRET).toString('base64')]) {
@@ -176,8 +189,9 @@ describe.runIf(redis)('createSharedFlight() on Redis', () => {
         expect(keys[0]).not.toContain(s);
       }
       const ttl = await raw.pttl(keys[0]!);
-      expect(ttl).toBeGreaterThan(50_000);
-      expect(ttl).toBeLessThanOrEqual(60_000);
+      // Kept only for the callers that waited for this run to pick it up (resultTtlMs, default 5 s).
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(5_000);
     } finally {
       raw.disconnect();
     }

@@ -123,11 +123,14 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
     }
   });
 
-  it('a double submit landing on the other instance a moment later gets the same answer instead of 40163', async () => {
-    const first = await g1().code2Session(mp, 'code-2');
+  it('a used code replayed on the other instance after the first answer was delivered gets WeChat’s 40163, not the session (#10)', async () => {
+    await g1().code2Session(mp, 'code-2');
     await delay(20);
-    expect(await g2().code2Session(mp, 'code-2')).toEqual(first);
-    expect(calls('/sns/jscode2session')).toBe(1);
+    await expect(g2().code2Session(mp, 'code-2')).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED', wechat: { errcode: 40163 } });
+    await g1().exchangeOAuthCode(oa, 'oauth-2');
+    await expect(g2().exchangeOAuthCode(oa, 'oauth-2')).rejects.toMatchObject({ code: 'ERR_WECHAT_CODE_USED' });
+    expect(calls('/sns/jscode2session')).toBe(2);
+    expect(calls('/sns/oauth2/access_token')).toBe(2);
   });
 
   it('different codes and apps are exchanged separately', async () => {

@@ -2,7 +2,8 @@
  * A login code double-submitted to two instances at once (a retrying client, a double tap behind a balancer): one
  * upstream exchange for the whole cluster, and both instances answer the same user — for a mini program code
  * (jscode2session) and a mobile app's OAuth code (sns/oauth2/access_token). Without a cluster-wide single flight the
- * second exchange is WeChat's 40163 "code been used".
+ * second exchange is WeChat's 40163 "code been used". A code presented again after the first answer was delivered is
+ * not a double submit but a replay: it gets that 40163, on whichever instance (#10).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
@@ -59,6 +60,37 @@ describe.runIf(up)('one login code at two instances', () => {
       expect(calls['/sns/jscode2session']).toBe(1);
       expect(calls['/sns/oauth2/access_token']).toBe(1);
       expect(await c.sql('select count(*)::int as n from users')).toEqual([{ n: 1 }]);
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a code replayed on the other instance after the first answer was delivered (ERR_WECHAT_CODE_USED, no session)',
+    async () => {
+      cluster = await startCluster({ instances: 2 });
+      const c = cluster;
+      const [one, two] = c.instances;
+      const person = (await c.control<{ id: string }>('/__emulator/persons', {})).id;
+      const post = async (url: string, path: string, body: unknown) => {
+        const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as { token?: string; error?: { code: string } } };
+      };
+      const { code } = await c.control<{ code: string }>('/__emulator/wx.login', { appid: DEMO_APPS.mp1, person });
+      const first = await post(one!.url, `/v1/mp/${DEMO_APPS.mp1}/login`, { code });
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      const replay = await post(two!.url, `/v1/mp/${DEMO_APPS.mp1}/login`, { code });
+      expect(replay.status, JSON.stringify(replay.body)).toBe(400);
+      expect(replay.body.error?.code).toBe('ERR_WECHAT_CODE_USED');
+      expect(replay.body.token).toBeUndefined();
+
+      const { code: appCode } = await c.control<{ code: string }>('/__emulator/app.login', { appid: DEMO_APPS.app, person });
+      expect((await post(one!.url, `/v1/app/${DEMO_APPS.app}/login`, { code: appCode })).status).toBe(200);
+      const appReplay = await post(two!.url, `/v1/app/${DEMO_APPS.app}/login`, { code: appCode });
+      expect(appReplay.body.error?.code, JSON.stringify(appReplay.body)).toBe('ERR_WECHAT_CODE_USED');
+      expect(appReplay.body.token).toBeUndefined();
+
+      const { calls } = await c.control<{ calls: Record<string, number> }>('/__emulator/stats');
+      expect(calls['/sns/jscode2session']).toBe(2); // the replay asked WeChat itself
     },
     CLUSTER_TEST_TIMEOUT_MS,
   );
