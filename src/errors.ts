@@ -24,6 +24,7 @@ export const ERROR_CATALOG = {
   ERR_APP_UNKNOWN: { status: 404, message: 'This appid is not configured in weunion.' },
   ERR_APP_KIND: { status: 400, message: 'This appid is not of the kind this route serves.' },
   ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  ERR_KEYS_FILE_PERMISSIONS: { status: 500, message: 'keys.json may be read or written by group or others: run chmod 600 on it.' },
   // --- sessions (our own tokens) ---
   ERR_AUTH_MISSING: { status: 401, message: 'A Bearer token is required.' },
   ERR_AUTH_INVALID: { status: 401, message: 'The token is invalid.' },

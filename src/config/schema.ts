@@ -176,6 +176,8 @@ export const configSchema = z
       .strictObject({
         atRestKey: z.string().optional(),
         signingJwk: z.string().optional(),
+        /** Start even when `<dataDir>/keys.json` may be read or written by group or others (refused by default). */
+        allowLooseKeysFile: z.boolean().optional(),
       })
       .optional(),
   })

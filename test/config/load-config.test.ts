@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig } from '../../src/config/demo-config.js';
 import { parseConfig, readConfigSource } from '../../src/config/load-config.js';
 import { loadOrCreateDataKeys } from '../../src/config/data-keys.js';
@@ -82,3 +82,61 @@ describe('loadOrCreateDataKeys()', () => {
     await expect(loadOrCreateDataKeys({ dataDir, keys: { atRestKey: 'c2hvcnQ=' } })).rejects.toThrow(/atRestKey must be 32 bytes/);
   });
 });
+
+describe.skipIf(process.platform === 'win32')('loadOrCreateDataKeys(): file modes (#13)', () => {
+  const mode = (p: string) => statSync(p).mode & 0o777;
+  // The usual umask, so that what is checked is the modes the code sets, not the environment's umask.
+  let umask: number;
+  beforeAll(() => {
+    umask = process.umask(0o022);
+  });
+  afterAll(() => {
+    process.umask(umask);
+  });
+
+  it('creates the data folder 0700 and keys.json 0600, through a temporary file that does not stay behind', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'weunion-keys-')), 'data');
+    await loadOrCreateDataKeys({ dataDir });
+    expect(mode(dataDir).toString(8)).toBe('700');
+    expect(mode(path.join(dataDir, 'keys.json')).toString(8)).toBe('600');
+    expect(readdirSync(dataDir)).toEqual(['keys.json']);
+    // Rewritten when a key is added (here: the signing key was given in config before, no longer): still 0600.
+    const dir2 = mkdtempSync(path.join(tmpdir(), 'weunion-keys-'));
+    writeFileSync(path.join(dir2, 'keys.json'), JSON.stringify({ atRestKey: sampleAtRestKey() }), { mode: 0o600 });
+    await loadOrCreateDataKeys({ dataDir: dir2 });
+    expect(mode(path.join(dir2, 'keys.json')).toString(8)).toBe('600');
+    expect(readdirSync(dir2)).toEqual(['keys.json']);
+  });
+
+  it('leaves the mode of a data folder it did not create alone', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-keys-'));
+    chmodSync(dataDir, 0o755);
+    await loadOrCreateDataKeys({ dataDir });
+    expect(mode(dataDir).toString(8)).toBe('755');
+    expect(mode(path.join(dataDir, 'keys.json')).toString(8)).toBe('600');
+  });
+
+  it('refuses an existing keys.json that group or others may read or write, naming the chmod 600 to run', async () => {
+    for (const loose of [0o644, 0o640, 0o602]) {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-keys-'));
+      await loadOrCreateDataKeys({ dataDir });
+      const file = path.join(dataDir, 'keys.json');
+      chmodSync(file, loose);
+      const e = await loadOrCreateDataKeys({ dataDir }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(isAppError(e, 'ERR_KEYS_FILE_PERMISSIONS'), String(e)).toBe(true);
+      expect((e as Error).message).toContain(`chmod 600 ${path.resolve(file)}`);
+      expect(mode(file)).toBe(loose); // not changed behind the operator's back
+      // The documented opt-out starts anyway.
+      expect((await loadOrCreateDataKeys({ dataDir, keys: { allowLooseKeysFile: true } })).atRestKey.length).toBe(32);
+      chmodSync(file, 0o600);
+      expect((await loadOrCreateDataKeys({ dataDir })).atRestKey.length).toBe(32);
+    }
+  });
+});
+
+function sampleAtRestKey(): string {
+  return Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64');
+}

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { postgresAvailable, TEST_PG_URL } from '../helpers/postgres.js';
 
@@ -68,5 +69,57 @@ describe('openStore()', () => {
     } finally {
       await opened.close();
     }
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('openStore(): SQLite file modes (#13)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weunion-store-modes-'));
+  const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+  // The usual umask, so that what is checked is the modes the code sets, not the environment's umask.
+  let umask: number;
+  beforeAll(() => {
+    umask = process.umask(0o022);
+  });
+  afterAll(() => {
+    process.umask(umask);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let users = 0;
+  const write = async (file: string) => {
+    const opened = await openStore(`sqlite:${file}`);
+    try {
+      expect((await opened.migrate()).error).toBeUndefined();
+      await opened.store.transaction((tx) => tx.insertUser({ id: `u_${++users}`, createdAt: 1, mergedInto: null, mergedAt: null }));
+      // While it is open: the WAL and the shared-memory index exist.
+      expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual(['600', '600', '600']);
+    } finally {
+      await opened.close();
+    }
+  };
+
+  it('creates the database file and its -wal and -shm 0600, and a folder it makes 0700', async () => {
+    const file = join(dir, 'made', 'weunion.db');
+    await write(file);
+    expect(mode(join(dir, 'made'))).toBe('700');
+    expect(mode(file)).toBe('600');
+  });
+
+  it('tightens a database and sidecars another build left 0644, and leaves an existing folder alone', async () => {
+    const folder = join(dir, 'old');
+    mkdirSync(folder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+    const file = join(folder, 'weunion.db');
+    // Another process (an older build) has the file open in WAL mode: its -wal and -shm exist, not empty, 0644.
+    const other = new Database(file);
+    try {
+      other.pragma('journal_mode = WAL');
+      other.pragma('wal_autocheckpoint = 0');
+      other.exec('create table legacy (x); insert into legacy values (1)');
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodSync(f, 0o644);
+      await write(file);
+    } finally {
+      other.close();
+    }
+    expect(mode(folder)).toBe('755');
   });
 });

@@ -1,9 +1,8 @@
 /** The embedded SQLite dialect: one better-sqlite3 connection, WAL checkpointed off-thread, foreign keys on. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { checkCheckpointInterval, startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { preparePrivateDatabaseFile, restrictSidecarFiles } from './sqlite-file-mode.js';
 import { withStatementCache } from './statement-cache.js';
 
 /** The writer's own autocheckpoint, only a backstop: the checkpointer thread keeps the WAL far below it. */
@@ -21,7 +20,8 @@ export interface SqliteDialectOptions {
 }
 
 /**
- * Opens `path` (creating its parent folder) or an in-memory database for `':memory:'`.
+ * Opens `path` (creating its parent folder, 0700, and the file, 0600: sqlite-file-mode.ts) or an in-memory database
+ * for `':memory:'`.
  * WAL lets readers run beside the writer, and its checkpoints run on a worker thread (sqlite-checkpointer.ts), so
  * their fsyncs never stop the event loop; `busy_timeout` makes a second process wait for the write lock instead of
  * failing at once; foreign keys are off by default in SQLite, so they are turned on.
@@ -35,7 +35,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
   checkCheckpointInterval(options.checkpointIntervalMs);
   return new SqliteDialect({
     database: async () => {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') preparePrivateDatabaseFile(path);
       const db = new Database(path);
       db.pragma('journal_mode = WAL');
       // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
@@ -47,6 +47,7 @@ export function createSqliteDialect(path: string, options: SqliteDialectOptions 
       if (path === ':memory:') return cached;
       let checkpointer: SqliteCheckpointer;
       try {
+        restrictSidecarFiles(path); // those an older build left 0644; new ones take the database file's 0600
         db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
         checkpointer = startSqliteCheckpointer(path, {
           ...(options.checkpointIntervalMs === undefined ? {} : { intervalMs: options.checkpointIntervalMs }),
