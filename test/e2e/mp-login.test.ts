@@ -101,7 +101,7 @@ describe('POST /v1/mp/:appid/login (current unionid rule)', () => {
     const p = await stack.createPerson();
     const r = await login(stack, stack.apps.mp1, p);
     const jwks = await stack.api('/.well-known/jwks.json');
-    const { payload, protectedHeader } = await jwtVerify(r.body.token, createLocalJWKSet(jwks.body), { issuer: 'weunion' });
+    const { payload, protectedHeader } = await jwtVerify(r.body.token, createLocalJWKSet(jwks.body), { issuer: 'weunion', audience: stack.apps.mp1 });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({ sub: r.body.userId, app: stack.apps.mp1, oid: r.body.openid });
     expect(JSON.stringify(jwks.body)).not.toMatch(/"d"/);

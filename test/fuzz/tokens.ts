@@ -1,12 +1,14 @@
 /**
  * Authorization headers for the Bearer routes: none, random text, tampered real tokens, structurally valid JWTs with
  * wrong signatures (another ES256 key, alg none/HS256, random bytes), and JWTs signed with the server's own key but
- * with random claims (unknown users, wrong types, expired, another issuer) — the last reach past verification.
+ * with random claims (unknown users, wrong types, expired, another issuer or audience) — the last reach past
+ * verification.
  */
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { toLowS } from '../../src/sessions/es256-signature.js';
 import type { Stack } from '../helpers/stack.js';
 import { fuzzString, wrongType } from './arbitraries.js';
 
@@ -23,7 +25,8 @@ export interface TokenContext {
 
 function es256(key: KeyObject, header: unknown, payload: unknown): string {
   const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  // Low-s, as the server issues them: a high s is refused before the claims are looked at.
+  return `${input}.${toLowS(sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })).toString('base64url')}`;
 }
 
 /** Header values fetch can send (a ByteString without NUL, CR, LF). */
@@ -60,6 +63,17 @@ export function authorizationHeader(stack: Stack, ctx: TokenContext): fc.Arbitra
         nbf: fc.integer({ min: -100, max: 100 }),
       },
       { requiredKeys: ['sub', 'app', 'oid', 'iss', 'exp'] },
+    )
+    // aud: usually the app (as issued), sometimes another app's, a wrong type or absent.
+    .chain((c: Record<string, unknown>) =>
+      fc
+        .oneof(
+          { weight: 8, arbitrary: fc.constant(c.app) },
+          { weight: 1, arbitrary: claim(ctx.appids) },
+          { weight: 1, arbitrary: wrongType },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+        )
+        .map((aud) => (aud === undefined ? c : { ...c, aud })),
     )
     // Sometimes one required claim is missing.
     .chain((c: Record<string, unknown>) =>
