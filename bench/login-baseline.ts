@@ -34,7 +34,7 @@ async function world(rule: 'current' | 'legacy'): Promise<BenchRow[]> {
   const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   const ratios: number[] = [];
   let rss: number | undefined;
-  const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+  const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   try {
     for (const t of targets) await loadWithBodies(t.url, await mintServerDecidesLogins(emulator.url, DEMO_APPS.mp1, 2000), connections); // warm-up
     for (let round = 0; round < rounds; round++) {

@@ -30,7 +30,7 @@ const targets = [
 ];
 const results = new Map<string, LoadResult[]>();
 const ratios = new Map<string, number[]>();
-const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 try {
   for (const t of targets) await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, 5000), connections); // warm-up (JIT)
   for (let round = 0; round < rounds; round++) {

@@ -99,6 +99,7 @@ export const ERROR_CATALOG = {
   // --- emulator control API ---
   ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },
   ERR_EMULATOR_NOT_FOUND: { status: 404, message: 'The emulator knows no such person or app.' },
+  ERR_EMULATOR_FORBIDDEN: { status: 403, message: 'The emulator control API refuses cross-site and browser-forgeable requests.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, documented error code. */

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { AppCallbackPatch, AppCallbackView } from './app-callbacks.js';
 import { installBodyParser } from './body-parser.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
+import { installControlGuard } from './control-guard.js';
 import { installErrorHandling } from './error-handler.js';
 import { applyFault, FaultRegistry } from './faults.js';
 import { IdMinter } from './ids.js';
@@ -105,6 +106,9 @@ export function createEmulator(input: EmulatorOptions): Emulator {
 
   installBodyParser(app);
   installErrorHandling(app, ctx.wx);
+  let listenHost: string | undefined;
+  // Before anything else sees a control request: what a web page could forge is refused (control-guard.ts).
+  installControlGuard(app, () => listenHost);
 
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url);
@@ -151,7 +155,8 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     state,
     clock,
     async listen(o: { port?: number; host?: string } = {}): Promise<string> {
-      return app.listen({ port: o.port ?? 0, host: o.host ?? '127.0.0.1' });
+      listenHost = o.host ?? '127.0.0.1';
+      return app.listen({ port: o.port ?? 0, host: listenHost });
     },
     configureApp(appid: string, patch: AppCallbackPatch): AppCallbackView {
       try {

@@ -71,7 +71,12 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     read(
       await fetch(`${base}${path}`, {
         method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        // A control POST is JSON even without a body (control-guard.ts); WeChat's own routes do not care.
+        ...(body === undefined
+          ? method === 'POST'
+            ? { headers: { 'content-type': 'application/json' } }
+            : {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       }),
     );
   const post = (path: string, body?: unknown): Promise<HttpResult> => send('POST', path, body);

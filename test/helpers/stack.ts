@@ -115,7 +115,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   async function control<T>(pathname: string, body?: unknown, method = 'POST'): Promise<T> {
     const res = await fetch(emulatorUrl + pathname, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // A control POST is JSON even without a body (src/emulator/control-guard.ts).
+      headers: body === undefined && method !== 'POST' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
