@@ -4,7 +4,7 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import type { AppCallbackPatch, AppCallbackView } from './app-callbacks.js';
+import { type AppSettingsPatch, type AppSettingsView, configureAppSettings } from './app-settings.js';
 import { installBodyParser } from './body-parser.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import { installControlGuard } from './control-guard.js';
@@ -53,12 +53,14 @@ export interface Emulator {
   /** Listen (default 127.0.0.1, port 0 = any free port) and return the base URL, e.g. `http://127.0.0.1:54321`. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /**
-   * Changes an official account's push settings (what `PATCH /__emulator/apps/:appid` does), e.g. the callback URL
-   * once the server listens. Unknown appid or invalid settings → TypeError.
+   * Changes an app's settings (what `PATCH /__emulator/apps/:appid` does): an official account's push settings, e.g.
+   * the callback URL once the server listens, and the OAuth domain a `redirect_uri` must be on (oauth-domain.ts).
+   * Unknown appid or invalid settings → TypeError.
    * @example
    *   emu.configureApp('wxoa…', { callbackUrl: `${serverUrl}/v1/oa/wxoa…/callback`, messageMode: 'safe' });
+   *   emu.configureApp('wxoa…', { oauthDomain: new URL(serverUrl).host }); // e.g. 127.0.0.1:3000
    */
-  configureApp(appid: string, patch: AppCallbackPatch): AppCallbackView;
+  configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView;
   /** The push records, oldest first (copies). */
   pushes(): PushRecord[];
   /** Resolves once push `id` — or, without an id, every push in flight — is done. */
@@ -158,9 +160,9 @@ export function createEmulator(input: EmulatorOptions): Emulator {
       listenHost = o.host ?? '127.0.0.1';
       return app.listen({ port: o.port ?? 0, host: listenHost });
     },
-    configureApp(appid: string, patch: AppCallbackPatch): AppCallbackView {
+    configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView {
       try {
-        return ctx.state.callbacks.configure(appid, patch);
+        return configureAppSettings(ctx.state, appid, patch);
       } catch (e) {
         // In-process misuse is a programmer error; the control API answers the same checks with 400/404.
         if (e instanceof AppError) throw new TypeError(`configureApp(${appid}): ${e.message}`, { cause: e });

@@ -16,6 +16,8 @@ export type { FaultSpec } from './faults.js';
 export { WECHAT_CONTENT_TYPE, WECHAT_ERRMSG } from './wechat-reply.js';
 export type { SealedUserInfo, UserProfile } from './user-data-sealer.js';
 export type { AppCallbackPatch, AppCallbackView } from './app-callbacks.js';
+export type { AppSettingsPatch, AppSettingsView } from './app-settings.js';
+export type { OAuthDomainSetting } from './oauth-domain.js';
 export type { MessageMode } from './push-xml.js';
 export type { PushAttempt, PushKind, PushRecord } from './push-record.js';
 export type { OAuthScope } from './oauth-tokens.js';

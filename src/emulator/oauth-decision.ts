@@ -60,6 +60,8 @@ export function decideOAuth(ctx: EmulatorContext, req: OAuthRequest): string {
   if (!(PAGE_SCOPES[app.kind] ?? []).includes(req.scope)) {
     throw new AppError('ERR_EMULATOR_BAD_REQUEST', { message: `A ${app.kind} cannot ask for ${req.scope}.` });
   }
+  // WeChat's page refuses a redirect_uri off the app's domain before anyone decides (10003, oauth-domain.ts).
+  state.oauthDomains.require(app, req.redirectUri);
   if (req.decision === 'refuse') return redirectWith(req.redirectUri, null, req.state);
   const snapshot = req.decision === 'snapshot';
   if (!snapshot && req.scope !== 'snsapi_base') person.authorized.add(app.appid);

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { ManualClock, type Clock } from '../clock.js';
 import { callbackProblem, callbackUrlSchema, encodingAesKeySchema, initialSettings, tokenSchema } from './app-callbacks.js';
+import { type OAuthDomainSetting, oauthDomainSettingSchema } from './oauth-domain.js';
 import { MESSAGE_MODES, type MessageMode } from './push-xml.js';
 
 /** The four kinds of WeChat app an Open Platform account can bind. */
@@ -14,7 +15,9 @@ export type AppKind = (typeof APP_KINDS)[number];
  * One WeChat app the emulator serves. `openAppid` is the Open Platform account it is bound to (null = unbound).
  * Official accounts may also have a push callback: `callbackUrl`, the `token` that signs pushes, the
  * `encodingAesKey` that encrypts them, `messageMode` (default `safe` with a key, else `plain`) and `originalId`
- * (`gh_…`, the ToUserName; default `gh_<appid>`). All of those can change later through `configureApp`.
+ * (`gh_…`, the ToUserName; default `gh_<appid>`). Official accounts and website apps may have an `oauthDomain`, the
+ * domain a `redirect_uri` must be on (`host[:port]` or a list; unset = any, oauth-domain.ts). All of those can change
+ * later through `configureApp`.
  */
 export interface EmulatorApp {
   readonly appid: string;
@@ -26,6 +29,7 @@ export interface EmulatorApp {
   readonly encodingAesKey?: string | undefined;
   readonly messageMode?: MessageMode | undefined;
   readonly originalId?: string | undefined;
+  readonly oauthDomain?: OAuthDomainSetting | undefined;
 }
 
 /** Lifetimes of OAuth codes per kind of app: official account, website, mobile app. */
@@ -81,6 +85,8 @@ export interface EmulatorOptions {
   userGetPageSize?: number;
   /** Phone code lifetime, seconds (300). */
   phoneCodeTtlSeconds?: number;
+  /** Whether a website app's `oauthDomain` also admits its subdomains (unconfirmed, docs/wechat-api.md §11). Default false. */
+  websiteOAuthSubdomains?: boolean;
   /** How long after a payment getpaidunionid works, seconds (300). */
   paidUnionidWindowSeconds?: number;
 }
@@ -106,6 +112,7 @@ export interface ResolvedEmulatorOptions {
   readonly qrDefaultExpireSeconds: number;
   readonly userGetPageSize: number;
   readonly phoneCodeTtlSeconds: number;
+  readonly websiteOAuthSubdomains: boolean;
   readonly paidUnionidWindowSeconds: number;
 }
 
@@ -120,6 +127,7 @@ const appSchema = z
     encodingAesKey: encodingAesKeySchema.optional(),
     messageMode: z.enum(MESSAGE_MODES).optional(),
     originalId: z.string().min(1).max(64).optional(),
+    oauthDomain: oauthDomainSettingSchema.optional(),
   })
   .superRefine((app, ctx) => {
     const problem = callbackProblem(app, initialSettings(app));
@@ -159,6 +167,7 @@ const optionsSchema = z.strictObject({
   qrDefaultExpireSeconds: positiveInt.max(2_592_000).default(30),
   userGetPageSize: positiveInt.max(10_000).default(10_000),
   phoneCodeTtlSeconds: positiveInt.default(300),
+  websiteOAuthSubdomains: z.boolean().default(false),
   paidUnionidWindowSeconds: positiveInt.default(300),
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import { AppCallbacks, type AppCallbackView } from './app-callbacks.js';
+import { OAuthDomains } from './oauth-domain.js';
 import { CodeStore } from './codes.js';
 import type { IdMinter } from './ids.js';
 import { LoginRateLimiter } from './login-rate.js';
@@ -60,6 +61,8 @@ export class EmulatorState {
   readonly payments: Payments;
   /** Push settings per app: not cleared by reset (they are app configuration). */
   readonly callbacks: AppCallbacks;
+  /** Each app's OAuth redirect domain: not cleared by reset either. */
+  readonly oauthDomains: OAuthDomains;
   readonly #byAppid: ReadonlyMap<string, EmulatorApp>;
 
   constructor(options: ResolvedEmulatorOptions, ids: IdMinter, clock: Clock) {
@@ -76,6 +79,7 @@ export class EmulatorState {
     this.tickets = new QrTickets(clock, ids);
     this.payments = new Payments(clock, ids);
     this.callbacks = new AppCallbacks(options.apps);
+    this.oauthDomains = new OAuthDomains(options.apps, { websiteSubdomains: options.websiteOAuthSubdomains });
   }
 
   app(appid: string): EmulatorApp | undefined {

@@ -111,6 +111,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const { appid, callbackUrl } of officialAccountCallbacks(config, serverUrl)) {
     emulator.configureApp(appid, { callbackUrl, ...(options.messageMode ? { messageMode: options.messageMode } : {}) });
   }
+  // As at WeChat, the browser is sent only to each OAuth app's registered domain: the server's (publicUrl's, if set).
+  const oauthDomain = new URL(config.publicUrl ?? serverUrl).host;
+  for (const a of config.apps) if (a.kind === 'officialAccount' || a.kind === 'website') emulator.configureApp(a.appid, { oauthDomain });
 
   async function control<T>(pathname: string, body?: unknown, method = 'POST'): Promise<T> {
     const res = await fetch(emulatorUrl + pathname, {

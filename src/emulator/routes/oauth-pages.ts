@@ -3,7 +3,7 @@
  * snsapi_userinfo) and GET /connect/qrconnect (website app, snsapi_login)
  * (https://developers.weixin.qq.com/doc/oplatform/developers/dev/auth/web.md; docs/wechat-api.md §4.1).
  * Instead of a phone, a tiny page lists every person with one form each — consent / refuse / snapshot — submitting to GET /__emulator/oauth/decide, which answers the 302 WeChat would send. Bad requests get
- * WeChat's error page shape with its code (10003 redirect_uri, 10005 scope, 10010 scope empty, 10011 redirect_uri
+ * WeChat's error page shape with its code (10003 redirect_uri invalid or off the app's `oauthDomain`, 10005 scope, 10010 scope empty, 10011 redirect_uri
  * empty, 10012 appid empty, 10013 state, 10016 wrong kind of appid, 40013 unknown appid).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -51,6 +51,8 @@ export function registerOAuthPages(app: FastifyInstance, ctx: EmulatorContext): 
     const redirectUri = queryParam(q, 'redirect_uri');
     if (redirectUri === undefined) return errorPage(reply, 10011, 'redirect_uri is empty');
     if (!URL.canParse(redirectUri) || !/^https?:$/.test(new URL(redirectUri).protocol)) return errorPage(reply, 10003, 'redirect_uri is invalid');
+    // Off the app's 网页授权域名 / 授权回调域: WeChat's "redirect_uri 参数错误" page, 10003 (oauth-domain.ts).
+    if (!state.oauthDomains.admits(target, redirectUri)) return errorPage(reply, 10003, 'redirect_uri 参数错误');
     const scope = queryParam(q, 'scope');
     if (scope === undefined) return errorPage(reply, 10010, 'scope is empty');
     const allowed: readonly string[] = PAGE_SCOPES[kind] ?? [];
