@@ -15,6 +15,6 @@ export type { MiniProgramGateway, OfficialAccountGateway, OAuthGateway, WeChatGa
 export { compose, type ComposeOptions, type ComposeOverrides, type Composed } from './compose/compose.js';
 export { startService, type RunningService, type StartServiceOptions } from './server/main.js';
 export { createEmulator } from './emulator/index.js';
-export type { EmulatorApp } from './emulator/index.js';
+export type { EmulatorAddress, EmulatorApp } from './emulator/index.js';
 export { createCallbackHooks, type CallbackHooks, type OaHook, type OaHookMap } from './flows/oa/callback-hooks.js';
 export type { OaMessage, PassiveReply } from './wechat/callback/index.js';

@@ -2,12 +2,14 @@
  * The local WeChat: a Fastify app serving the WeChat endpoints weunion calls plus a control API under
  * `/__emulator`, on a virtual clock. Build it without listening to `inject()` or mount it; `listen()` for real HTTP.
  */
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AppSettingsPatch, type AppSettingsView, configureAppSettings } from './app-settings.js';
 import { installBodyParser } from './body-parser.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import { installControlGuard } from './control-guard.js';
+import { DEFAULT_EMULATOR_HOST, type EmulatorAddress, emulatorAddress } from './emulator-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { applyFault, FaultRegistry } from './faults.js';
 import { IdMinter } from './ids.js';
@@ -50,8 +52,13 @@ export interface Emulator {
   readonly state: EmulatorStateView;
   /** The virtual clock (advance it here or via `POST /__emulator/clock`). */
   readonly clock: AdvanceableClock;
-  /** Listen (default 127.0.0.1, port 0 = any free port) and return the base URL, e.g. `http://127.0.0.1:54321`. */
+  /**
+   * Listen and return the base URL, e.g. `http://127.0.0.1:54321`. The host defaults to `127.0.0.1` (loopback only:
+   * anyone who reaches the control API can mint sessions); port 0 = any free port.
+   */
   listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** What `listen()` bound (host asked, address, port, url, whether loopback), or undefined before it. */
+  address(): EmulatorAddress | undefined;
   /**
    * Changes an app's settings (what `PATCH /__emulator/apps/:appid` does): an official account's push settings, e.g.
    * the callback URL once the server listens, and the OAuth domain a `redirect_uri` must be on (oauth-domain.ts).
@@ -108,9 +115,9 @@ export function createEmulator(input: EmulatorOptions): Emulator {
 
   installBodyParser(app);
   installErrorHandling(app, ctx.wx);
-  let listenHost: string | undefined;
+  let bound: EmulatorAddress | undefined;
   // Before anything else sees a control request: what a web page could forge is refused (control-guard.ts).
-  installControlGuard(app, () => listenHost);
+  installControlGuard(app, () => bound?.host);
 
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url);
@@ -157,9 +164,12 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     state,
     clock,
     async listen(o: { port?: number; host?: string } = {}): Promise<string> {
-      listenHost = o.host ?? '127.0.0.1';
-      return app.listen({ port: o.port ?? 0, host: listenHost });
+      const host = o.host ?? DEFAULT_EMULATOR_HOST;
+      const url = await app.listen({ port: o.port ?? 0, host });
+      bound = emulatorAddress(app.server.address() as AddressInfo, host, url);
+      return url;
     },
+    address: () => bound,
     configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView {
       try {
         return configureAppSettings(ctx.state, appid, patch);

@@ -1,5 +1,6 @@
 /** The local WeChat emulator: public surface. */
 export { createEmulator, type Emulator } from './create-emulator.js';
+export { DEFAULT_EMULATOR_HOST, type EmulatorAddress, isLoopbackAddress } from './emulator-address.js';
 export {
   APP_KINDS,
   type AdvanceableClock,

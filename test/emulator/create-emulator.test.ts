@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { createEmulator } from '../../src/emulator/index.js';
+import { createEmulator, DEFAULT_EMULATOR_HOST, isLoopbackAddress } from '../../src/emulator/index.js';
 import { ALL_APPS, MINI, RID, T0 } from './helpers.js';
 
 describe('createEmulator()', () => {
@@ -18,6 +19,31 @@ describe('createEmulator()', () => {
     expect(body.errmsg).toMatch(RID);
     expect(body.errmsg.split('rid: ')[1]?.slice(0, 8)).toBe((T0 / 1000).toString(16)); // rid starts with virtual unix seconds
     await emu.close();
+  });
+
+  it('listen() binds loopback (127.0.0.1) unless told otherwise, and address() says what was bound', async () => {
+    const emu = createEmulator({ apps: ALL_APPS });
+    try {
+      expect(emu.address()).toBeUndefined();
+      const url = await emu.listen();
+      const bound = emu.address()!;
+      expect(bound).toMatchObject({ host: DEFAULT_EMULATOR_HOST, address: '127.0.0.1', loopback: true, url });
+      expect(DEFAULT_EMULATOR_HOST).toBe('127.0.0.1');
+      expect(new URL(url).hostname).toBe('127.0.0.1');
+      expect(bound.port).toBe(Number(new URL(url).port));
+      expect((emu.app.server.address() as AddressInfo).address).toBe('127.0.0.1');
+    } finally {
+      await emu.close();
+    }
+    const open = createEmulator({ apps: ALL_APPS });
+    try {
+      await open.listen({ host: '0.0.0.0' });
+      expect(open.address()).toMatchObject({ host: '0.0.0.0', address: '0.0.0.0', loopback: false });
+    } finally {
+      await open.close();
+    }
+    expect(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'].every(isLoopbackAddress)).toBe(true);
+    expect(['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1', '128.0.0.1'].some(isLoopbackAddress)).toBe(false);
   });
 
   it('createEmulator() throws TypeError for invalid options', () => {
