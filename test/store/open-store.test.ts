@@ -89,7 +89,7 @@ describe.skipIf(process.platform === 'win32')('openStore(): SQLite file modes (#
     const opened = await openStore(`sqlite:${file}`);
     try {
       expect((await opened.migrate()).error).toBeUndefined();
-      await opened.store.transaction((tx) => tx.insertUser({ id: `u_${++users}`, createdAt: 1, mergedInto: null, mergedAt: null }));
+      await opened.store.identity.transaction((tx) => tx.insertUser({ id: `u_${++users}`, createdAt: 1, mergedInto: null, mergedAt: null }));
       // While it is open: the WAL and the shared-memory index exist.
       expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual(['600', '600', '600']);
     } finally {

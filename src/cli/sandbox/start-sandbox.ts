@@ -39,6 +39,9 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
     emulatorUrl,
     connect(serviceUrl: string) {
       for (const { appid, callbackUrl } of officialAccountCallbacks(config, serviceUrl)) emulator.configureApp(appid, { callbackUrl });
+      // WeChat sends a browser back only to the domain registered for the app: here, this service's.
+      const oauthDomain = new URL(config.publicUrl ?? serviceUrl).host;
+      for (const a of config.apps) if (a.kind === 'officialAccount' || a.kind === 'website') emulator.configureApp(a.appid, { oauthDomain });
     },
     close: () => emulator.close(),
   };
