@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import { MESSAGE_MODES, type MessageMode } from './push-xml.js';
 
 /** The settings a push is made with. */

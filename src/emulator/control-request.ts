@@ -1,7 +1,7 @@
 /** Helpers for control routes: body validation and lookups that fail with ERR_EMULATOR_* AppErrors. */
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import type { Person } from './persons.js';
 import type { EmulatorState } from './state.js';
 

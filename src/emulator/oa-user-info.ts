@@ -5,7 +5,7 @@
  * (nickname "", headimgurl "", sex 0, city/province/country ""); a non-follower only `{ subscribe: 0, openid,
  * unionid? }` (wechatpy's batchget fixture). The unionid appears only when the account is bound.
  */
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import type { Person } from './persons.js';
 import type { EmulatorState } from './state.js';
 

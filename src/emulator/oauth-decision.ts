@@ -13,7 +13,7 @@ import { AppError } from '../errors.js';
 import type { EmulatorContext } from './context.js';
 import { requireApp, requirePerson } from './control-request.js';
 import type { OAuthScope } from './oauth-tokens.js';
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 
 export const OAUTH_DECISIONS = ['consent', 'refuse', 'snapshot'] as const;
 export type OAuthDecision = (typeof OAUTH_DECISIONS)[number];

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 
 /** One entry: a host name, IPv4 or [IPv6] with an optional port; no scheme, path or user info. */
 const ENTRY = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::(\d{1,5}))?$/;

@@ -3,7 +3,7 @@
  * into the push WeChat would make to the account's callback. No callback URL configured → no push (`null`).
  */
 import type { EmulatorContext } from './context.js';
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import type { Person } from './persons.js';
 import type { PushKind } from './push-record.js';
 import { eventXml, textXml } from './push-xml.js';

@@ -1,5 +1,5 @@
 /** The people using the emulated WeChat: flags, follows, OAuth grants, phone numbers, and their per-app openids. */
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import type { IdMinter } from './ids.js';
 
 export interface Person {

@@ -3,7 +3,7 @@
  * 40001, expired → 42001 (https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html).
  * An endpoint of another kind of account (e.g. `cgi-bin/user/info` with a mini program's token) → 48001 "api unauthorized".
  */
-import type { EmulatorApp } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
 import type { EmulatorState } from './state.js';
 import type { TokenStore } from './tokens.js';
 import { queryParam } from './wechat-reply.js';

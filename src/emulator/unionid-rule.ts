@@ -4,7 +4,8 @@
  * before that only when the person followed a same-account official account or had authorised a same-account
  * official account / app / website. An unbound app never gets one.
  */
-import type { EmulatorApp, UnionidRule } from './options.js';
+import type { EmulatorApp } from './emulator-app.js';
+import type { UnionidRule } from './options.js';
 import type { Person } from './persons.js';
 
 const OAUTH_KINDS: ReadonlySet<EmulatorApp['kind']> = new Set(['officialAccount', 'mobile', 'website']);

@@ -7,7 +7,7 @@
  * claim of the same user, and displaces another user's unconfirmed claim rather than joining it.
  */
 import { type IdentityTx, RetryableTransactionError } from '../store/port.js';
-import type { ResolveLoginInput, ResolveLoginResult } from './resolve-login.js';
+import type { ResolveLoginInput, ResolveLoginResult } from './resolve-types.js';
 
 /** `last_seen_at` moves at most once a minute: a login that changes nothing else then writes nothing. */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;

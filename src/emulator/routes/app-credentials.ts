@@ -3,7 +3,7 @@
  * 41004 appsecret missing, 40002 invalid grant_type, 40013 invalid appid, 40125 invalid appsecret
  * (docs/wechat-api.md §1.1, §2.1; order among them is not documented).
  */
-import type { EmulatorApp } from '../options.js';
+import type { EmulatorApp } from '../emulator-app.js';
 import type { EmulatorState } from '../state.js';
 
 export type CredentialCheck = { ok: true; app: EmulatorApp } | { ok: false; errcode: number };

@@ -12,7 +12,7 @@ import { parseBody } from '../control-request.js';
 import { escapeHtml, hidden, page } from '../html.js';
 import { decideOAuth, OAUTH_DECISIONS, oauthRequestSchema, PAGE_SCOPES } from '../oauth-decision.js';
 import type { OAuthScope } from '../oauth-tokens.js';
-import type { EmulatorApp } from '../options.js';
+import type { EmulatorApp } from '../emulator-app.js';
 import { queryParam } from '../wechat-reply.js';
 
 const DECIDE_PATH = `${CONTROL_PREFIX}/oauth/decide`;
