@@ -92,6 +92,10 @@ export const ERROR_CATALOG = {
   ERR_QR_LOGIN_NOT_FOUND: { status: 404, message: 'No such QR login.' },
   ERR_QR_LOGIN_EXPIRED: { status: 410, message: 'The QR login expired before it was completed: show a new QR code.' },
   ERR_QR_LOGIN_USED: { status: 410, message: 'The QR login was already completed and its login code handed out: show a new QR code.' },
+  ERR_QR_LOGIN_BROWSER_MISMATCH: {
+    status: 403,
+    message: 'This QR login was created in another browser (or its cookie is gone): only that browser gets the login code.',
+  },
   // --- store ---
   ERR_STORE_CONFLICT: { status: 503, message: 'Too many concurrent changes to the same identity; retry.' },
   ERR_STORE_UNAVAILABLE: { status: 503, message: 'The database cannot take this request now; retry.' },

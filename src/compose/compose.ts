@@ -21,6 +21,7 @@ import { createSessionTokens, type SessionTokens } from '../sessions/session-tok
 import { openStore } from '../store/index.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
 import type { ComposedDeps } from './deps.js';
+import { createLocalFlowSignals, createRedisFlowSignals } from './flow-signals.js';
 import { createFlows } from './flows.js';
 import { createReadiness } from './readiness.js';
 import { guardSchema, type MigrationsMode, migrationsModeFor } from './schema-guard.js';
@@ -70,6 +71,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const keys = await loadOrCreateDataKeys(config);
   const opened = await openStore(config.storage, { poolSize: config.storagePoolSize, ...(logger ? { logger } : {}) });
   let cache: OpenedCache | null = null;
+  let closeSignals = async (): Promise<void> => undefined;
   try {
     if (options.migrate !== false) {
       const mode: MigrationsMode = options.migrate === true ? 'auto' : migrationsModeFor(config);
@@ -101,7 +103,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const identity = createIdentityService({ identity: store.identity, profile: store.profile, clock, newId: overrides.newId ?? createUserId });
     const hooks = options.hooks ?? createCallbackHooks();
     const wake = createJobWake();
-    const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake });
+    // Scan-to-follow waiters wake on a change from any instance (Redis) or this one.
+    const signals = shared?.redis ? createRedisFlowSignals(shared.redis) : createLocalFlowSignals();
+    closeSignals = () => signals.close();
+    const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake, signals });
     const jobs = createJobRunner({
       store: store.jobs,
       clock,
@@ -143,10 +148,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       // Jobs in flight finish first (they need the store and the cache), then the pools close.
       close: async () => {
         await jobs.stop();
+        await closeSignals();
         await Promise.all([opened.close(), closeSharedCache(cache)]);
       },
     };
   } catch (e) {
+    await closeSignals();
     await Promise.all([opened.close(), closeSharedCache(cache)]);
     throw e;
   }

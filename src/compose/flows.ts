@@ -15,7 +15,7 @@ import { createMpUnionid } from '../flows/mp/mp-unionid.js';
 import { createSessionKeyCheck } from '../flows/mp/session-key-check.js';
 import { createOAuthLogin } from '../flows/oauth/oauth-login.js';
 import { createOAuthWeb } from '../flows/oauth/oauth-web.js';
-import type { JobWake, RandomBytes, WeChatGateway } from '../flows/ports.js';
+import type { FlowSignals, JobWake, RandomBytes, WeChatGateway } from '../flows/ports.js';
 import { createQrLogin } from '../flows/qr-login/qr-login.js';
 import { createSessionExchange } from '../flows/session-exchange.js';
 import type { IdentityService } from '../identity/index.js';
@@ -34,20 +34,21 @@ export interface FlowParts {
   random: RandomBytes;
   hooks: CallbackHooks;
   wake: JobWake;
+  signals: FlowSignals;
 }
 
 export type Flows = ReturnType<typeof createFlows>;
 
 /**
  * @example
- *   const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake });
+ *   const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake, signals });
  *   await flows.mpLogin.login(app, { code });
  */
 export function createFlows(p: FlowParts) {
   const { config, store, wechat, sessions, identity, clock, random } = p;
   const maxAgeSeconds = config.userData.maxAgeSeconds;
   const loginCodes = createLoginCodes({ flows: store.flows, clock, random, ttlSeconds: config.flows.loginCodeTtlSeconds });
-  const qrLogin = createQrLogin({ flows: store.flows, wechat, loginCodes, clock, random, ttlSeconds: config.flows.qrLoginTtlSeconds });
+  const qrLogin = createQrLogin({ flows: store.flows, wechat, loginCodes, signals: p.signals, clock, random, ttlSeconds: config.flows.qrLoginTtlSeconds });
   const oauthLogin = createOAuthLogin({ wechat, identity, sessions });
   return Object.freeze({
     loginCodes,

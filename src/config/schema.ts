@@ -135,6 +135,11 @@ export const configSchema = z
         oauthStateTtlSeconds: z.number().int().min(30).max(3600).default(600),
         loginCodeTtlSeconds: z.number().int().min(10).max(600).default(60),
         qrLoginTtlSeconds: z.number().int().min(30).max(2_592_000).default(300),
+        /** Scan-to-follow logins: long polls and event streams one instance holds at once, and per client IP. */
+        qrLoginMaxWaiters: z.number().int().min(1).max(100_000).default(1000),
+        qrLoginMaxWaitersPerIp: z.number().int().min(1).max(10_000).default(10),
+        /** How often a waiting poll re-reads the store when no wake-up came (a missed one, or no shared cache). */
+        qrLoginRecheckMs: z.number().int().min(100).max(60_000).default(2000),
       })
       .prefault({}),
     callback: z

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ManualClock, type Clock } from '../clock.js';
 import { callbackProblem, callbackUrlSchema, encodingAesKeySchema, initialSettings, tokenSchema } from './app-callbacks.js';
 import { oauthDomainSettingSchema } from './oauth-domain.js';
-import { MESSAGE_MODES, type MessageMode } from './push-xml.js';
+import { MESSAGE_MODES } from './push-xml.js';
 
 export { APP_KINDS, type AppKind, type EmulatorApp } from './emulator-app.js';
 import { APP_KINDS, type EmulatorApp } from './emulator-app.js';

@@ -11,7 +11,7 @@ import type { FlowStore } from '../store/port.js';
 import type { RandomBytes } from './ports.js';
 
 /** What a login code stands for: the session to issue, and what the login answer says. */
-export type LoginCodeClaims = SessionClaims & { unionid: string | null; isNewUser: boolean };
+export type LoginCodeClaims = SessionClaims & { unionid: string | null; unionidConfirmed?: boolean; isNewUser: boolean };
 
 export interface LoginCodes {
   /** A fresh code for `claims`. */
@@ -40,8 +40,9 @@ export function createLoginCodes(deps: {
       if (!/^[A-Za-z0-9_-]{22}$/.test(code)) throw new AppError('ERR_LOGIN_CODE_INVALID');
       const row = await flows.consumeFlow(flowId(code), 'login_code', clock.now());
       if (!row) throw new AppError('ERR_LOGIN_CODE_INVALID');
-      const d = row.data as { userId: string; appid: string; openid: string; unionid: string | null; isNewUser: boolean };
-      return { userId: d.userId, appid: d.appid, openid: d.openid, unionid: d.unionid ?? null, isNewUser: d.isNewUser === true };
+      const d = row.data as { userId: string; appid: string; openid: string; unionid: string | null; unionidConfirmed?: boolean; isNewUser: boolean };
+      const unionid = d.unionid ?? null;
+      return { userId: d.userId, appid: d.appid, openid: d.openid, unionid, unionidConfirmed: d.unionidConfirmed === true, isNewUser: d.isNewUser === true };
     },
   });
 }

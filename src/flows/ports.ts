@@ -55,3 +55,14 @@ export type JobWake = Pick<import('../jobs/job-wake.js').JobWake, 'poke'>;
 
 /** Random bytes (OAuth states, login codes, QR scenes, browser bindings). */
 export type RandomBytes = (size: number) => Buffer;
+
+/**
+ * Wake-ups for waiters on a flow (a long poll or event stream on a scan-to-follow login): `notify` reaches every
+ * waiter on `key` on every instance (Redis pub/sub when the cache is Redis, in process otherwise), so a waiter need not
+ * re-read the store every few hundred milliseconds. A missed wake-up costs only latency: waiters re-read on a timer too.
+ */
+export interface FlowSignals {
+  notify(key: string): void;
+  /** Resolves when `key` is notified, after `ms`, or when `signal` aborts — whichever comes first. */
+  wait(key: string, ms: number, signal: AbortSignal): Promise<void>;
+}

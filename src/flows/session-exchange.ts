@@ -29,8 +29,8 @@ export function createSessionExchange(deps: SessionExchangeDeps): { exchange(cod
         openid: claims.openid,
         unionid: identity?.unionid ?? claims.unionid,
         // Browser logins are OAuth and official-account roads: WeChat's own word (a decrypted claim is a mini
-        // program's, never behind a login code).
-        unionidConfirmed: (identity?.unionid ?? claims.unionid) !== null,
+        // program's, never behind a login code); a unionid learnt since came by one of those roads too.
+        unionidConfirmed: identity?.unionid != null && identity.unionid !== claims.unionid ? true : claims.unionidConfirmed === true,
         isNewUser: claims.isNewUser,
       });
     },

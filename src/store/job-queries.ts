@@ -10,7 +10,7 @@ import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { JobEnqueueBatch } from './job-enqueue-batch.js';
 import type { Database, JobsTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
-import type { JobRow, JobStatus, JobStore } from './port.js';
+import type { JobRow, JobStatus, JobStore, EnqueueJobInput } from './port.js';
 
 const STATUSES: readonly JobStatus[] = ['pending', 'running', 'done', 'failed'];
 /** last_error is a diagnostic, not a log: long texts are cut. */
@@ -28,13 +28,7 @@ export class JobQueries implements JobStore {
     this.#batch = new JobEnqueueBatch(db, dialect, sqlite ? { sqlite } : {});
   }
 
-  enqueueJob(job: {
-    kind: string;
-    payload: Record<string, unknown>;
-    runAt: number;
-    dedupKey?: string | null;
-    now?: number;
-  }): Promise<{ id: string; inserted: boolean }> {
+  enqueueJob(job: EnqueueJobInput): Promise<{ id: string; inserted: boolean }> {
     if (!job || typeof job.kind !== 'string' || job.kind === '') return Promise.reject(new TypeError('job.kind must be a non-empty string'));
     if (typeof job.payload !== 'object' || job.payload === null || Array.isArray(job.payload)) {
       return Promise.reject(new TypeError('job.payload must be a plain object'));

@@ -92,7 +92,7 @@ describe('scan-to-follow website login', () => {
     stack = await startStack();
     const person = await stack.createPerson();
     const { id, ticket } = await createQr();
-    const res = await fetch(`${stack.serverUrl}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } });
+    const res = await stack.browser.fetch(`${stack.serverUrl}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = res.text();
     await new Promise((r) => setTimeout(r, 100));

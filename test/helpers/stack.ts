@@ -18,6 +18,7 @@ import type { ComposedDeps } from '../../src/compose/deps.js';
 import { emulatorAppsFor, officialAccountCallbacks } from '../../src/cli/sandbox/emulator-apps.js';
 import { createUndiciTransport } from '../../src/wechat/api/http-transport.js';
 import { createLeakRecorder, type LeakRecorder } from '../leaks/recorder.js';
+import { type CookieJar, createCookieJar } from './cookie-jar.js';
 
 /**
  * `configure` for a stack whose mini programs are trusted with decrypted unionids (`trustDecryptedUnionid`): the
@@ -68,6 +69,8 @@ export interface Stack {
   runJobs(): Promise<number>;
   /** Waits until the emulator's pushes are all answered, then drains the jobs they enqueued. */
   settle(): Promise<void>;
+  /** The browser `api()` plays: its cookies (e.g. a scan-to-follow login's binding), for raw fetches of the same page. */
+  browser: CookieJar;
   /** POST JSON to weunion; returns status and parsed body. */
   api<T = any>(pathname: string, body?: unknown, options?: { token?: string; method?: string }): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
@@ -127,11 +130,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  const browser = createCookieJar();
   async function api<T>(pathname: string, body?: unknown, opts: { token?: string; method?: string } = {}) {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const res = await fetch(serverUrl + pathname, {
+    // One browser: the cookies weunion sets (a scan-to-follow login's binding) go back with later calls.
+    const res = await browser.fetch(serverUrl + pathname, {
       method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -153,6 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     createPerson: async (opts = {}) => (await control<{ id: string }>('/__emulator/persons', opts)).id,
     control,
     api,
+    browser,
     runJobs: () => composed.deps.jobs.runDue(),
     async settle() {
       for (let i = 0; i < 200; i++) {

@@ -89,7 +89,15 @@ export function createOaJobHandlers(deps: OaJobsDeps): Record<string, JobHandler
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
       await deps.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
       if (p.qrScene) {
-        await deps.qrLogin.complete({ appid: p.appid, scene: p.qrScene, openid: p.openid, userId: result.userId, unionid, isNewUser: result.isNewUser });
+        await deps.qrLogin.complete({
+          appid: p.appid,
+          scene: p.qrScene,
+          openid: p.openid,
+          userId: result.userId,
+          unionid,
+          unionidConfirmed: result.unionidConfirmed,
+          isNewUser: result.isNewUser,
+        });
       }
     },
     /** The person unfollowed: recorded on the identity (when we know it); nothing is deleted. */

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie } from './read-cookie.js';
 
 const cookieName = (state: string) => `weunion_oauth_${state.slice(0, 16)}`;
 const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -21,12 +22,8 @@ export function bindBrowser(request: FastifyRequest, reply: FastifyReply, state:
 /** True when the request carries the cookie whose hash was stored with this state. */
 export function browserMatches(request: FastifyRequest, state: string, storedHash: unknown): boolean {
   if (typeof storedHash !== 'string') return false;
-  const name = cookieName(state);
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return hash(part.slice(eq + 1).trim()) === storedHash;
-  }
-  return false;
+  const value = readCookie(request, cookieName(state));
+  return value !== undefined && hash(value) === storedHash;
 }
 
 /** Clears the cookie once the state is used. */

@@ -23,19 +23,23 @@ export interface JobRow {
   updatedAt: number;
 }
 
+/** A job to enqueue: its kind, payload (JSON, secret-free), when it is due, and its dedup key. */
+export interface EnqueueJobInput {
+  kind: string;
+  payload: Record<string, unknown>;
+  runAt: number;
+  dedupKey?: string | null;
+  /** The createdAt; default runAt. */
+  now?: number;
+}
+
 export interface JobStore {
   /**
    * Inserts a pending job; with a `dedupKey` already present (whatever that job's status) it inserts nothing and
    * returns the existing id with `inserted: false`. Never throws on a duplicate key. `now` (default runAt) is the
    * createdAt.
    */
-  enqueueJob(job: {
-    kind: string;
-    payload: Record<string, unknown>;
-    runAt: number;
-    dedupKey?: string | null;
-    now?: number;
-  }): Promise<{ id: string; inserted: boolean }>;
+  enqueueJob(job: EnqueueJobInput): Promise<{ id: string; inserted: boolean }>;
   /**
    * Atomically claims up to `limit` due jobs (pending with runAt ≤ now, or running with lockedUntil ≤ now), oldest
    * runAt first: status → running, lockedUntil = now + leaseMs, attempts + 1. Two callers — in one process or in

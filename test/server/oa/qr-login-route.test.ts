@@ -1,32 +1,36 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventXml, OA, startHarness, type Harness } from './harness.js';
+import { type CookieJar, createCookieJar } from '../../helpers/cookie-jar.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
 let h: Harness;
+/** The browser that creates the logins (their cookies bind the login codes to it). */
+let browser: CookieJar;
 const now = () => Math.floor(h.clock.now() / 1000);
 
 beforeEach(async () => {
   h = await startHarness();
+  browser = createCookieJar();
 });
 afterEach(async () => {
   await h.close();
 });
 
 async function create(): Promise<{ id: string; qrUrl: string; ticket: string; expiresAt: number; expiresIn: number }> {
-  const res = await fetch(`${h.url}/v1/oa/${OA}/qr-login`, { method: 'POST' });
+  const res = await browser.fetch(`${h.url}/v1/oa/${OA}/qr-login`, { method: 'POST' });
   expect(res.status).toBe(200);
   return (await res.json()) as any;
 }
 
 async function poll(id: string, query = ''): Promise<{ status: number; body: any; ms: number }> {
   const started = Date.now();
-  const res = await fetch(`${h.url}/v1/qr-login/${id}${query}`);
+  const res = await browser.fetch(`${h.url}/v1/qr-login/${id}${query}`);
   return { status: res.status, body: await res.json(), ms: Date.now() - started };
 }
 
 /** Reads server-sent events until the stream ends. */
 async function readEvents(id: string, onOpen: () => Promise<void>): Promise<Array<{ event: string; data: any }>> {
-  const res = await fetch(`${h.url}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } });
+  const res = await browser.fetch(`${h.url}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: Array<{ event: string; data: any }> = [];
@@ -72,7 +76,7 @@ describe('scan-to-follow website login', () => {
     expect(done.body).toMatchObject({ status: 'done', loginCode: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     const claims = await h.deps.flows.loginCodes.redeem(done.body.loginCode);
     const identity = await h.deps.store.identity.findAppIdentity(OA, 'o-person-1');
-    expect(claims).toEqual({ userId: identity!.userId, appid: OA, openid: 'o-person-1', unionid: 'u-person-1', isNewUser: true });
+    expect(claims).toEqual({ userId: identity!.userId, appid: OA, openid: 'o-person-1', unionid: 'u-person-1', unionidConfirmed: true, isNewUser: true });
     // The login is over: the ticket cannot be read (or completed) again.
     expect(await poll(id)).toMatchObject({ status: 410, body: { error: { code: 'ERR_QR_LOGIN_USED' } } });
   });
@@ -160,7 +164,7 @@ describe('scan-to-follow website login', () => {
 
   it('the server closes while a stream and a long poll are open', async () => {
     const { id } = await create();
-    const stream = fetch(`${h.url}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } }).then((r) => r.text());
+    const stream = browser.fetch(`${h.url}/v1/qr-login/${id}`, { headers: { accept: 'text/event-stream' } }).then((r) => r.text());
     const longPoll = poll(id, '?wait=30');
     await new Promise((r) => setTimeout(r, 200));
     // The long poll would hold close() for its 30 s wait: close ends both at once instead.

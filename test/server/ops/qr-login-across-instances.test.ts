@@ -1,7 +1,8 @@
 /**
  * Scan-to-follow across instances: two weunion instances on one PostgreSQL schema, one emulator. The page waits on
  * instance B (long poll, then server-sent events) while WeChat's push lands on instance A and A's job finishes the
- * login: B notices, because waiting re-reads the shared store rather than an in-process signal.
+ * login: B notices — through Redis pub/sub when the instances share a Redis (a wake-up from A), and by re-reading
+ * the shared store on its timer when they do not.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,18 @@ import { createEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { buildApp } from '../../../src/server/app.js';
 import { compose, type Composed } from '../../../src/compose/compose.js';
 import { emulatorAppsFor } from '../../../src/cli/sandbox/emulator-apps.js';
+import { createCookieJar } from '../../helpers/cookie-jar.js';
+import { settlesWithin } from '../../helpers/hang-guard.js';
 import { createTestSchema, postgresAvailable, type TestSchema } from '../../helpers/postgres.js';
+import { redisAvailable, TEST_REDIS_URL, testKeyPrefix } from '../../helpers/redis.js';
 
 const pgUp = await postgresAvailable();
+const redisUp = await redisAvailable();
+const keys = testKeyPrefix();
 const schemas: TestSchema[] = [];
 afterAll(async () => {
   for (const s of schemas) await s.drop();
+  if (redisUp) await keys.clean();
 });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -31,7 +38,9 @@ interface Instance {
   composed: Composed;
 }
 
-async function twoInstancesOnOneDatabase(): Promise<{ a: Instance; b: Instance; emulator: Emulator; wx: string }> {
+async function twoInstancesOnOneDatabase(
+  options: { redis?: boolean; recheckMs?: number } = {},
+): Promise<{ a: Instance; b: Instance; emulator: Emulator; wx: string }> {
   const schema = await createTestSchema();
   schemas.push(schema);
   const clock = new ManualClock();
@@ -44,6 +53,10 @@ async function twoInstancesOnOneDatabase(): Promise<{ a: Instance; b: Instance; 
     ...demoConfig({ port: 0, dataDir }), // both instances share the data folder, hence the keys
     storage: schema.url,
     wechat: { baseUrl: wx, openBaseUrl: wx, mpBaseUrl: wx },
+    // Other test files log in from 127.0.0.1 too, and with Redis the per-IP counters are shared: not this test's subject.
+    rateLimit: { perIpPerMinute: 1_000_000, perAppPerMinute: 1_000_000 },
+    ...(options.redis ? { cache: `${TEST_REDIS_URL}?keyPrefix=${encodeURIComponent(keys.prefix)}` } : {}),
+    ...(options.recheckMs ? { flows: { qrLoginRecheckMs: options.recheckMs } } : {}),
   });
   const start = async (migrate: boolean): Promise<Instance> => {
     const composed = await compose(config, { clock, migrate });
@@ -70,16 +83,17 @@ async function post<T = any>(url: string, body: unknown = {}): Promise<T> {
 describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', () => {
   it('a long poll on B sees the scan A received; B’s event stream sees A’s job finish; B exchanges the code', async () => {
     const { a, b, emulator, wx } = await twoInstancesOnOneDatabase();
+    const browser = createCookieJar(); // the page: its cookie binds the login code to it, on any instance
     const person = (await post<{ id: string }>(`${wx}/__emulator/persons`)).id;
-    const qr = await post<{ id: string; ticket: string }>(`${a.url}/v1/oa/${DEMO_APPS.oa}/qr-login`);
+    const qr = (await (await browser.fetch(`${a.url}/v1/oa/${DEMO_APPS.oa}/qr-login`, { method: 'POST' })).json()) as { id: string; ticket: string };
 
-    const waiting = fetch(`${b.url}/v1/qr-login/${qr.id}?wait=10`).then((r) => r.json() as Promise<any>);
+    const waiting = browser.fetch(`${b.url}/v1/qr-login/${qr.id}?wait=10`).then((r) => r.json() as Promise<any>);
     await new Promise((r) => setTimeout(r, 300));
     const scan = await post<{ pushId: string }>(`${wx}/__emulator/persons/${person}/scan`, { appid: DEMO_APPS.oa, ticket: qr.ticket });
     await emulator.settlePushes(scan.pushId);
     expect(await waiting).toMatchObject({ id: qr.id, status: 'scanned' });
 
-    const stream = await fetch(`${b.url}/v1/qr-login/${qr.id}`, { headers: { accept: 'text/event-stream' } });
+    const stream = await browser.fetch(`${b.url}/v1/qr-login/${qr.id}`, { headers: { accept: 'text/event-stream' } });
     const text = stream.text();
     await new Promise((r) => setTimeout(r, 300));
     expect(await a.composed.deps.jobs.runDue()).toBe(1); // A's runner resolves the person and finishes the login
@@ -92,7 +106,22 @@ describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', (
     expect(session.openid).toBe(oaOpenid);
     expect((await a.composed.deps.store.identity.findAppIdentity(DEMO_APPS.oa, oaOpenid))!.userId).toBe(session.userId);
     // Handed out once, whichever instance is asked next.
-    const again = (await (await fetch(`${a.url}/v1/qr-login/${qr.id}`)).json()) as { error: { code: string } };
+    const again = (await (await browser.fetch(`${a.url}/v1/qr-login/${qr.id}`)).json()) as { error: { code: string } };
     expect(again.error.code).toBe('ERR_QR_LOGIN_USED');
+  });
+
+  it.runIf(redisUp)('with a shared Redis, B’s long poll is woken by A’s scan, not by re-reading (re-reads a minute apart)', async () => {
+    const { a, b, emulator, wx } = await twoInstancesOnOneDatabase({ redis: true, recheckMs: 60_000 });
+    const browser = createCookieJar();
+    const person = (await post<{ id: string }>(`${wx}/__emulator/persons`)).id;
+    const createdRes = await browser.fetch(`${a.url}/v1/oa/${DEMO_APPS.oa}/qr-login`, { method: 'POST' });
+    const qr = (await createdRes.json()) as { id: string; ticket: string };
+    expect(createdRes.status, JSON.stringify(qr)).toBe(200);
+    const waiting = browser.fetch(`${b.url}/v1/qr-login/${qr.id}?wait=30`).then((r) => r.json() as Promise<any>);
+    await new Promise((r) => setTimeout(r, 300)); // B is waiting
+    const scan = await post<{ pushId: string }>(`${wx}/__emulator/persons/${person}/scan`, { appid: DEMO_APPS.oa, ticket: qr.ticket });
+    await emulator.settlePushes(scan.pushId);
+    // Without the wake-up B would answer only after its 30 s wait (its next re-read is a minute away).
+    expect(await settlesWithin(waiting, 15_000, 'B’s long poll after A saw the scan')).toMatchObject({ id: qr.id, status: 'scanned' });
   });
 });

@@ -80,11 +80,19 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
   const app = await post(`/v1/app/${DEMO_APPS.app}/login`, { code: appCode });
   say(`   mobile app login: user ${app.userId}`);
 
-  const qr = await post(`/v1/oa/${DEMO_APPS.oa}/qr-login`, {});
+  // The web page: it keeps the cookie the QR login sets, which alone gets the login code once it is done.
+  const created = await fetch(`${api}/v1/oa/${DEMO_APPS.oa}/qr-login`, { method: 'POST' });
+  const qrCookie = created.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const qr = (await created.json()) as Record<string, string>;
   await control(`/__emulator/persons/${p}/scan`, { appid: DEMO_APPS.oa, ticket: qr.ticket });
   let state: { status?: string; loginCode?: string } = {};
   for (let i = 0; i < 50 && state.status !== 'done'; i++) {
-    state = (await (await fetch(`${api}/v1/qr-login/${qr.id}?wait=5&since=${state.status ?? 'pending'}`)).json()) as typeof state;
+    state = (await (
+      await fetch(`${api}/v1/qr-login/${qr.id}?wait=5&since=${state.status ?? 'pending'}`, { headers: { cookie: qrCookie } })
+    ).json()) as typeof state;
   }
   const scanned = await exchange(api, state.loginCode ?? '');
   say(`   scan-to-follow website login (SCAN event → job → done): user ${scanned.userId}`);
