@@ -111,4 +111,23 @@ describe('weunion CLI', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/wechat\.emulator is set: refusing .* WEUNION_ALLOW_EMULATOR=1/);
   });
+  it('a configured built-in emulator listens on loopback even when the service faces the network, and the banner names it', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'weunion-cli-'));
+    writeFileSync(
+      path.join(cwd, 'weunion.config.json'),
+      JSON.stringify({
+        server: { host: '0.0.0.0', port: 0 },
+        wechat: { emulator: { port: 0 } },
+        apps: [{ appid: 'wx1111111111111111', secret: 's', kind: 'miniprogram' }],
+      }),
+    );
+    const started = await run(['start'], { cwd, until: /emulator\s+http:\/\/\S+.*\n/ });
+    try {
+      expect(started.out).toMatch(/emulator\s+http:\/\/127\.0\.0\.1:\d+\s+\(the BUILT-IN WeChat emulator, not WeChat/);
+    } finally {
+      const exited = new Promise((resolve) => started.child.on('exit', resolve));
+      started.child.kill('SIGTERM');
+      await exited;
+    }
+  });
 });
