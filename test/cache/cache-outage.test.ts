@@ -15,7 +15,7 @@ import { checkSessionKey } from '../../src/wechat/api/mini-program.js';
 import { WeChatHttp } from '../../src/wechat/api/request.js';
 import { createAccessTokenManager } from '../../src/wechat/tokens/access-token.js';
 import { createSharedTokenCache } from '../../src/wechat/tokens/shared-token-cache.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../wechat/fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { settlesWithin } from '../helpers/hang-guard.js';
 
 const DOWN = 'redis://127.0.0.1:1';

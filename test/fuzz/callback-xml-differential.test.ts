@@ -1,5 +1,5 @@
 /**
- * The callback XML reader (src/server/oa/callback-xml.ts, hand-written for speed) against fast-xml-parser, the
+ * The callback XML reader (src/wechat/callback/callback-xml.ts, hand-written for speed) against fast-xml-parser, the
  * library it replaced, as an oracle: on WeChat-shaped documents both read the same fields; on anything else the
  * reader accepts, fast-xml-parser's validator agrees it is well-formed; and the reader only ever fails with its two
  * typed codes. `npm run fuzz` runs 10,000 inputs per property, `npm test` 1,000.
@@ -34,7 +34,7 @@ const plainText = fc
 /**
  * CDATA content: anything XML allows but `]]>`. U+FFFE and U+FFFF are not XML characters: the reader refuses them
  * where fast-xml-parser lets them through, so they are left out here (seed -1789441982 found one; the refusal is
- * pinned in test/server/oa/callback-xml.test.ts).
+ * pinned in test/wechat/callback/callback-xml.test.ts).
  */
 const cdataText = fc
   .oneof(fc.string({ unit: fc.constantFrom('<', '>', '&', ']', '!', '[', '\n', '\t', ' ', 'x', '你') }), fc.string({ unit: 'binary' }))

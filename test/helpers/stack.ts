@@ -79,7 +79,7 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weunion-test-'));
   const clock = new ManualClock();
-  // Tests fire many logins from one IP: the login rate limit has its own tests (test/server/ops/).
+  // Tests fire many logins from one IP: the login rate limit has its own tests (test/server/plugins/rate-limit.test.ts).
   let config = parseConfig({ ...demoConfig({ port: 0, dataDir: dir }), wechat: {}, rateLimit: { perIpPerMinute: 1_000_000, perAppPerMinute: 1_000_000 } });
   // A test's fresh PostgreSQL schema is migrated at start (production PostgreSQL defaults to `check`).
   if (options.storage) config = { ...config, storage: options.storage, migrations: 'auto' };

@@ -5,7 +5,7 @@
  * encrypted. Through HTTP against the real app (test/server/oa/harness.ts signs the pushes).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventXml, GH, type Harness, OA, OA_PLAIN, startHarness, textXml } from '../server/oa/harness.js';
+import { eventXml, GH, type Harness, OA, OA_PLAIN, startHarness, textXml } from '../helpers/oa-harness.js';
 
 let h: Harness;
 const now = () => Math.floor(h.clock.now() / 1000);

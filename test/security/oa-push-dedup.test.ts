@@ -5,7 +5,7 @@
  * freshly encrypted) — must still collapse. Through HTTP (startHarness signs and encrypts the pushes).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventXml, GH, type Harness, startHarness } from '../server/oa/harness.js';
+import { eventXml, GH, type Harness, startHarness } from '../helpers/oa-harness.js';
 
 let h: Harness;
 const now = () => Math.floor(h.clock.now() / 1000);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
-import { runCli } from '../server/ops/cli-process.js';
-import { type OpsApp, startOpsApp } from '../server/ops/ops-app.js';
+import { runCli } from '../helpers/cli-process.js';
+import { type OpsApp, startOpsApp } from '../helpers/ops-app.js';
 
 let app: OpsApp | undefined;
 afterEach(async () => {

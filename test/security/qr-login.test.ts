@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createCookieJar } from '../helpers/cookie-jar.js';
 import { settlesWithin } from '../helpers/hang-guard.js';
-import { eventXml, type Harness, OA, startHarness } from '../server/oa/harness.js';
+import { eventXml, type Harness, OA, startHarness } from '../helpers/oa-harness.js';
 
 let h: Harness;
 afterEach(async () => {

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpsApp, startOpsApp } from '../server/ops/ops-app.js';
+import { type OpsApp, startOpsApp } from '../helpers/ops-app.js';
 
 const WEB = 'wxsec0000000web01';
 let app: OpsApp;

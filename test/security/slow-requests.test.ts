@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { settlesWithin } from '../helpers/hang-guard.js';
-import { type OpsApp, startOpsApp } from '../server/ops/ops-app.js';
+import { type OpsApp, startOpsApp } from '../helpers/ops-app.js';
 import { openRaw, type RawClient, rawGet } from './raw-socket.js';
 
 let app: OpsApp | undefined;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { type OpsApp, startOpsApp } from '../server/ops/ops-app.js';
+import { type OpsApp, startOpsApp } from '../helpers/ops-app.js';
 
 let app: OpsApp | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../src/errors.js';
 import { createCodeExchanger } from '../../../src/wechat/api/code-exchange.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 
 let up: FakeUpstream;
 let http: WeChatHttp;

@@ -4,7 +4,7 @@ import { checkSessionKey, code2Session, isStaleSessionKeyError } from '../../../
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { WeChatApiError } from '../../../src/wechat/api/wechat-errors.js';
 import { sessionKeySignature } from '../../../src/wechat/crypto/session-signature.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 
 let up: FakeUpstream;
 let http: WeChatHttp;

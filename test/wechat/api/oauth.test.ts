@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthCodeExchanger } from '../../../src/wechat/api/oauth-code-exchange.js';
 import { exchangeOAuthCode, getOAuthUserInfo } from '../../../src/wechat/api/oauth.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
-import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
-import { expectNoSecrets, failure } from '../no-secrets.js';
+import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { expectNoSecrets, failure } from '../../helpers/no-secrets.js';
 
 let up: FakeUpstream;
 let http: WeChatHttp;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getPhoneNumber } from '../../../src/wechat/api/phone.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
-import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
-import { expectNoSecrets, failure } from '../no-secrets.js';
+import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { expectNoSecrets, failure } from '../../helpers/no-secrets.js';
 
 let up: FakeUpstream;
 let http: WeChatHttp;

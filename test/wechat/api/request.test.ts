@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../../src/errors.js';
 import { WeChatHttp, type WeChatHttpOptions } from '../../../src/wechat/api/request.js';
 import { WeChatApiError, WeChatBodyError, WeChatStatusError, WeChatTimeoutError, WeChatTransportError } from '../../../src/wechat/api/wechat-errors.js';
-import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
 const schema = z.object({ value: z.string() });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { getUserInfo } from '../../../src/wechat/api/user-info.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
-import { expectNoSecrets, failure } from '../no-secrets.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { expectNoSecrets, failure } from '../../helpers/no-secrets.js';
 
 let up: FakeUpstream;
 let http: WeChatHttp;

@@ -7,7 +7,7 @@ import { createAccessTokenManager, type AccessTokenManagerOptions } from '../../
 import { MemoryTokenCache } from '../../../src/wechat/tokens/memory-token-cache.js';
 import type { TokenSource } from '../../../src/wechat/tokens/token-source.js';
 import { createUrlTokenSource } from '../../../src/wechat/tokens/url-token-source.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 
 const t0 = Date.UTC(2025, 0, 1);
 const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };

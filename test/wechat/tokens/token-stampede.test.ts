@@ -11,7 +11,7 @@ import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { type AccessTokenManager, createAccessTokenManager } from '../../../src/wechat/tokens/access-token.js';
 import { createSharedTokenCache } from '../../../src/wechat/tokens/shared-token-cache.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/backends.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
 const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUrlTokenSource } from '../../../src/wechat/tokens/url-token-source.js';
-import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../fake-upstream.js';
-import { expectNoSecrets, failure } from '../no-secrets.js';
+import { dropConnection, type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { expectNoSecrets, failure } from '../../helpers/no-secrets.js';
 
 let up: FakeUpstream;
 

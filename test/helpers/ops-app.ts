@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { demoConfig } from '../../../src/config/demo-config.js';
-import { parseConfig } from '../../../src/config/load-config.js';
-import type { Config, ConfigInput } from '../../../src/config/schema.js';
-import { buildApp } from '../../../src/server/app.js';
-import { compose, type Composed } from '../../../src/compose/compose.js';
+import { demoConfig } from '../../src/config/demo-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { Config, ConfigInput } from '../../src/config/schema.js';
+import { buildApp } from '../../src/server/app.js';
+import { compose, type Composed } from '../../src/compose/compose.js';
 
 export interface OpsApp {
   url: string;

@@ -7,12 +7,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_APPS, demoConfig } from '../../../src/config/demo-config.js';
-import { parseConfig } from '../../../src/config/load-config.js';
-import { createEmulator, type Emulator } from '../../../src/emulator/index.js';
-import { emulatorAppsFor } from '../../../src/cli/sandbox/emulator-apps.js';
-import { openStore } from '../../../src/store/index.js';
-import { runCli } from './cli-process.js';
+import { DEMO_APPS, demoConfig } from '../../src/config/demo-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { emulatorAppsFor } from '../../src/cli/sandbox/emulator-apps.js';
+import { openStore } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli-process.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => emulator?.close());

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventXml, OA, startHarness, type Harness } from './harness.js';
+import { eventXml, OA, startHarness, type Harness } from '../../helpers/oa-harness.js';
 import { type CookieJar, createCookieJar } from '../../helpers/cookie-jar.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../../src/config/demo-config.js';
 import { redisAvailable, testKeyPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
-import { call, startOpsApp, type OpsApp } from './ops-app.js';
+import { call, startOpsApp, type OpsApp } from '../../helpers/ops-app.js';
 
 const redisUp = await redisAvailable();
 const keys = testKeyPrefix();

@@ -1,5 +1,5 @@
 /**
- * createWeChatGateway() (src/server/wechat-gateway.ts) against a small stateful fake of WeChat on 127.0.0.1:
+ * createWeChatGateway() (src/compose/wechat-gateway.ts) against a small stateful fake of WeChat on 127.0.0.1:
  * tokens that can be killed, single-use codes, and per-endpoint errcode injection.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { ManualClock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config/schema.js';
 import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { sessionKeySignature } from '../../src/wechat/crypto/session-signature.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from './fake-upstream.js';
-import { expectNoSecrets, failure } from './no-secrets.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { expectNoSecrets, failure } from '../helpers/no-secrets.js';
 
 const SECRETS = { mp: 'mp-secret-0123456789abcdef', oa: 'oa-secret-0123456789abcdef', web: 'web-secret-0123456789abcdef', ext: 'ext-secret-0123456789' };
 const app = (appid: string, kind: AppConfig['kind'], secret: string, extra: Partial<AppConfig> = {}): AppConfig => ({

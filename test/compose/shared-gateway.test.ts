@@ -10,8 +10,8 @@ import { AppError } from '../../src/errors.js';
 import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
 import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { rawRedis } from '../helpers/redis.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../wechat/fake-upstream.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from './backends.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from '../cache/backends.js';
 
 const app = (appid: string, kind: AppConfig['kind'], secret: string): AppConfig => ({
   appid,

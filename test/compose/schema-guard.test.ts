@@ -8,11 +8,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../../src/errors.js';
-import { guardSchema, migrationsModeFor } from '../../../src/compose/schema-guard.js';
-import { openStore } from '../../../src/store/index.js';
-import { createTestSchema, postgresAvailable, TEST_PG_URL, type TestSchema } from '../../helpers/postgres.js';
-import { runCli } from './cli-process.js';
+import { isAppError } from '../../src/errors.js';
+import { guardSchema, migrationsModeFor } from '../../src/compose/schema-guard.js';
+import { openStore } from '../../src/store/index.js';
+import { createTestSchema, postgresAvailable, TEST_PG_URL, type TestSchema } from '../helpers/postgres.js';
+import { runCli } from '../helpers/cli-process.js';
 
 const pgUp = await postgresAvailable();
 const schemas: TestSchema[] = [];

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
 import { toOaMessage } from '../../../src/wechat/callback/oa-message.js';
 import { planPushJob, pushDedupKey } from '../../../src/flows/oa/push-job.js';
-import { newQrLoginScene, qrSceneOf } from '../../../src/flows/qr-login/qr-scene.js';
 
 const APPID = 'wxtest0000000oa01';
 const SCENE = 'wl_AAAAAAAAAAAAAAAA';
@@ -64,21 +63,5 @@ describe('planPushJob()', () => {
     expect(planPushJob(push('event', `<Event>subscribe</Event><EventKey>qrscene_${SCENE}</EventKey><Ticket>T</Ticket>`)).payload.qrScene).toBe(SCENE);
     expect(planPushJob(push('event', `<Event>SCAN</Event><EventKey>${SCENE}</EventKey><Ticket>T</Ticket>`)).payload.qrScene).toBe(SCENE);
     expect(planPushJob(push('event', '<Event>subscribe</Event><EventKey>qrscene_123</EventKey>')).payload).not.toHaveProperty('qrScene');
-  });
-});
-
-describe('qrSceneOf() / newQrLoginScene()', () => {
-  it('recognises only login scenes in subscribe/SCAN events', () => {
-    expect(qrSceneOf(push('event', `<Event>SCAN</Event><EventKey>qrscene_${SCENE}</EventKey>`))).toBeUndefined();
-    expect(qrSceneOf(push('event', `<Event>subscribe</Event><EventKey>${SCENE}</EventKey>`))).toBeUndefined();
-    expect(qrSceneOf(push('event', `<Event>CLICK</Event><EventKey>${SCENE}</EventKey>`))).toBeUndefined();
-    expect(qrSceneOf(push('event', '<Event>SCAN</Event><EventKey>wl_short</EventKey>'))).toBeUndefined();
-  });
-
-  it('makes scenes that qrSceneOf recognises and that fit scene_str (≤ 64 characters)', () => {
-    let n = 0;
-    const scene = newQrLoginScene((size) => Buffer.alloc(size, ++n));
-    expect(scene).toMatch(/^wl_[A-Za-z0-9_-]{16}$/);
-    expect(qrSceneOf(push('event', `<Event>SCAN</Event><EventKey>${scene}</EventKey>`))).toBe(scene);
   });
 });

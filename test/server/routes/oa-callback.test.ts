@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { parseCallbackXml, xmlText } from '../../../src/wechat/callback/callback-xml.js';
-import { AES_KEY, eventXml, OA, OA_PLAIN, startHarness, textXml, TOKEN, type Harness } from './harness.js';
+import { AES_KEY, eventXml, OA, OA_PLAIN, startHarness, textXml, TOKEN, type Harness } from '../../helpers/oa-harness.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 
 let h: Harness;
