@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { openCache } from '../../src/cache/open-cache.js';
-import { cacheBackends } from './backends.js';
-import { sharedCacheContract } from './contract.js';
+import { cacheBackends } from './cache-backends.js';
+import { sharedCacheContract } from './cache-contract.js';
 
 const [memory] = await cacheBackends();
 

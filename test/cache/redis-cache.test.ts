@@ -3,8 +3,8 @@ import { ManualClock } from '../../src/clock.js';
 import { openCache } from '../../src/cache/open-cache.js';
 import { createRedisCache } from '../../src/cache/redis-cache.js';
 import { rawRedis, TEST_REDIS_URL } from '../helpers/redis.js';
-import { cacheBackends, cleanRedis } from './backends.js';
-import { sharedCacheContract } from './contract.js';
+import { cacheBackends, cleanRedis } from './cache-backends.js';
+import { sharedCacheContract } from './cache-contract.js';
 
 const redis = (await cacheBackends()).find(([name]) => name === 'redis');
 

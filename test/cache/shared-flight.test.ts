@@ -4,7 +4,7 @@ import { createSharedFlight, type SharedFlightOptions } from '../../src/cache/sh
 import { AppError } from '../../src/errors.js';
 import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
 import { rawRedis } from '../helpers/redis.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from './backends.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from './cache-backends.js';
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SECRET = 'SESSION-KEY-SECRET-0123456789';

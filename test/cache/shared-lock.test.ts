@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedLock } from '../../src/cache/shared-lock.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from './backends.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from './cache-backends.js';
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,7 @@ import { DEMO_APPS } from '../../src/config/demo-config.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
 import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
-import { follow, mpLogin, oauthLogin, settle, type LoginAnswer, type Tally } from './flows.js';
+import { follow, mpLogin, oauthLogin, settle, type LoginAnswer, type Tally } from './cluster-flows.js';
 import { checkInvariants, pool } from './invariants.js';
 
 const up = (await postgresAvailable()) && (await redisAvailable());

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { Cluster } from './cluster.js';
-import type { LoginAnswer } from './flows.js';
+import type { LoginAnswer } from './cluster-flows.js';
 
 export interface Expectation {
   person: string;

@@ -11,7 +11,7 @@ import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
 import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { rawRedis } from '../helpers/redis.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from '../cache/backends.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from '../cache/cache-backends.js';
 
 const app = (appid: string, kind: AppConfig['kind'], secret: string): AppConfig => ({
   appid,

@@ -3,7 +3,7 @@
  * same user the person has in the other apps; every failure leaves the store as it was.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/flows.js';
+import { login, personView, snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -4,7 +4,7 @@
  * in mini program 1 the split is healed. One live user id everywhere; every id issued earlier resolves to it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login } from '../helpers/flows.js';
+import { login } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { authorize, decide, land } from './oauth-browser.js';
 

@@ -3,7 +3,7 @@
  * (linking an openid-only user, or merging it into the unionid's owner).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/flows.js';
+import { login, personView, snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

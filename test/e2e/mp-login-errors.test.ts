@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../../src/errors.js';
-import { login, personView, sealUserData, snapshot, wxLogin, wxUserData } from '../helpers/flows.js';
+import { login, personView, sealUserData, snapshot, wxLogin, wxUserData } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -4,7 +4,7 @@
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, wxLogin, wxUserData } from '../helpers/flows.js';
+import { login, personView, wxLogin, wxUserData } from '../helpers/login-flows.js';
 import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 
 let stack: Stack;

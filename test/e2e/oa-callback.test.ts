@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRecord } from '../../src/emulator/push-record.js';
 import { createMessageCrypt } from '../../src/wechat/crypto/msg-crypt.js';
-import { login, personView, snapshot } from '../helpers/flows.js';
+import { login, personView, snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -3,7 +3,7 @@
  * callback, the one-time login code and its exchange for a session — over real HTTP, one redirect at a time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/flows.js';
+import { login, personView, snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { authorize, browserLogin, decide, decideOnPage, exchange, hop, land, newBrowser, oauthSession, redirectParam } from './oauth-browser.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
-import { snapshot } from '../helpers/flows.js';
+import { snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { browserLogin, hop, redirectParam } from './oauth-browser.js';
 

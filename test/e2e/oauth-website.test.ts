@@ -3,7 +3,7 @@
  * person's other apps through the unionid.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/flows.js';
+import { login, personView, snapshot } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { authorize, browserLogin, decideOnPage, exchange, hop, land, oauthSession, redirectParam } from './oauth-browser.js';
 

@@ -3,7 +3,7 @@
  * PostgreSQL: exactly one live user, both identities on it, no error surfaced (conflicts are retried inside).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { login } from '../helpers/flows.js';
+import { login } from '../helpers/login-flows.js';
 import { createTestSchema, postgresAvailable, type TestSchema } from '../helpers/postgres.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

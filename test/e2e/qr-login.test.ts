@@ -4,7 +4,7 @@
  * marks it scanned, the job resolves the person and issues a one-time login code, the page exchanges it for a session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView } from '../helpers/flows.js';
+import { login, personView } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

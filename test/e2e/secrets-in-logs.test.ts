@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACT_PATHS } from '../../src/compose/redact-paths.js';
 import { createUndiciTransport, type HttpTransport } from '../../src/wechat/api/http-transport.js';
-import { login, wxUserData } from '../helpers/flows.js';
+import { login, wxUserData } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const lines: string[] = [];

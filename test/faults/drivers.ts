@@ -5,7 +5,7 @@
  */
 import { createUndiciTransport, type HttpTransport } from '../../src/wechat/api/http-transport.js';
 import type { PushRecord } from '../../src/emulator/push-record.js';
-import { login, personView, wxUserData } from '../helpers/flows.js';
+import { login, personView, wxUserData } from '../helpers/login-flows.js';
 import type { Stack, StackOptions } from '../helpers/stack.js';
 import { listJobs, type JobView } from './db-digest.js';
 

@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors.js';
 import { parseCallbackXml, type XmlValue } from '../../src/wechat/callback/callback-xml.js';
-import { fcOptions } from './harness.js';
+import { fcOptions } from './fuzz-harness.js';
 
 // The options weunion used with fast-xml-parser before the reader replaced it.
 const oracle = new XMLParser({

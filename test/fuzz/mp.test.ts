@@ -3,14 +3,14 @@
  * malformed JSON, wrong types, huge and unicode strings, bad base64 of wrong lengths, and — to reach past the
  * decryption — data sealed with the person's real session_key around random plaintexts (wrong JSON types, another
  * openid, another app's watermark, odd timestamps). Some logins use a real wx.login code, so code2session succeeds
- * and the decrypt road runs. Properties: see harness.ts.
+ * and the decrypt road runs. Properties: see fuzz-harness.ts.
  */
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { login, wxLogin } from '../helpers/flows.js';
+import { login, wxLogin } from '../helpers/login-flows.js';
 import { badBase64, fuzzString, ivLike, jsonBody, jsonContentType, segment, wrongType } from './arbitraries.js';
-import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './harness.js';
+import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './fuzz-harness.js';
 import { authorizationHeader, type TokenContext } from './tokens.js';
 
 let fz: FuzzStack;

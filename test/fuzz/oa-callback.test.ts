@@ -3,14 +3,14 @@
  * verification (GET) with random and correctly signed queries, and pushes (POST) with random signatures, timestamps
  * and nonces, and random XML — both unsigned and correctly signed (and, in safe mode, correctly encrypted), so the
  * XML parser, the message reader, the QR-scene handling and the job enqueue all see hostile input. The jobs the
- * accepted pushes enqueue are run too: they must not throw. Properties: see harness.ts.
+ * accepted pushes enqueue are run too: they must not throw. Properties: see fuzz-harness.ts.
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageCrypt, type MessageCrypt } from '../../src/wechat/crypto/msg-crypt.js';
 import { field, fuzzString, rarely, queryString, randomXml, segment } from './arbitraries.js';
-import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './harness.js';
+import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './fuzz-harness.js';
 
 const TOKEN = 'sandboxtoken';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';

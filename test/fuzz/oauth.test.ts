@@ -2,12 +2,12 @@
  * Fuzzing the browser login routes over real HTTP: `/v1/{oa,web}/:appid/authorize` (scopes, redirect URLs built to
  * slip past the allow-list, stray and repeated parameters) and `…/oauth/callback` (random codes and states, real
  * states with and without their browser cookie and with random codes). A 302 from authorize must go to WeChat's
- * consent page and nowhere else; one from a callback only to an allow-listed page. Properties: see harness.ts.
+ * consent page and nowhere else; one from a callback only to an allow-listed page. Properties: see fuzz-harness.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzString, queryString, rarely, segment } from './arbitraries.js';
-import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './harness.js';
+import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './fuzz-harness.js';
 
 let fz: FuzzStack;
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 /**
  * Fuzzing scan-to-follow login over real HTTP: `POST /v1/oa/:appid/qr-login` (hostile appids, bodies and content
  * types) and `GET /v1/qr-login/:id` (random ids and real ones, hostile `wait`/`since`, JSON or event-stream). Real
- * ids are only polled with a `wait` that answers at once, so a run never blocks. Properties: see harness.ts.
+ * ids are only polled with a `wait` that answers at once, so a run never blocks. Properties: see fuzz-harness.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { encodeLoose, fuzzString, jsonBody, jsonContentType, queryString, segment } from './arbitraries.js';
-import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './harness.js';
+import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './fuzz-harness.js';
 
 let fz: FuzzStack;
 const realIds: string[] = [];

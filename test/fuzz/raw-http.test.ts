@@ -5,7 +5,7 @@
  * half-sent requests (the client closes its side after writing). Each input is one connection: the bytes are written,
  * the client half-closes, and everything the server answers until it closes is read.
  *
- * Properties (besides harness.ts's leak check over the whole answer): no 5xx status line anywhere; the first answer, when
+ * Properties (besides fuzz-harness.ts's leak check over the whole answer): no 5xx status line anywhere; the first answer, when
  * an error, is typed (`{ error: { code, message } }` with its documented status, whether Fastify, its router or Node's
  * parser refused it); the database is unchanged unless some answer was a success; and the server still serves a normal
  * request afterwards.
@@ -13,7 +13,18 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzString } from './arbitraries.js';
-import { fcOptions, findLeak, fuzzTimeoutMs, printTally, recordOutcome, sendRawHttp, startFuzzStack, tally, untypedError, type FuzzStack } from './harness.js';
+import {
+  fcOptions,
+  findLeak,
+  fuzzTimeoutMs,
+  printTally,
+  recordOutcome,
+  sendRawHttp,
+  startFuzzStack,
+  tally,
+  untypedError,
+  type FuzzStack,
+} from './fuzz-harness.js';
 
 let fz: FuzzStack;
 let mp1 = '';

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../helpers/flows.js';
-import { findLeak, sendRawHttp, startFuzzStack, untypedError, type FuzzStack } from './harness.js';
+import { login } from '../helpers/login-flows.js';
+import { findLeak, sendRawHttp, startFuzzStack, untypedError, type FuzzStack } from './fuzz-harness.js';
 
 let fz: FuzzStack;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('fuzz regressions', () => {
 /** The raw answer to `bytes`, as text. */
 const rawRequest = async (serverUrl: string, bytes: string): Promise<string> => (await sendRawHttp(serverUrl, bytes)).toString('utf8');
 
-// Session 5, once every error answer had to be typed (harness.ts › untypedError): what Fastify's router and Node's
+// Session 5, once every error answer had to be typed (fuzz-harness.ts › untypedError): what Fastify's router and Node's
 // HTTP parser refuse before any route runs came back in their own shapes, with no weunion code, and Fastify's
 // messages quoted the raw path. Fix: src/server/plugins/framework-errors.ts.
 describe('refusals before any route runs are typed too', () => {

@@ -1,12 +1,12 @@
 /**
  * Fuzzing the code-for-session routes over real HTTP: `POST /v1/session/exchange` (one-time login codes: random,
  * well-shaped, and real ones replayed), `POST /v1/app/:appid/login` (OpenSDK codes: random and real), and unknown
- * routes and methods. Properties: see harness.ts.
+ * routes and methods. Properties: see fuzz-harness.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { encodeLoose, fuzzString, jsonBody, jsonContentType, segment } from './arbitraries.js';
-import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './harness.js';
+import { fcOptions, fuzzTimeoutMs, printTally, startFuzzStack, type FuzzStack } from './fuzz-harness.js';
 
 let fz: FuzzStack;
 beforeAll(async () => {

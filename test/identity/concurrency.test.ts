@@ -8,7 +8,7 @@ import { systemClock } from '../../src/clock.js';
 import { resolveLogin } from '../../src/identity/resolve-login.js';
 import { resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
-import { identityBackends, type Backend } from './backends.js';
+import { identityBackends, type Backend } from './identity-backends.js';
 
 describe.each(await identityBackends())('concurrent resolveLogin() on %s', (name, make) => {
   let backend: Backend;

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import { resolveLogin } from '../../src/identity/resolve-login.js';
 import { resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
-import { identityBackends } from './backends.js';
+import { identityBackends } from './identity-backends.js';
 
 const UNION = 'acme';
 /** Three apps bound to the union and one unbound (it never gets a unionid). */

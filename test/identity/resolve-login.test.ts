@@ -4,7 +4,7 @@ import { resolveLogin, type ResolveLoginDeps } from '../../src/identity/resolve-
 import { getUserView, resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
 import type { WeunionStore } from '../../src/store/port.js';
-import { identityBackends, type Backend } from './backends.js';
+import { identityBackends, type Backend } from './identity-backends.js';
 
 const T0 = 1_750_000_000_000;
 const UNION = 'acme';

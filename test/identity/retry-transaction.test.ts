@@ -4,7 +4,7 @@ import { isAppError } from '../../src/errors.js';
 import { resolveLogin } from '../../src/identity/resolve-login.js';
 import { transactionWithRetries } from '../../src/identity/retry-transaction.js';
 import { RetryableTransactionError, UniqueViolationError, type IdentityStore, type IdentityTx } from '../../src/store/port.js';
-import { sqliteBackend } from '../store/backends.js';
+import { sqliteBackend } from '../store/store-backends.js';
 
 /** A store whose transaction() fails with `failures` in turn, then behaves. */
 function flaky(inner: IdentityStore, failures: unknown[]): IdentityStore & { calls: number } {

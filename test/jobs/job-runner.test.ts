@@ -10,8 +10,8 @@ import { createJobWake } from '../../src/jobs/job-wake.js';
 import { PermanentJobError } from '../../src/jobs/permanent-job-error.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
 import type { JobStore, WeunionStore } from '../../src/store/port.js';
-import { identityBackends, type Backend } from '../identity/backends.js';
-import { sqliteBackend } from '../store/backends.js';
+import { identityBackends, type Backend } from '../identity/identity-backends.js';
+import { sqliteBackend } from '../store/store-backends.js';
 
 const T0 = 1_800_000_000_000;
 

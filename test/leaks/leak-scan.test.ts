@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACT_PATHS } from '../../src/compose/redact-paths.js';
 import type { PushRecord } from '../../src/emulator/push-record.js';
-import { login, wxUserData } from '../helpers/flows.js';
+import { login, wxUserData } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { StackRecord } from './recorder.js';
 import { scanLeaks } from './scan.js';

@@ -13,7 +13,7 @@ import { ManualClock } from '../../src/clock.js';
 import { resolveLogin } from '../../src/identity/resolve-login.js';
 import { resolveUserId } from '../../src/identity/resolve-user.js';
 import type { OpenedStore } from '../../src/store/open-store.js';
-import { identityBackends } from '../identity/backends.js';
+import { identityBackends } from '../identity/identity-backends.js';
 
 const UNION = 'acme';
 const APPS = ['wxA', 'wxB', 'wxC'] as const;

@@ -5,7 +5,7 @@
  * against the emulator. docs/design.md "Whose word a unionid is".
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, sealUserData, wxLogin } from '../helpers/flows.js';
+import { login, personView, sealUserData, wxLogin } from '../helpers/login-flows.js';
 import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 
 let stack: Stack;

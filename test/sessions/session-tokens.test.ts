@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { isAppError } from '../../src/errors.js';
 import { createSessionTokens, type SessionTokens } from '../../src/sessions/session-tokens.js';
-import { login } from '../helpers/flows.js';
+import { login } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;

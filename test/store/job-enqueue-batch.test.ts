@@ -12,7 +12,7 @@ import { JobEnqueueBatch } from '../../src/store/job-enqueue-batch.js';
 import type { NewJob } from '../../src/store/job-insert-sql.js';
 import { checkSchema, createKyselyStore, migrate, type Database, type OpenedStore } from '../../src/store/index.js';
 import { postgresAvailable } from '../helpers/postgres.js';
-import { postgresBackend, sqliteBackend, type Backend } from './backends.js';
+import { postgresBackend, sqliteBackend, type Backend } from './store-backends.js';
 
 const T0 = 1_800_000_000_000;
 const job = (dedupKey: string | null, kind = 'test'): NewJob => ({ kind, payload: '{}', runAt: T0, dedupKey, createdAt: T0 });

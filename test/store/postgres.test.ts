@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { postgresAvailable } from '../helpers/postgres.js';
-import { postgresBackend, type Backend } from './backends.js';
+import { postgresBackend, type Backend } from './store-backends.js';
 import { identityStoreContract } from './contract.js';
 import { flowStoreContract } from './flow-contract.js';
 import { jobStoreContract } from './job-contract.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedStore } from '../../src/store/open-store.js';
 import { prepareQuery } from '../../src/store/prepared-query.js';
-import { sqliteBackend } from './backends.js';
+import { sqliteBackend } from './store-backends.js';
 
 describe('prepareQuery()', () => {
   let opened: OpenedStore;

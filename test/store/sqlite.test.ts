@@ -1,4 +1,4 @@
-import { sqliteBackend } from './backends.js';
+import { sqliteBackend } from './store-backends.js';
 import { identityStoreContract } from './contract.js';
 import { flowStoreContract } from './flow-contract.js';
 import { jobStoreContract } from './job-contract.js';

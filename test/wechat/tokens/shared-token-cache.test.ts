@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtRestCipher } from '../../../src/secrets/at-rest-cipher.js';
 import { createSharedTokenCache } from '../../../src/wechat/tokens/shared-token-cache.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/backends.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/cache-backends.js';
 import { rawRedis } from '../../helpers/redis.js';
 
 const backends = await cacheBackends();

@@ -10,7 +10,7 @@ import { checkSessionKey } from '../../../src/wechat/api/mini-program.js';
 import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { type AccessTokenManager, createAccessTokenManager } from '../../../src/wechat/tokens/access-token.js';
 import { createSharedTokenCache } from '../../../src/wechat/tokens/shared-token-cache.js';
-import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/backends.js';
+import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/cache-backends.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 

@@ -1,6 +1,6 @@
 /** The store backends the identity tests run on: SQLite always, PostgreSQL when reachable (see helper). */
 import { postgresAvailable } from '../helpers/postgres.js';
-import { postgresBackend, sqliteBackend, type Backend } from '../store/backends.js';
+import { postgresBackend, sqliteBackend, type Backend } from '../store/store-backends.js';
 
 export type { Backend };
 

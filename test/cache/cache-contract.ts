@@ -1,6 +1,6 @@
 /** The SharedCache contract: every backend runs these (memory-cache.test.ts, redis-cache.test.ts). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CacheBackend } from './backends.js';
+import type { CacheBackend } from './cache-backends.js';
 
 export function sharedCacheContract(make: () => CacheBackend): void {
   let b: CacheBackend;
