@@ -3,7 +3,7 @@
  * it goes on without it — logins and token calls keep working, only the cluster-wide guarantees are gone.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CacheUnavailableError } from '../../src/cache/cache-unavailable-error.js';
 import { createRedisCache, type RedisCache } from '../../src/cache/redis-cache.js';
 import { createSharedFlight } from '../../src/cache/shared-flight.js';
@@ -15,40 +15,33 @@ import { checkSessionKey } from '../../src/wechat/api/mini-program.js';
 import { WeChatHttp } from '../../src/wechat/api/request.js';
 import { createAccessTokenManager } from '../../src/wechat/tokens/access-token.js';
 import { createSharedTokenCache } from '../../src/wechat/tokens/shared-token-cache.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { sendJson, useFakeUpstream } from '../helpers/fake-upstream.js';
 import { settlesWithin } from '../helpers/hang-guard.js';
 
 const DOWN = 'redis://127.0.0.1:1';
 const seal = createAtRestCipher(randomBytes(32));
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let up: FakeUpstream;
+const up = useFakeUpstream();
 let cache: RedisCache;
 let valid: Set<string>;
 let issued = 0;
 
-beforeAll(async () => {
-  up = await startFakeUpstream();
-});
-afterAll(async () => {
-  await up.close();
-});
 beforeEach(() => {
-  up.reset();
   valid = new Set();
   issued = 0;
   // After a first quick retry (the first command waits for it, by design), reconnections a minute apart: a later
   // call that waited for one instead of failing at once would hang the test.
   cache = createRedisCache({ url: DOWN, onError: () => undefined, redisOptions: { retryStrategy: (times: number) => (times === 1 ? 10 : 60_000) } });
-  up.on('POST', '/cgi-bin/stable_token', (_q, r) => {
+  up().on('POST', '/cgi-bin/stable_token', (_q, r) => {
     const token = `T${++issued}`;
     valid.add(token);
     return sendJson(r, { access_token: token, expires_in: 7200 });
   });
-  up.on('GET', '/wxa/checksession', (q, r) =>
+  up().on('GET', '/wxa/checksession', (q, r) =>
     sendJson(r, valid.has((q.query as Record<string, string>).access_token!) ? { errcode: 0, errmsg: 'ok' } : { errcode: 40001, errmsg: 'invalid credential' }),
   );
-  up.on('GET', '/sns/jscode2session', async (q, r) => {
+  up().on('GET', '/sns/jscode2session', async (q, r) => {
     await delay(20);
     return sendJson(r, { openid: `o-${(q.query as Record<string, string>).js_code}`, session_key: 'tiihtNczf5v6AKRyjwEUhQ==' });
   });
@@ -84,7 +77,7 @@ describe('a Redis cache that cannot be reached', () => {
 
   it('access tokens fall back to this instance’s memory: cached, refreshed, dropped on 40001', async () => {
     const clock = new ManualClock({ now: () => Date.UTC(2025, 0, 1) });
-    const http = new WeChatHttp({ baseUrl: up.baseUrl, sleep: async () => undefined });
+    const http = new WeChatHttp({ baseUrl: up().baseUrl, sleep: async () => undefined });
     const tokens = createAccessTokenManager({
       http,
       clock,
@@ -94,7 +87,7 @@ describe('a Redis cache that cannot be reached', () => {
     });
     expect(await tokens.get('wxa')).toBe('T1');
     expect(await tokens.get('wxa')).toBe('T1');
-    expect(up.callsTo('/cgi-bin/stable_token')).toHaveLength(1);
+    expect(up().callsTo('/cgi-bin/stable_token')).toHaveLength(1);
     valid.delete('T1');
     const seen: string[] = [];
     await tokens.withToken('wxa', (t) => (seen.push(t), checkSessionKey(http, { accessToken: t, openid: 'o', sessionKey: 'k' })));
@@ -104,11 +97,19 @@ describe('a Redis cache that cannot be reached', () => {
   });
 
   it('a gateway given it still logs people in', async () => {
-    const g = createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [], clock: new ManualClock(), sharedCache: cache, seal });
+    const g = createWeChatGateway({
+      baseUrl: up().baseUrl,
+      timeoutMs: 2000,
+      tokenMode: 'stable',
+      apps: [],
+      clock: new ManualClock(),
+      sharedCache: cache,
+      seal,
+    });
     const app = { appid: 'wxmp', secret: 's', kind: 'miniprogram' as const, union: 'acme', redirectAllowList: [], trustDecryptedUnionid: false };
     const [a, b] = await Promise.all([g.code2Session(app, 'c1'), g.code2Session(app, 'c1')]);
     expect(a).toEqual({ openid: 'o-c1', sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' });
     expect(b).toEqual(a);
-    expect(up.callsTo('/sns/jscode2session')).toHaveLength(1);
+    expect(up().callsTo('/sns/jscode2session')).toHaveLength(1);
   });
 });

@@ -13,18 +13,12 @@ import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { emulatorAppsFor } from '../../src/cli/sandbox/emulator-apps.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli-process.js';
+import { jsonOk } from '../helpers/http.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => emulator?.close());
 
-async function control<T = any>(base: string, pathname: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
-  const res = await fetch(base + pathname, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${pathname}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = <T = any>(base: string, pathname: string, body?: unknown): Promise<T> => jsonOk<T>(base + pathname, body);
 
 async function until(what: string, fn: () => Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorWx, createMiniProgramClient, WeUnionClientError, type EmulatorWx, type LoginStrategy, type WxLike } from '../../src/client/index.js';
+import { rejection } from '../helpers/expect-error.js';
 import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 
 type AppKey = 'mp1' | 'mp2' | 'mpUnbound';
@@ -50,15 +51,6 @@ function harness(
 
 async function rotate(stack: Stack, person: string, app: AppKey): Promise<void> {
   await stack.control(`/__emulator/persons/${person}/rotate-session-key`, { appid: stack.apps[app] });
-}
-
-async function rejection(p: Promise<unknown>): Promise<WeUnionClientError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WeUnionClientError);
-  return e as WeUnionClientError;
 }
 
 describe('mini program client against the legacy unionid rule', () => {
@@ -118,7 +110,7 @@ describe('mini program client against the legacy unionid rule', () => {
   it('login() surfaces ERR_SESSION_KEY_STALE when the retry is stale too', async () => {
     const person = await stack.createPerson();
     const { wx, client } = harness(stack, person, 'mp1', { beforeUserData: () => rotate(stack, person, 'mp1') });
-    const e = await rejection(client.login());
+    const e = await rejection(client.login(), WeUnionClientError);
     expect(e).toMatchObject({ code: 'ERR_SESSION_KEY_STALE', status: 409 });
     expect(wx.calls.filter((c) => c === unionid('mp1'))).toHaveLength(2);
     expect(client.session()).toMatchObject({ unionid: null });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulatorWx, createMiniProgramClient, WeUnionClientError, type LoginStrategy, type UserInfoApi, type WxLike } from '../../src/client/index.js';
 import { startFakeWeUnion, type FakeWeUnion } from './fake-weunion.js';
+import { rejection } from '../helpers/expect-error.js';
 
 const APPID = 'wxmp1';
 let fake: FakeWeUnion;
@@ -31,15 +32,6 @@ function setup(opts: { declinesUserInfo?: boolean; strategy?: LoginStrategy; use
 
 const count = (line: string) => fake.log.filter((l) => l === line).length;
 const apiCalls = () => fake.log.filter((l) => l.startsWith('POST /v1/') || l.startsWith('GET /v1/'));
-
-async function rejection(p: Promise<unknown>): Promise<WeUnionClientError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WeUnionClientError);
-  return e as WeUnionClientError;
-}
 
 describe('login() with the client-decides strategy', () => {
   it('login() makes one request and asks no user data when code2session has the unionid', async () => {
@@ -99,7 +91,7 @@ describe('login() with the client-decides strategy', () => {
   it('login() surfaces ERR_SESSION_KEY_STALE after one retry and keeps the openid session', async () => {
     fake.knobs.forceStale = 5;
     const { client } = setup();
-    const e = await rejection(client.login());
+    const e = await rejection(client.login(), WeUnionClientError);
     expect(e.code).toBe('ERR_SESSION_KEY_STALE');
     expect(e.status).toBe(409);
     expect(count(`POST /v1/mp/${APPID}/unionid`)).toBe(2);
@@ -198,7 +190,7 @@ describe('login() with the server-decides strategy', () => {
   it('login() surfaces ERR_SESSION_KEY_STALE when the retry is stale too', async () => {
     fake.knobs.forceStale = 5;
     const { client } = setup({ strategy: 'server-decides' });
-    const e = await rejection(client.login());
+    const e = await rejection(client.login(), WeUnionClientError);
     expect(e.code).toBe('ERR_SESSION_KEY_STALE');
     expect(count(`POST /v1/mp/${APPID}/login`)).toBe(2);
     expect(client.session()).toBeNull();
@@ -284,12 +276,12 @@ describe('errors', () => {
 
   it('login() rejects ERR_CLIENT_WX when wx.login fails', async () => {
     const wx = base({ login: (o) => o.fail?.({ errMsg: 'login:fail timeout' }) });
-    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx }).login());
+    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx }).login(), WeUnionClientError);
     expect(e).toMatchObject({ code: 'ERR_CLIENT_WX', status: 0, message: 'login:fail timeout' });
   });
 
   it('login() rejects ERR_CLIENT_NETWORK when wx.request fails', async () => {
-    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx: base({}) }).login());
+    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx: base({}) }).login(), WeUnionClientError);
     expect(e.code).toBe('ERR_CLIENT_NETWORK');
   });
 
@@ -314,7 +306,7 @@ describe('errors', () => {
     fake.knobs.unionidOnLogin = true;
     await client.login();
     client.logout();
-    const e = await rejection(client.login());
+    const e = await rejection(client.login(), WeUnionClientError);
     expect(e).toMatchObject({ code: 'ERR_WECHAT_CODE_USED', status: 400 });
   });
 
@@ -323,7 +315,7 @@ describe('errors', () => {
     const person = fake.createPerson();
     const real = createEmulatorWx({ emulatorUrl: fake.url, appid: APPID, person });
     const wx: WxLike = { ...real, getUserInfo: (o) => o.fail?.({ errMsg: 'getUserInfo:fail internal error' }) };
-    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx }).login());
+    const e = await rejection(createMiniProgramClient({ baseUrl: fake.url, appid: APPID, wx }).login(), WeUnionClientError);
     expect(e.code).toBe('ERR_CLIENT_WX');
   });
 

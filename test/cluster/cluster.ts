@@ -16,6 +16,7 @@ import pg from 'pg';
 import { DEMO_APPS, demoConfig } from '../../src/config/demo-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { openStore } from '../../src/store/index.js';
+import { jsonOk } from '../helpers/http.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres.js';
 import { testKeyPrefix, TEST_REDIS_URL, type TestKeyPrefix } from '../helpers/redis.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
@@ -141,15 +142,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const instances = await Promise.all(Array.from({ length: options.instances }, () => startProcess(INSTANCE, env)));
   proxy.setBackends(instances.map((i) => i.url));
 
-  const control = async <T>(pathname: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> => {
-    const res = await fetch(wx + pathname, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`emulator ${method} ${pathname} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const control = <T>(pathname: string, body?: unknown, method?: string): Promise<T> => jsonOk<T>(wx + pathname, body, method);
   await control(`/__emulator/apps/${DEMO_APPS.oa}`, { callbackUrl: `${proxy.url}/v1/oa/${DEMO_APPS.oa}/callback` }, 'PATCH');
 
   const db = new pg.Client({ connectionString: schema.url });

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../src/config/demo-config.js';
+import { jsonRequest } from '../helpers/http.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { redisAvailable } from '../helpers/redis.js';
 import { CLUSTER_TEST_TIMEOUT_MS, startCluster, type Cluster } from './cluster.js';
@@ -20,12 +21,7 @@ afterEach(async () => {
 });
 
 async function postBoth(c: Cluster, path: string, body: unknown) {
-  return Promise.all(
-    c.instances.map(async (i) => {
-      const res = await fetch(i.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as { userId: string; openid: string; error?: { code: string } } };
-    }),
-  );
+  return Promise.all(c.instances.map((i) => jsonRequest<{ userId: string; openid: string; error?: { code: string } }>(i.url + path, body)));
 }
 
 describe.runIf(up)('one login code at two instances', () => {

@@ -8,26 +8,17 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../src/errors.js';
 import { guardSchema, migrationsModeFor } from '../../src/compose/schema-guard.js';
 import { openStore } from '../../src/store/index.js';
 import { createTestSchema, postgresAvailable, TEST_PG_URL, type TestSchema } from '../helpers/postgres.js';
 import { runCli } from '../helpers/cli-process.js';
+import { rejection } from '../helpers/expect-error.js';
 
 const pgUp = await postgresAvailable();
 const schemas: TestSchema[] = [];
 afterAll(async () => {
   for (const s of schemas) await s.drop();
 });
-
-async function codeOf(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return { ...(isAppError(e) ? { code: e.code } : {}), message: (e as Error).message };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('migrationsModeFor()', () => {
   it('migrationsModeFor() defaults to check for PostgreSQL and auto for SQLite, and an explicit setting wins', () => {
@@ -43,7 +34,7 @@ describe('guardSchema()', () => {
   it('guardSchema() refuses an unmigrated database in check mode, naming `weunion migrate`', async () => {
     const opened = await openStore('sqlite::memory:');
     try {
-      const e = await codeOf(guardSchema(opened, 'check'));
+      const e = await rejection(guardSchema(opened, 'check'));
       expect(e.code).toBe('ERR_STORE_SCHEMA');
       expect(e.message).toMatch(/behind this build.*run `weunion migrate`/);
       expect(await opened.checkSchema()).toBe('behind'); // nothing was applied
@@ -69,7 +60,7 @@ describe('guardSchema()', () => {
       await opened.migrate();
       await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(opened.db);
       for (const mode of ['check', 'auto'] as const) {
-        const e = await codeOf(guardSchema(opened, mode));
+        const e = await rejection(guardSchema(opened, mode));
         expect(e.code).toBe('ERR_STORE_SCHEMA');
         expect(e.message).toMatch(/newer weunion build.*deploy the build that matches/);
       }

@@ -4,13 +4,13 @@
  * Redis in clear.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/schema.js';
 import { AppError } from '../../src/errors.js';
 import { createAtRestCipher } from '../../src/secrets/at-rest-cipher.js';
 import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { rawRedis } from '../helpers/redis.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { sendJson, useFakeUpstream } from '../helpers/fake-upstream.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from '../cache/cache-backends.js';
 
 const app = (appid: string, kind: AppConfig['kind'], secret: string): AppConfig => ({
@@ -29,18 +29,11 @@ const OAUTH_RT = 'OAUTH-REFRESH-TOKEN-0123456789';
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seal = createAtRestCipher(randomBytes(32));
 
-let up: FakeUpstream;
+const up = useFakeUpstream();
 let used: Set<string>;
 let tokens: string[];
 
-beforeAll(async () => {
-  up = await startFakeUpstream();
-});
-afterAll(async () => {
-  await up.close();
-});
 beforeEach(() => {
-  up.reset();
   used = new Set();
   tokens = [];
   // Like WeChat: a code works once; later uses answer 40163. Codes starting with `bad` answer 40029.
@@ -50,12 +43,12 @@ beforeEach(() => {
     used.add(code);
     return undefined;
   };
-  up.on('GET', '/sns/jscode2session', async (q, r) => {
+  up().on('GET', '/sns/jscode2session', async (q, r) => {
     const code = (q.query as Record<string, string>).js_code!;
     await delay(40);
     return sendJson(r, oneShot(code) ?? { openid: `o-${code}`, session_key: SESSION_KEY, unionid: 'U-1' });
   });
-  up.on('GET', '/sns/oauth2/access_token', async (q, r) => {
+  up().on('GET', '/sns/oauth2/access_token', async (q, r) => {
     const code = (q.query as Record<string, string>).code!;
     await delay(40);
     return sendJson(
@@ -63,13 +56,13 @@ beforeEach(() => {
       oneShot(code) ?? { access_token: OAUTH_AT, expires_in: 7200, refresh_token: OAUTH_RT, openid: `o-${code}`, scope: 'snsapi_base', unionid: 'U-1' },
     );
   });
-  up.on('POST', '/cgi-bin/stable_token', async (_q, r) => {
+  up().on('POST', '/cgi-bin/stable_token', async (_q, r) => {
     await delay(40);
     const token = `ACCESS-TOKEN-${tokens.length + 1}-0123456789abcdef`;
     tokens.push(token);
     return sendJson(r, { access_token: token, expires_in: 7200 });
   });
-  up.on('GET', '/cgi-bin/user/info', (q, r) => {
+  up().on('GET', '/cgi-bin/user/info', (q, r) => {
     const { access_token, openid } = q.query as Record<string, string>;
     return sendJson(
       r,
@@ -78,7 +71,7 @@ beforeEach(() => {
   });
 });
 
-const calls = (path: string) => up.callsTo(path).length;
+const calls = (path: string) => up().callsTo(path).length;
 
 const backends = await cacheBackends();
 
@@ -89,7 +82,7 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
     b = make();
     gateways = [b.cache, b.peer()].map((sharedCache) =>
       createWeChatGateway({
-        baseUrl: up.baseUrl,
+        baseUrl: up().baseUrl,
         timeoutMs: 2000,
         tokenMode: 'stable',
         apps: [mp, oa],
@@ -165,11 +158,11 @@ describe.each(backends)('two gateways over one shared cache (%s)', (_name, make)
   });
 
   it('throws TypeError for a sharedCache without seal', () => {
-    expect(() => createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: b.cache })).toThrow(
-      TypeError,
-    );
     expect(() =>
-      createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: {} as never, seal }),
+      createWeChatGateway({ baseUrl: up().baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: b.cache }),
+    ).toThrow(TypeError);
+    expect(() =>
+      createWeChatGateway({ baseUrl: up().baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp], clock: b.clock, sharedCache: {} as never, seal }),
     ).toThrow(TypeError);
   });
 });
@@ -184,7 +177,7 @@ describe.runIf(redis)('two gateways over one Redis: what Redis holds', () => {
     const raw = rawRedis();
     try {
       const [g1, g2] = [b.cache, b.peer()].map((sharedCache) =>
-        createWeChatGateway({ baseUrl: up.baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp, oa], clock: b.clock, sharedCache, seal }),
+        createWeChatGateway({ baseUrl: up().baseUrl, timeoutMs: 2000, tokenMode: 'stable', apps: [mp, oa], clock: b.clock, sharedCache, seal }),
       );
       const code = 'CODE-abcdef-0123456789';
       const oauthCode = 'OAUTHCODE-abcdef-0123456789';

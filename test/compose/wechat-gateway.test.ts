@@ -2,13 +2,14 @@
  * createWeChatGateway() (src/compose/wechat-gateway.ts) against a small stateful fake of WeChat on 127.0.0.1:
  * tokens that can be killed, single-use codes, and per-endpoint errcode injection.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config/schema.js';
 import { createWeChatGateway } from '../../src/compose/wechat-gateway.js';
 import { sessionKeySignature } from '../../src/wechat/crypto/session-signature.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { expectNoSecrets, failure } from '../helpers/no-secrets.js';
+import { sendJson, useFakeUpstream } from '../helpers/fake-upstream.js';
+import { expectNoSecrets } from '../helpers/no-secrets.js';
+import { rejection } from '../helpers/expect-error.js';
 
 const SECRETS = { mp: 'mp-secret-0123456789abcdef', oa: 'oa-secret-0123456789abcdef', web: 'web-secret-0123456789abcdef', ext: 'ext-secret-0123456789' };
 const app = (appid: string, kind: AppConfig['kind'], secret: string, extra: Partial<AppConfig> = {}): AppConfig => ({
@@ -29,7 +30,7 @@ const OAUTH_AT = 'OAUTH-USER-TOKEN-0123456789';
 const OAUTH_RT = 'OAUTH-REFRESH-TOKEN-0123456789';
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let up: FakeUpstream;
+const up = useFakeUpstream();
 let clock: ManualClock;
 let issued: string[];
 let valid: Set<string>;
@@ -38,12 +39,12 @@ let inject: Map<string, { errcode: number; errmsg: string; times: number }>;
 let usedCodes: Set<string>;
 let ext: AppConfig;
 
-const calls = (path: string) => up.callsTo(path).length;
+const calls = (path: string) => up().callsTo(path).length;
 const tokenCalls = () => calls('/cgi-bin/stable_token') + calls('/cgi-bin/token');
 
 function gateway(apps: AppConfig[] = [mp, oa, web]) {
   return createWeChatGateway({
-    baseUrl: up.baseUrl,
+    baseUrl: up().baseUrl,
     mpBaseUrl: 'https://mp.example.test',
     timeoutMs: 2000,
     tokenMode: 'stable',
@@ -72,27 +73,20 @@ function guard(path: string, query: Record<string, string>, body: Record<string,
 }
 
 function route(method: 'GET' | 'POST', path: string, needsToken: boolean, answer: (query: Record<string, string>, body: Record<string, unknown>) => unknown) {
-  up.on(method, path, async (q, r) => {
+  up().on(method, path, async (q, r) => {
     const query = q.query as Record<string, string>;
     const body = (q.body ?? {}) as Record<string, unknown>;
     return sendJson(r, guard(path, query, body, needsToken) ?? (await answer(query, body)));
   });
 }
 
-beforeAll(async () => {
-  up = await startFakeUpstream();
-});
-afterAll(async () => {
-  await up.close();
-});
 beforeEach(() => {
-  up.reset();
   clock = new ManualClock({ now: () => Date.UTC(2025, 0, 1) });
   issued = [];
   valid = new Set();
   inject = new Map();
   usedCodes = new Set();
-  ext = app('wxext0000000000001', 'officialAccount', SECRETS.ext, { accessTokenUrl: `${up.baseUrl}/outside/token?app=wxext0000000000001` });
+  ext = app('wxext0000000000001', 'officialAccount', SECRETS.ext, { accessTokenUrl: `${up().baseUrl}/outside/token?app=wxext0000000000001` });
   const secretOf = new Map([mp, oa, web, ext].map((a) => [a.appid, a.secret]));
   const issue = (prefix: string, life = 7200) => {
     const token = `${prefix}-TOKEN-${issued.length + 1}-abcdefghijklmnop`;
@@ -172,7 +166,7 @@ describe('createWeChatGateway(): each call succeeds', () => {
       purePhoneNumber: '13800000000',
       countryCode: '86',
     });
-    expect(up.callsTo('/wxa/business/getuserphonenumber')[0]!.body).toEqual({ code: PHONE_CODE, openid: 'o-mp-1' });
+    expect(up().callsTo('/wxa/business/getuserphonenumber')[0]!.body).toEqual({ code: PHONE_CODE, openid: 'o-mp-1' });
   });
 
   it('getPaidUnionid by transaction id and by merchant order', async () => {
@@ -184,7 +178,7 @@ describe('createWeChatGateway(): each call succeeds', () => {
 
   it('userInfo of an official-account follower', async () => {
     expect(await gateway().userInfo(oa, 'o-oa-1')).toMatchObject({ subscribe: true, openid: 'o-oa-1', unionid: 'U-1' });
-    expect(up.callsTo('/cgi-bin/stable_token')[0]!.body).toMatchObject({ appid: oa.appid });
+    expect(up().callsTo('/cgi-bin/stable_token')[0]!.body).toMatchObject({ appid: oa.appid });
   });
 
   it('createTempQrCode: a QR_STR_SCENE, and url = the showqrcode image on mpBaseUrl', async () => {
@@ -192,7 +186,7 @@ describe('createWeChatGateway(): each call succeeds', () => {
     expect(qr.ticket).toMatch(/^TICKET\+\//);
     expect(qr.expireSeconds).toBe(300);
     expect(qr.url).toBe(`https://mp.example.test/cgi-bin/showqrcode?ticket=${encodeURIComponent(qr.ticket)}`);
-    expect(up.callsTo('/cgi-bin/qrcode/create')[0]!.body).toEqual({
+    expect(up().callsTo('/cgi-bin/qrcode/create')[0]!.body).toEqual({
       expire_seconds: 300,
       action_name: 'QR_STR_SCENE',
       action_info: { scene: { scene_str: 'login_x1' } },
@@ -237,7 +231,7 @@ describe('createWeChatGateway(): errcodes come through', () => {
     it(`${name}: ${errcode} → ${code}, with no secret in the error`, async () => {
       const g = gateway();
       inject.set(path, { errcode, errmsg: '', times: -1 });
-      const e = await failure(call(g));
+      const e = await rejection(call(g));
       expect(e).toMatchObject({ code, wechat: { errcode } });
       expect(e.wechat?.errmsg).toContain('[redacted]');
       expectNoSecrets(e, [...Object.values(SECRETS), ...issued, PHONE_CODE, OAUTH_AT, SESSION_KEY, sessionKeySignature(SESSION_KEY, ''), 'oauth-x']);
@@ -246,10 +240,10 @@ describe('createWeChatGateway(): errcodes come through', () => {
 
   it('a wrong secret (40125) fails the token fetch with ERR_WECHAT_CREDENTIALS and no secret', async () => {
     const wrong = { ...oa, secret: 'the-wrong-secret-value' };
-    const e = await failure(gateway([wrong]).userInfo(wrong, 'o'));
+    const e = await rejection(gateway([wrong]).userInfo(wrong, 'o'));
     expect(e.code).toBe('ERR_WECHAT_CREDENTIALS');
     expectNoSecrets(e, ['the-wrong-secret-value']);
-    const o = await failure(gateway([wrong]).exchangeOAuthCode(wrong, 'oauth-y'));
+    const o = await rejection(gateway([wrong]).exchangeOAuthCode(wrong, 'oauth-y'));
     expect(o.code).toBe('ERR_WECHAT_CREDENTIALS');
     expectNoSecrets(o, ['the-wrong-secret-value', 'oauth-y']);
   });
@@ -271,7 +265,11 @@ describe('createWeChatGateway(): a token WeChat rejects is refetched once', () =
       valid.delete(first); // killed upstream, e.g. by a force refresh elsewhere
       await expect(call(g)).resolves.toBeTruthy();
       expect(calls(path)).toBe(2);
-      expect(up.callsTo(path).map((c) => c.query.access_token)).toEqual([first, issued[1]]);
+      expect(
+        up()
+          .callsTo(path)
+          .map((c) => c.query.access_token),
+      ).toEqual([first, issued[1]]);
       expect(tokenCalls()).toBe(2);
     });
   }
@@ -279,7 +277,7 @@ describe('createWeChatGateway(): a token WeChat rejects is refetched once', () =
   it('gives up after the one retry when the new token is rejected too', async () => {
     const g = gateway();
     inject.set('/cgi-bin/user/info', { errcode: 42001, errmsg: 'access_token expired', times: 2 });
-    const e = await failure(g.userInfo(oa, 'o-1'));
+    const e = await rejection(g.userInfo(oa, 'o-1'));
     expect(e.wechat?.errcode).toBe(42001);
     expect(calls('/cgi-bin/user/info')).toBe(2);
     expect(tokenCalls()).toBe(2);
@@ -310,9 +308,13 @@ describe('createWeChatGateway(): accessTokenUrl', () => {
     expect(await g.userInfo(ext, 'o-1')).toMatchObject({ openid: 'o-1' });
     expect(await g.userInfo(ext, 'o-2')).toMatchObject({ openid: 'o-2' });
     expect(calls('/outside/token')).toBe(1);
-    expect(up.callsTo('/outside/token')[0]!.query).toEqual({ app: ext.appid });
+    expect(up().callsTo('/outside/token')[0]!.query).toEqual({ app: ext.appid });
     expect(tokenCalls()).toBe(0);
-    expect(up.callsTo('/cgi-bin/user/info').map((c) => c.query.access_token)).toEqual([issued[0], issued[0]]);
+    expect(
+      up()
+        .callsTo('/cgi-bin/user/info')
+        .map((c) => c.query.access_token),
+    ).toEqual([issued[0], issued[0]]);
     // Its life (3600 s) counts: refreshed ahead of expiry, from the URL again.
     clock.advance(3600 - 299);
     await g.userInfo(ext, 'o-3');
@@ -332,7 +334,7 @@ describe('createWeChatGateway(): accessTokenUrl', () => {
   it('an outside token server that fails gives a typed error', async () => {
     const g = gateway([ext]);
     inject.set('/outside/token', { errcode: -1, errmsg: 'system error', times: 99 });
-    expect((await failure(g.userInfo(ext, 'o-1'))).code).toBe('ERR_WECHAT_BUSY');
+    expect((await rejection(g.userInfo(ext, 'o-1'))).code).toBe('ERR_WECHAT_BUSY');
     expect(calls('/cgi-bin/user/info')).toBe(0);
   });
 });

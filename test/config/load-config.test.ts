@@ -6,17 +6,14 @@ import { demoConfig } from '../../src/config/demo-config.js';
 import { parseConfig, readConfigSource } from '../../src/config/load-config.js';
 import { loadOrCreateDataKeys } from '../../src/config/data-keys.js';
 import { isAppError } from '../../src/errors.js';
+import { thrown } from '../helpers/expect-error.js';
 
 const minimal = { apps: [{ appid: 'wx1111111111111111', secret: '${MP_SECRET}', kind: 'miniprogram' }] };
 
 function configError(input: unknown, env: Record<string, string> = {}): string {
-  try {
-    parseConfig(input, env);
-  } catch (e) {
-    expect(isAppError(e, 'ERR_CONFIG_INVALID')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be rejected');
+  const e = thrown(() => parseConfig(input, env));
+  expect(e.code).toBe('ERR_CONFIG_INVALID');
+  return e.message;
 }
 
 describe('parseConfig()', () => {

@@ -4,18 +4,15 @@
  * the next user/info; it drops that token (only that one), fetches a new one once, and the job completes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { jsonOk } from '../helpers/http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 afterEach(async () => stack?.close());
 
 async function forceRefresh(): Promise<string> {
-  const res = await fetch(`${stack.emulatorUrl}/cgi-bin/stable_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credential', appid: stack.apps.oa, secret: 'sandbox-secret-oa1', force_refresh: true }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
+  const body = { grant_type: 'client_credential', appid: stack.apps.oa, secret: 'sandbox-secret-oa1', force_refresh: true };
+  return (await jsonOk<{ access_token: string }>(`${stack.emulatorUrl}/cgi-bin/stable_token`, body)).access_token;
 }
 
 describe('access_token invalidated upstream', () => {

@@ -3,8 +3,9 @@
  * same user the person has in the other apps; every failure leaves the store as it was.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/login-flows.js';
+import { login, personView } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { rejectsWithoutWrites } from '../helpers/no-writes.js';
 
 let stack: Stack;
 afterEach(async () => stack?.close());
@@ -13,13 +14,8 @@ const appCode = async (person: string, appid: string = stack.apps.app) =>
   (await stack.control<{ code: string }>('/__emulator/app.login', { appid, person })).code;
 const appLogin = (code: unknown, appid: string = stack.apps.app) => stack.api(`/v1/app/${appid}/login`, { code });
 
-async function rejects(act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) {
-  const before = await snapshot(stack);
-  const r = await act();
-  expect([r.status, r.body?.error?.code], JSON.stringify(r.body)).toEqual([status, code]);
-  if (errcode !== undefined) expect(r.body.error.wechat?.errcode).toBe(errcode);
-  expect(await snapshot(stack)).toBe(before);
-}
+const rejects = (act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) =>
+  rejectsWithoutWrites(stack.deps.store, act, status, code, errcode);
 
 describe('POST /v1/app/:appid/login', () => {
   it('answers the login shape with the unionid, and finds the mini program user (current rule)', async () => {

@@ -3,8 +3,9 @@
  * (linking an openid-only user, or merging it into the unionid's owner).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { login, personView, snapshot } from '../helpers/login-flows.js';
+import { login, personView } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { rejectsWithoutWrites } from '../helpers/no-writes.js';
 
 let stack: Stack;
 afterEach(async () => stack?.close());
@@ -14,14 +15,8 @@ const phoneCode = async (person: string, appid: string = stack.apps.mp1) =>
 const pay = (person: string, appid: string = stack.apps.mp1) =>
   stack.control<{ transactionId: string; mchId: string; outTradeNo: string }>('/__emulator/pay', { appid, person });
 
-async function rejects(act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) {
-  const before = await snapshot(stack);
-  const r = await act();
-  expect([r.status, r.body?.error?.code], JSON.stringify(r.body)).toEqual([status, code]);
-  if (errcode !== undefined) expect(r.body.error.wechat?.errcode).toBe(errcode);
-  expect(await snapshot(stack)).toBe(before);
-  return r;
-}
+const rejects = (act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) =>
+  rejectsWithoutWrites(stack.deps.store, act, status, code, errcode);
 
 describe('POST /v1/mp/:appid/phone', () => {
   it('returns the person’s phone number and stores it on the live user', async () => {

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../../src/errors.js';
-import { login, personView, sealUserData, snapshot, wxLogin, wxUserData } from '../helpers/login-flows.js';
+import { login, personView, sealUserData, wxLogin, wxUserData } from '../helpers/login-flows.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { rejectsWithoutWrites } from '../helpers/no-writes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -20,15 +21,8 @@ beforeEach(async () => {
 });
 
 /** Runs `act`, expects `status` + `code`, and that the store did not change. */
-async function rejects(act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) {
-  const before = await snapshot(stack);
-  const r = await act();
-  expect(r.body?.error?.code, JSON.stringify(r.body)).toBe(code);
-  expect(r.status).toBe(status);
-  if (errcode !== undefined) expect(r.body.error.wechat.errcode).toBe(errcode);
-  expect(await snapshot(stack)).toBe(before);
-  return r;
-}
+const rejects = (act: () => Promise<{ status: number; body: any }>, status: number, code: string, errcode?: number) =>
+  rejectsWithoutWrites(stack.deps.store, act, status, code, errcode);
 
 const mp1 = () => stack.apps.mp1;
 const loginPath = () => `/v1/mp/${mp1()}/login`;

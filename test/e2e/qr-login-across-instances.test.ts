@@ -16,6 +16,7 @@ import { buildApp } from '../../src/server/app.js';
 import { compose, type Composed } from '../../src/compose/compose.js';
 import { emulatorAppsFor } from '../../src/cli/sandbox/emulator-apps.js';
 import { createCookieJar } from '../helpers/cookie-jar.js';
+import { jsonOk } from '../helpers/http.js';
 import { settlesWithin } from '../helpers/hang-guard.js';
 import { createTestSchema, postgresAvailable, type TestSchema } from '../helpers/postgres.js';
 import { redisAvailable, TEST_REDIS_URL, testKeyPrefix } from '../helpers/redis.js';
@@ -74,11 +75,7 @@ async function twoInstancesOnOneDatabase(
   return { a, b, emulator, wx };
 }
 
-async function post<T = any>(url: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const post = <T = any>(url: string, body: unknown = {}): Promise<T> => jsonOk<T>(url, body);
 
 describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', () => {
   it('a long poll on B sees the scan A received; B’s event stream sees A’s job finish; B exchanges the code', async () => {

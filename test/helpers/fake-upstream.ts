@@ -4,6 +4,8 @@
  * reads back what was called.
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { WeChatHttp } from '../../src/wechat/api/request.js';
 
 export interface RecordedCall {
   method: string;
@@ -67,4 +69,32 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * The fake upstream of one test file: started before its tests, reset (handlers and calls) before each one — before
+ * the file's own beforeEach, which may install handlers —, closed after them. Call it at the top of the file.
+ * @example
+ *   const up = useFakeUpstream();
+ *   beforeEach(() => up().on('GET', '/cgi-bin/token', (_q, r) => sendJson(r, { access_token: 'T', expires_in: 7200 })));
+ */
+export function useFakeUpstream(): () => FakeUpstream {
+  let up: FakeUpstream | undefined;
+  beforeAll(async () => {
+    up = await startFakeUpstream();
+  });
+  afterAll(async () => {
+    await up?.close();
+  });
+  beforeEach(() => up?.reset());
+  return () => {
+    if (!up) throw new Error('useFakeUpstream(): the upstream is only there while the tests run');
+    return up;
+  };
+}
+
+/** A WeChatHttp client of the fake upstream that does not sleep between its retries (made once, on first use). */
+export function noSleepHttp(up: () => FakeUpstream): () => WeChatHttp {
+  let http: WeChatHttp | undefined;
+  return () => (http ??= new WeChatHttp({ baseUrl: up().baseUrl, sleep: async () => undefined }));
 }

@@ -1,5 +1,6 @@
 /** Small steps the e2e tests repeat: a wx.login code, the sealed user data, a login, a snapshot of what is stored. */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { storeSnapshot } from './no-writes.js';
 import type { Stack } from './stack.js';
 
 export interface UserData {
@@ -34,11 +35,9 @@ export function sealUserData(sessionKey: string, payload: unknown): UserData {
   return { encryptedData, iv: iv.toString('base64'), rawData, signature };
 }
 
-/** Everything a failed request must leave untouched: row counts and the identities' content. */
-export async function snapshot(stack: Stack): Promise<string> {
-  const counts = await stack.deps.store.identity.counts();
-  const events = await stack.deps.store.identity.listEvents({ limit: 10_000 });
-  return JSON.stringify({ counts, events: events.map((e) => [e.id, e.type, e.userId]) });
+/** Everything a failed request must leave untouched (no-writes.ts): row counts, events, jobs. */
+export function snapshot(stack: Stack): Promise<string> {
+  return storeSnapshot(stack.deps.store);
 }
 
 export async function personView(stack: Stack, person: string) {

@@ -15,14 +15,3 @@ export function expectNoSecrets(e: unknown, secrets: readonly string[]): void {
     expect(all).not.toContain(encodeURIComponent(s));
   }
 }
-
-/** The rejection of `p` (fails the test if it resolves). */
-export async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected a rejection');
-}

@@ -11,6 +11,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { buildApp } from '../../src/server/app.js';
 import { compose, type Composed } from '../../src/compose/compose.js';
+import { jsonRequest } from './http.js';
 
 export interface OpsApp {
   url: string;
@@ -42,18 +43,4 @@ export async function startOpsApp(overrides: Partial<ConfigInput> = {}, options:
 }
 
 /** POSTs JSON (or GETs without a body); returns status, headers and the parsed body. */
-export async function call(url: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    redirect: 'manual',
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+export const call = (url: string, body?: unknown) => jsonRequest(url, body);

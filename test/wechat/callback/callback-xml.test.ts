@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../src/errors.js';
 import { parseCallbackXml, xmlText } from '../../../src/wechat/callback/callback-xml.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAppError(e) ? e.code : `not an AppError: ${String(e)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/expect-error.js';
 
 describe('parseCallbackXml()', () => {
   it('returns the root fields as strings, CDATA unwrapped and 64-bit MsgIds intact', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../src/errors.js';
 import { parseCallbackXml } from '../../../src/wechat/callback/callback-xml.js';
 import { isOaEvent, toOaMessage } from '../../../src/wechat/callback/oa-message.js';
+import { codeOf } from '../../helpers/expect-error.js';
 
 const APPID = 'wxtest0000000oa01';
 const head = (type: string) =>
@@ -76,13 +76,10 @@ describe('toOaMessage()', () => {
       '<xml><ToUserName>g</ToUserName><FromUserName><A>o</A></FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>',
     ];
     for (const xml of bad) {
-      let code: string | undefined;
-      try {
-        toOaMessage(APPID, parseCallbackXml(xml));
-      } catch (e) {
-        code = isAppError(e) ? e.code : String(e);
-      }
-      expect(code, xml).toBe('ERR_CALLBACK_XML');
+      expect(
+        codeOf(() => toOaMessage(APPID, parseCallbackXml(xml))),
+        xml,
+      ).toBe('ERR_CALLBACK_XML');
     }
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/config/schema.js';
-import { isAppError } from '../../../src/errors.js';
 import { openPush, type OpenPushInput } from '../../../src/wechat/callback/open-push.js';
 import { callbackSignature } from '../../../src/wechat/crypto/callback-signature.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
+import { codeOf } from '../../helpers/expect-error.js';
 
 // docs/wechat-api.md §6.7 (self-generated, cross-checked against wechatpy's vectors).
 const V = {
@@ -46,15 +46,6 @@ function input(over: Partial<OpenPushInput> & { q?: Record<string, string> }): O
 }
 const aes = { encrypt_type: 'aes', msg_signature: V.msgSignature };
 const safeBody = `<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[${V.encrypt}]]></Encrypt></xml>`;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAppError(e) ? e.code : `not an AppError: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('openPush()', () => {
   it('opens a plain push signed with the token (official signature vector)', () => {

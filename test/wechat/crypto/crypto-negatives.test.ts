@@ -11,6 +11,7 @@ import { AppError } from '../../../src/errors.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
 import { decryptUserData, type DecryptUserDataInput } from '../../../src/wechat/crypto/user-data.js';
 import dataVector from '../../vectors/wxbizdatacrypt.json' with { type: 'json' };
+import { codeOf } from '../../helpers/expect-error.js';
 
 const msgVectors = JSON.parse(readFileSync(new URL('../../vectors/msg-crypt.json', import.meta.url), 'utf8'));
 const v67 = msgVectors.messages[0] as {
@@ -69,15 +70,7 @@ const ct16 = Buffer.from(dataVector.encryptedData, 'base64');
 const pad16 = plain16[plain16.length - 1]!;
 const nextBlock = (n: number) => Math.ceil((n + 1) / 16) * 16;
 
-function userDataCode(input: DecryptUserDataInput): string {
-  try {
-    decryptUserData(input);
-    return 'accepted';
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e;
-    return e.code;
-  }
-}
+const userDataCode = (input: DecryptUserDataInput): string => codeOf(() => decryptUserData(input)) ?? 'accepted';
 
 describe('decryptUserData() negatives (WXBizDataCrypt vector)', () => {
   it('accepts the untouched vector (the baseline every case below damages)', () => {

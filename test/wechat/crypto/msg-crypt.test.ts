@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/errors.js';
 import { callbackSignature, signaturesEqual } from '../../../src/wechat/crypto/callback-signature.js';
 import { createMessageCrypt, type MessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
+import { thrown } from '../../helpers/expect-error.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../vectors/msg-crypt.json', import.meta.url), 'utf8'));
 const v67 = vectors.messages[0];
@@ -13,16 +13,6 @@ const KEY = v67.encodingAesKey as string;
 const OTHER_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 const APPID = v67.appid as string;
 const crypt = createMessageCrypt({ token: v67.token, encodingAesKey: KEY, appid: APPID });
-
-function codeOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Encrypts raw plaintext bytes (no padding added) the way WeChat would, to forge malformed messages. */
 function sealRaw(encodingAesKey: string, plain: Buffer): string {
@@ -153,7 +143,7 @@ describe('MessageCrypt.encrypt() / decrypt() on the vectors', () => {
 
 describe('MessageCrypt.decrypt() rejects', () => {
   const reason = (enc: string, c: MessageCrypt = crypt) => {
-    const e = codeOf(() => c.decrypt(enc));
+    const e = thrown(() => c.decrypt(enc));
     return e.code === 'ERR_CALLBACK_DECRYPT' ? `${e.code}:${String(e.details?.reason)}` : e.code;
   };
 
@@ -252,24 +242,24 @@ describe('key rotation', () => {
 
   it('without the previous key, the old message no longer opens', () => {
     const only = createMessageCrypt({ token: 'AAAAA', encodingAesKey: OTHER_KEY, appid: APPID });
-    expect(codeOf(() => only.decrypt(v67.encrypt)).code).toMatch(/^ERR_CALLBACK_(DECRYPT|APPID)$/);
+    expect(thrown(() => only.decrypt(v67.encrypt)).code).toMatch(/^ERR_CALLBACK_(DECRYPT|APPID)$/);
   });
 
   it('a message neither key opens reports the current key’s failure', () => {
     const third = createMessageCrypt({ token: 'AAAAA', encodingAesKey: 'A'.repeat(43), appid: APPID });
-    expect(codeOf(() => rotated.decrypt(third.encrypt('<xml/>'))).code).toMatch(/^ERR_CALLBACK_(DECRYPT|APPID)$/);
+    expect(thrown(() => rotated.decrypt(third.encrypt('<xml/>'))).code).toMatch(/^ERR_CALLBACK_(DECRYPT|APPID)$/);
   });
 });
 
 describe('createMessageCrypt()', () => {
   it('throws ERR_CALLBACK_AES_KEY for a key that is not 43 base64 characters, naming the field only', () => {
     for (const bad of [KEY.slice(0, 42), `${KEY}A`, `${KEY.slice(0, 42)}!`, `${KEY.slice(0, 42)}=`, undefined]) {
-      const e = codeOf(() => createMessageCrypt({ token: 'AAAAA', encodingAesKey: bad as string, appid: APPID }));
+      const e = thrown(() => createMessageCrypt({ token: 'AAAAA', encodingAesKey: bad as string, appid: APPID }));
       expect(e.code).toBe('ERR_CALLBACK_AES_KEY');
       expect(e.details).toEqual({ field: 'encodingAesKey' });
       if (bad) expect(JSON.stringify(e.toBody()) + e.message).not.toContain(bad);
     }
-    const e = codeOf(() => createMessageCrypt({ token: 'AAAAA', encodingAesKey: KEY, previousEncodingAesKey: 'short', appid: APPID }));
+    const e = thrown(() => createMessageCrypt({ token: 'AAAAA', encodingAesKey: KEY, previousEncodingAesKey: 'short', appid: APPID }));
     expect(e.details).toEqual({ field: 'previousEncodingAesKey' });
   });
 
@@ -285,8 +275,8 @@ describe('createMessageCrypt()', () => {
 
   it('never puts the key or token in an error', () => {
     const errors = [
-      codeOf(() => crypt.decrypt('not base64!')),
-      codeOf(() => crypt.decrypt(createMessageCrypt({ token: 'AAAAA', encodingAesKey: OTHER_KEY, appid: APPID }).encrypt('<xml/>'))),
+      thrown(() => crypt.decrypt('not base64!')),
+      thrown(() => crypt.decrypt(createMessageCrypt({ token: 'AAAAA', encodingAesKey: OTHER_KEY, appid: APPID }).encrypt('<xml/>'))),
     ];
     for (const e of errors) {
       const all = `${e.message} ${JSON.stringify(e.toBody())} ${e.stack} ${String(e.cause)}`;

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/errors.js';
 import { rawDataSignature, verifyRawDataSignature } from '../../../src/wechat/crypto/raw-data-signature.js';
 import vector from '../../vectors/raw-data-signature.json' with { type: 'json' };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    return e instanceof AppError ? e.code : `not an AppError: ${String(e)}`;
-  }
-}
+import { codeOf } from '../../helpers/expect-error.js';
 
 describe('rawDataSignature()', () => {
   it('matches the official vector', () => {

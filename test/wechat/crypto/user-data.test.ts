@@ -1,9 +1,10 @@
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/errors.js';
+import type { AppError } from '../../../src/errors.js';
 import { decryptUserData, type DecryptUserDataInput } from '../../../src/wechat/crypto/user-data.js';
 import vector from '../../vectors/wxbizdatacrypt.json' with { type: 'json' };
+import { codeOf } from '../../helpers/expect-error.js';
 
 const base: DecryptUserDataInput = {
   appid: vector.appid,
@@ -20,14 +21,7 @@ function seal(plaintext: string | Buffer, sessionKey = vector.sessionKey, iv = v
   return Buffer.concat([c.update(plaintext), c.final()]).toString('base64');
 }
 
-function codeOf(input: DecryptUserDataInput): string | undefined {
-  try {
-    decryptUserData(input);
-    return undefined;
-  } catch (e) {
-    return e instanceof AppError ? e.code : `not an AppError: ${String(e)}`;
-  }
-}
+const decryptCode = (input: DecryptUserDataInput) => codeOf(() => decryptUserData(input));
 
 describe('decryptUserData()', () => {
   it('decrypts the official WXBizDataCrypt demo vector', () => {
@@ -53,16 +47,16 @@ describe('decryptUserData()', () => {
   });
 
   it('throws ERR_CRYPTO_WATERMARK_STALE when the watermark is older than maxAgeSeconds', () => {
-    expect(codeOf({ ...base, now: sealedAtMs + 60_001, maxAgeSeconds: 60 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
-    expect(codeOf({ ...base, now: Date.UTC(2025, 0, 1), maxAgeSeconds: 600 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
+    expect(decryptCode({ ...base, now: sealedAtMs + 60_001, maxAgeSeconds: 60 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
+    expect(decryptCode({ ...base, now: Date.UTC(2025, 0, 1), maxAgeSeconds: 600 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
   });
 
   it('throws ERR_CRYPTO_WATERMARK_STALE when the watermark is further in the future than maxAgeSeconds', () => {
-    expect(codeOf({ ...base, now: sealedAtMs - 60_001, maxAgeSeconds: 60 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
+    expect(decryptCode({ ...base, now: sealedAtMs - 60_001, maxAgeSeconds: 60 })).toBe('ERR_CRYPTO_WATERMARK_STALE');
   });
 
   it('ignores the watermark age when maxAgeSeconds is not given', () => {
-    expect(codeOf({ ...base, now: Date.UTC(2030, 0, 1) })).toBeUndefined();
+    expect(decryptCode({ ...base, now: Date.UTC(2030, 0, 1) })).toBeUndefined();
   });
 
   it('throws TypeError when maxAgeSeconds is given without now', () => {
@@ -70,46 +64,48 @@ describe('decryptUserData()', () => {
   });
 
   it('throws ERR_CRYPTO_WATERMARK_APPID when sealed for another appid', () => {
-    expect(codeOf({ ...base, appid: 'wx0000000000000000' })).toBe('ERR_CRYPTO_WATERMARK_APPID');
+    expect(decryptCode({ ...base, appid: 'wx0000000000000000' })).toBe('ERR_CRYPTO_WATERMARK_APPID');
   });
 
   it('throws ERR_CRYPTO_DECRYPT when the ciphertext was tampered with', () => {
     const bytes = Buffer.from(vector.encryptedData, 'base64');
     bytes[bytes.length - 1]! ^= 0x01; // breaks the PKCS#7 padding of the last block
-    expect(codeOf({ ...base, encryptedData: bytes.toString('base64') })).toBe('ERR_CRYPTO_DECRYPT');
+    expect(decryptCode({ ...base, encryptedData: bytes.toString('base64') })).toBe('ERR_CRYPTO_DECRYPT');
   });
 
   it('throws ERR_CRYPTO_PAYLOAD when a tampered middle block decrypts to invalid UTF-8', () => {
     const bytes = Buffer.from(vector.encryptedData, 'base64');
     bytes[20]! ^= 0xff;
-    expect(codeOf({ ...base, encryptedData: bytes.toString('base64') })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: bytes.toString('base64') })).toBe('ERR_CRYPTO_PAYLOAD');
   });
 
   it('throws ERR_CRYPTO_PAYLOAD with a wrong iv (first block garbled)', () => {
     const iv = Buffer.from(vector.iv, 'base64');
     iv[0]! ^= 0x55;
-    expect(codeOf({ ...base, iv: iv.toString('base64') })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, iv: iv.toString('base64') })).toBe('ERR_CRYPTO_PAYLOAD');
   });
 
   it('throws ERR_CRYPTO_DECRYPT with another 16-byte session key', () => {
-    expect(codeOf({ ...base, sessionKey: 'HyVFkGl5F5OQWJZZaNzBBg==' })).toBe('ERR_CRYPTO_DECRYPT');
+    expect(decryptCode({ ...base, sessionKey: 'HyVFkGl5F5OQWJZZaNzBBg==' })).toBe('ERR_CRYPTO_DECRYPT');
   });
 
   it('throws ERR_CRYPTO_DECRYPT when truncated to a partial block, to whole blocks, or empty', () => {
     const bytes = Buffer.from(vector.encryptedData, 'base64');
-    expect(codeOf({ ...base, encryptedData: bytes.subarray(0, bytes.length - 5).toString('base64') })).toBe('ERR_CRYPTO_DECRYPT');
-    expect(['ERR_CRYPTO_DECRYPT', 'ERR_CRYPTO_PAYLOAD']).toContain(codeOf({ ...base, encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64') }));
-    expect(codeOf({ ...base, encryptedData: '' })).toBe('ERR_CRYPTO_DECRYPT');
+    expect(decryptCode({ ...base, encryptedData: bytes.subarray(0, bytes.length - 5).toString('base64') })).toBe('ERR_CRYPTO_DECRYPT');
+    expect(['ERR_CRYPTO_DECRYPT', 'ERR_CRYPTO_PAYLOAD']).toContain(
+      decryptCode({ ...base, encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64') }),
+    );
+    expect(decryptCode({ ...base, encryptedData: '' })).toBe('ERR_CRYPTO_DECRYPT');
   });
 
   it('throws ERR_CRYPTO_BASE64 when encryptedData lost its line structure to whitespace', () => {
     const wrapped = vector.encryptedData.replace(/(.{64})/g, '$1\n');
-    expect(codeOf({ ...base, encryptedData: wrapped })).toBe('ERR_CRYPTO_BASE64');
+    expect(decryptCode({ ...base, encryptedData: wrapped })).toBe('ERR_CRYPTO_BASE64');
   });
 
   it("throws ERR_CRYPTO_BASE64 when URL-decoding turned '+' into ' '", () => {
     expect(vector.encryptedData).toContain('+');
-    expect(codeOf({ ...base, encryptedData: vector.encryptedData.replaceAll('+', ' ') })).toBe('ERR_CRYPTO_BASE64');
+    expect(decryptCode({ ...base, encryptedData: vector.encryptedData.replaceAll('+', ' ') })).toBe('ERR_CRYPTO_BASE64');
   });
 
   it('throws ERR_CRYPTO_BASE64 naming encryptedData for any one character replaced by one outside the alphabet', () => {
@@ -140,30 +136,30 @@ describe('decryptUserData()', () => {
       expect((e as AppError).code).toBe('ERR_CRYPTO_BASE64');
       expect((e as AppError).details?.field).toBe('iv');
     }
-    expect(codeOf({ ...base, sessionKey: vector.sessionKey.replace('t', '_') })).toBe('ERR_CRYPTO_BASE64');
+    expect(decryptCode({ ...base, sessionKey: vector.sessionKey.replace('t', '_') })).toBe('ERR_CRYPTO_BASE64');
   });
 
   it('throws ERR_CRYPTO_KEY_LENGTH when the session key is not 16 bytes', () => {
-    expect(codeOf({ ...base, sessionKey: Buffer.alloc(24, 1).toString('base64') })).toBe('ERR_CRYPTO_KEY_LENGTH');
-    expect(codeOf({ ...base, sessionKey: Buffer.alloc(15, 1).toString('base64') })).toBe('ERR_CRYPTO_KEY_LENGTH');
-    expect(codeOf({ ...base, sessionKey: '' })).toBe('ERR_CRYPTO_KEY_LENGTH');
+    expect(decryptCode({ ...base, sessionKey: Buffer.alloc(24, 1).toString('base64') })).toBe('ERR_CRYPTO_KEY_LENGTH');
+    expect(decryptCode({ ...base, sessionKey: Buffer.alloc(15, 1).toString('base64') })).toBe('ERR_CRYPTO_KEY_LENGTH');
+    expect(decryptCode({ ...base, sessionKey: '' })).toBe('ERR_CRYPTO_KEY_LENGTH');
   });
 
   it('throws ERR_CRYPTO_IV_LENGTH when the iv is not 16 bytes', () => {
-    expect(codeOf({ ...base, iv: Buffer.alloc(12, 1).toString('base64') })).toBe('ERR_CRYPTO_IV_LENGTH');
-    expect(codeOf({ ...base, iv: Buffer.alloc(32, 1).toString('base64') })).toBe('ERR_CRYPTO_IV_LENGTH');
+    expect(decryptCode({ ...base, iv: Buffer.alloc(12, 1).toString('base64') })).toBe('ERR_CRYPTO_IV_LENGTH');
+    expect(decryptCode({ ...base, iv: Buffer.alloc(32, 1).toString('base64') })).toBe('ERR_CRYPTO_IV_LENGTH');
   });
 
   it('throws ERR_CRYPTO_PAYLOAD when the plaintext is not JSON, not an object, or lacks the watermark/openId', () => {
     const wm = { appid: vector.appid, timestamp: 1477314187 };
-    expect(codeOf({ ...base, encryptedData: seal('not json at all') })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal('[1,2,3]') })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal('null') })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1' })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: 'x' })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: { appid: vector.appid } })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
-    expect(codeOf({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', unionId: 7, watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal('not json at all') })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal('[1,2,3]') })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal('null') })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1' })) })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: 'x' })) })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', watermark: { appid: vector.appid } })) })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal(JSON.stringify({ watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
+    expect(decryptCode({ ...base, encryptedData: seal(JSON.stringify({ openId: 'o1', unionId: 7, watermark: wm })) })).toBe('ERR_CRYPTO_PAYLOAD');
   });
 
   it('throws ERR_CRYPTO_DECRYPT when the padding is not PKCS#7 (e.g. the 32-byte message-crypt padding)', () => {
@@ -171,7 +167,7 @@ describe('decryptUserData()', () => {
     const pad = 32 - (body.length % 32);
     const padded = Buffer.concat([body, Buffer.alloc(pad, pad)]);
     expect(pad).toBeGreaterThan(16);
-    expect(codeOf({ ...base, encryptedData: seal(padded, vector.sessionKey, vector.iv, false) })).toBe('ERR_CRYPTO_DECRYPT');
+    expect(decryptCode({ ...base, encryptedData: seal(padded, vector.sessionKey, vector.iv, false) })).toBe('ERR_CRYPTO_DECRYPT');
   });
 
   it('reads a legacy phone payload, keeps countryCode as a string and drops an empty unionId', () => {

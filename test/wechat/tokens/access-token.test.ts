@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
 import { AppError } from '../../../src/errors.js';
 import { checkSessionKey } from '../../../src/wechat/api/mini-program.js';
-import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { createAccessTokenManager, type AccessTokenManagerOptions } from '../../../src/wechat/tokens/access-token.js';
 import { MemoryTokenCache } from '../../../src/wechat/tokens/memory-token-cache.js';
 import type { TokenSource } from '../../../src/wechat/tokens/token-source.js';
 import { createUrlTokenSource } from '../../../src/wechat/tokens/url-token-source.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { type FakeUpstream, sendJson, useFakeUpstream, noSleepHttp } from '../../helpers/fake-upstream.js';
 
 const t0 = Date.UTC(2025, 0, 1);
 const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };
 const apps = (appid: string) => (SECRETS[appid] ? { appid, secret: SECRETS[appid] } : undefined);
 
-let up: FakeUpstream;
-let http: WeChatHttp;
+const up = useFakeUpstream();
+const http = noSleepHttp(up);
 let clock: ManualClock;
 /** The fake's token state: every issued token, the ones still valid, the expires_in to hand out. */
 let issued: string[];
@@ -24,15 +23,7 @@ let tokenFailure: { errcode: number; errmsg: string } | undefined;
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  up = await startFakeUpstream();
-  http = new WeChatHttp({ baseUrl: up.baseUrl, sleep: async () => undefined });
-});
-afterAll(async () => {
-  await up.close();
-});
 beforeEach(() => {
-  up.reset();
   clock = new ManualClock({ now: () => t0 });
   issued = [];
   valid = new Set();
@@ -47,22 +38,22 @@ beforeEach(() => {
     valid.add(token);
     return sendJson(reply, { access_token: token, expires_in: expiresIn });
   };
-  up.on('POST', '/cgi-bin/stable_token', (q, r) => {
+  up().on('POST', '/cgi-bin/stable_token', (q, r) => {
     const b = q.body as { appid: string; secret: string };
     return issue(b.appid, b.secret, r);
   });
-  up.on('GET', '/cgi-bin/token', (q, r) => {
+  up().on('GET', '/cgi-bin/token', (q, r) => {
     const p = q.query as { appid: string; secret: string };
     return issue(p.appid, p.secret, r);
   });
-  up.on('GET', '/wxa/checksession', (q, r) => {
+  up().on('GET', '/wxa/checksession', (q, r) => {
     const token = (q.query as { access_token: string }).access_token;
     return sendJson(r, valid.has(token) ? { errcode: 0, errmsg: 'ok' } : { errcode: 40001, errmsg: 'invalid credential' });
   });
 });
 
-const tokenCalls = () => up.callsTo('/cgi-bin/stable_token').length + up.callsTo('/cgi-bin/token').length;
-const manager = (o: Partial<AccessTokenManagerOptions> = {}) => createAccessTokenManager({ http, clock, apps, ...o });
+const tokenCalls = () => up().callsTo('/cgi-bin/stable_token').length + up().callsTo('/cgi-bin/token').length;
+const manager = (o: Partial<AccessTokenManagerOptions> = {}) => createAccessTokenManager({ http: http(), clock, apps, ...o });
 
 describe('createAccessTokenManager().get()', () => {
   it('fetches a stable token once and serves it from the cache afterwards', async () => {
@@ -71,14 +62,14 @@ describe('createAccessTokenManager().get()', () => {
     clock.advance(3600);
     expect(await m.get('wxa')).toBe('wxa-T1');
     expect(tokenCalls()).toBe(1);
-    expect(up.calls[0]!.body).toEqual({ grant_type: 'client_credential', appid: 'wxa', secret: 'secret-a', force_refresh: false });
+    expect(up().calls[0]!.body).toEqual({ grant_type: 'client_credential', appid: 'wxa', secret: 'secret-a', force_refresh: false });
   });
 
   it("uses GET /cgi-bin/token in 'token' mode", async () => {
     const m = manager({ mode: 'token' });
     expect(await m.get('wxa')).toBe('wxa-T1');
-    expect(up.callsTo('/cgi-bin/token')).toHaveLength(1);
-    expect(up.callsTo('/cgi-bin/stable_token')).toHaveLength(0);
+    expect(up().callsTo('/cgi-bin/token')).toHaveLength(1);
+    expect(up().callsTo('/cgi-bin/stable_token')).toHaveLength(0);
   });
 
   it('refreshes refreshAheadSeconds before expiry', async () => {
@@ -167,7 +158,7 @@ describe('createAccessTokenManager().invalidate()', () => {
 });
 
 describe('createAccessTokenManager().withToken()', () => {
-  const check = (token: string) => checkSessionKey(http, { accessToken: token, openid: 'o', sessionKey: 'k' });
+  const check = (token: string) => checkSessionKey(http(), { accessToken: token, openid: 'o', sessionKey: 'k' });
 
   it('runs fn with the cached token', async () => {
     const m = manager();
@@ -188,7 +179,7 @@ describe('createAccessTokenManager().withToken()', () => {
           first = false;
           // The token was killed at WeChat (e.g. a force refresh elsewhere) and answers `errcode`.
           valid.delete(t);
-          up.on('GET', '/wxa/checksession', (q, r) => {
+          up().on('GET', '/wxa/checksession', (q, r) => {
             const tok = (q.query as { access_token: string }).access_token;
             return sendJson(r, valid.has(tok) ? { errcode: 0, errmsg: 'ok' } : { errcode, errmsg: 'bad token' });
           });
@@ -204,7 +195,7 @@ describe('createAccessTokenManager().withToken()', () => {
   it('gives up after one retry', async () => {
     const m = manager();
     let calls = 0;
-    up.on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 40001, errmsg: 'invalid credential' }));
+    up().on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 40001, errmsg: 'invalid credential' }));
     await expect(m.withToken('wxa', (t) => (calls++, check(t)))).rejects.toMatchObject({ code: 'ERR_WECHAT_API', wechat: { errcode: 40001 } });
     expect(calls).toBe(2);
     expect(tokenCalls()).toBe(2);
@@ -213,7 +204,7 @@ describe('createAccessTokenManager().withToken()', () => {
   it('does not retry other errors', async () => {
     const m = manager();
     let calls = 0;
-    up.on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 87009, errmsg: 'invalid signature' }));
+    up().on('GET', '/wxa/checksession', (_q, r) => sendJson(r, { errcode: 87009, errmsg: 'invalid signature' }));
     await expect(m.withToken('wxa', (t) => (calls++, check(t)))).rejects.toMatchObject({ wechat: { errcode: 87009 } });
     await expect(
       m.withToken('wxa', async () => {
@@ -242,7 +233,7 @@ describe('createAccessTokenManager().withToken()', () => {
 describe('createAccessTokenManager() with a tokenSource', () => {
   /** An outside token server on the fake upstream: hands out OUT-n tokens it also counts as valid. */
   function serveOutside(life = 3600): void {
-    up.on('GET', '/outside/token', async (_q, r) => {
+    up().on('GET', '/outside/token', async (_q, r) => {
       await delay(20);
       const token = `OUT-${issued.length + 1}`;
       issued.push(token);
@@ -253,12 +244,12 @@ describe('createAccessTokenManager() with a tokenSource', () => {
 
   it('takes the token of a sourced app from the outside URL (not WeChat), caches it and refreshes it ahead of expiry', async () => {
     serveOutside();
-    const source = createUrlTokenSource({ url: `${up.baseUrl}/outside/token?app=wxa` });
+    const source = createUrlTokenSource({ url: `${up().baseUrl}/outside/token?app=wxa` });
     const m = manager({ tokenSource: (appid) => (appid === 'wxa' ? source : undefined) });
     const tokens = await Promise.all(Array.from({ length: 5 }, () => m.get('wxa')));
     expect(new Set(tokens)).toEqual(new Set(['OUT-1']));
-    expect(up.callsTo('/outside/token')).toHaveLength(1);
-    expect(up.callsTo('/outside/token')[0]!.query).toEqual({ app: 'wxa' });
+    expect(up().callsTo('/outside/token')).toHaveLength(1);
+    expect(up().callsTo('/outside/token')[0]!.query).toEqual({ app: 'wxa' });
     clock.advance(3600 - 300 - 1);
     expect(await m.get('wxa')).toBe('OUT-1');
     clock.advance(1);
@@ -270,15 +261,15 @@ describe('createAccessTokenManager() with a tokenSource', () => {
 
   it('drops a sourced token WeChat rejects (40001) and asks the source again once', async () => {
     serveOutside();
-    const source = createUrlTokenSource({ url: `${up.baseUrl}/outside/token` });
+    const source = createUrlTokenSource({ url: `${up().baseUrl}/outside/token` });
     const m = manager({ tokenSource: () => source });
     const first = await m.get('wxa');
     valid.delete(first);
     const seen: string[] = [];
-    const check = (token: string) => checkSessionKey(http, { accessToken: token, openid: 'o', sessionKey: 'k' });
+    const check = (token: string) => checkSessionKey(http(), { accessToken: token, openid: 'o', sessionKey: 'k' });
     await expect(m.withToken('wxa', (t) => (seen.push(t), check(t)))).resolves.toBe(true);
     expect(seen).toEqual(['OUT-1', 'OUT-2']);
-    expect(up.callsTo('/outside/token')).toHaveLength(2);
+    expect(up().callsTo('/outside/token')).toHaveLength(2);
   });
 
   it('keeps tokens of a source apart from WeChat’s in a shared cache, and accepts a function source', async () => {
@@ -318,10 +309,10 @@ describe('quota and whitelist failures', () => {
 
 describe('createAccessTokenManager()', () => {
   it('throws TypeError for invalid options', () => {
-    expect(() => createAccessTokenManager({ http, clock, apps: 1 as never })).toThrow(TypeError);
-    expect(() => createAccessTokenManager({ http, clock: undefined as never, apps })).toThrow(TypeError);
-    expect(() => createAccessTokenManager({ http, clock, apps, mode: 'other' as never })).toThrow(TypeError);
-    expect(() => createAccessTokenManager({ http, clock, apps, refreshAheadSeconds: -1 })).toThrow(TypeError);
-    expect(() => createAccessTokenManager({ http, clock, apps, lock: {} as never })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http: http(), clock, apps: 1 as never })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http: http(), clock: undefined as never, apps })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http: http(), clock, apps, mode: 'other' as never })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http: http(), clock, apps, refreshAheadSeconds: -1 })).toThrow(TypeError);
+    expect(() => createAccessTokenManager({ http: http(), clock, apps, lock: {} as never })).toThrow(TypeError);
   });
 });

@@ -3,15 +3,14 @@
  * over one shared cache and one fake WeChat that counts token calls. Runs on memory and on Redis.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedLock } from '../../../src/cache/shared-lock.js';
 import { createAtRestCipher } from '../../../src/secrets/at-rest-cipher.js';
 import { checkSessionKey } from '../../../src/wechat/api/mini-program.js';
-import { WeChatHttp } from '../../../src/wechat/api/request.js';
 import { type AccessTokenManager, createAccessTokenManager } from '../../../src/wechat/tokens/access-token.js';
 import { createSharedTokenCache } from '../../../src/wechat/tokens/shared-token-cache.js';
 import { type CacheBackend, cacheBackends, cleanRedis } from '../../cache/cache-backends.js';
-import { type FakeUpstream, sendJson, startFakeUpstream } from '../../helpers/fake-upstream.js';
+import { sendJson, useFakeUpstream, noSleepHttp } from '../../helpers/fake-upstream.js';
 import { settlesWithin } from '../../helpers/hang-guard.js';
 
 const SECRETS: Record<string, string> = { wxa: 'secret-a', wxb: 'secret-b' };
@@ -21,28 +20,20 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const INSTANCES = 4;
 const LOCK_KEY = 'wechat:access_token:stable:wxa:lock';
 
-let up: FakeUpstream;
-let http: WeChatHttp;
+const up = useFakeUpstream();
+const http = noSleepHttp(up);
 let issued: string[];
 let valid: Set<string>;
 let tokenDelayMs: number;
 /** When set, the token endpoint waits for it (after tokenDelayMs): a refresh held open for as long as a test needs. */
 let tokenGate: Promise<void> | null;
 
-beforeAll(async () => {
-  up = await startFakeUpstream();
-  http = new WeChatHttp({ baseUrl: up.baseUrl, sleep: async () => undefined });
-});
-afterAll(async () => {
-  await up.close();
-});
 beforeEach(() => {
-  up.reset();
   issued = [];
   valid = new Set();
   tokenDelayMs = 50;
   tokenGate = null;
-  up.on('POST', '/cgi-bin/stable_token', async (q, r) => {
+  up().on('POST', '/cgi-bin/stable_token', async (q, r) => {
     const b = q.body as { appid: string; secret: string };
     await delay(tokenDelayMs); // long enough for every instance's callers to pile up behind the refresh
     await tokenGate;
@@ -52,14 +43,14 @@ beforeEach(() => {
     valid.add(token);
     return sendJson(r, { access_token: token, expires_in: 7200 });
   });
-  up.on('GET', '/wxa/checksession', (q, r) => {
+  up().on('GET', '/wxa/checksession', (q, r) => {
     const token = (q.query as { access_token: string }).access_token;
     return sendJson(r, valid.has(token) ? { errcode: 0, errmsg: 'ok' } : { errcode: 40001, errmsg: 'invalid credential' });
   });
 });
 
-const tokenCalls = () => up.callsTo('/cgi-bin/stable_token').length;
-const check = (token: string) => checkSessionKey(http, { accessToken: token, openid: 'o', sessionKey: 'k' });
+const tokenCalls = () => up().callsTo('/cgi-bin/stable_token').length;
+const check = (token: string) => checkSessionKey(http(), { accessToken: token, openid: 'o', sessionKey: 'k' });
 
 describe.each(await cacheBackends())('access tokens shared by %i instances on %s'.replace('%i', String(INSTANCES)), (_name, make) => {
   let b: CacheBackend;
@@ -69,7 +60,7 @@ describe.each(await cacheBackends())('access tokens shared by %i instances on %s
     managers = Array.from({ length: INSTANCES }, (_, i) => {
       const shared = i === 0 ? b.cache : b.peer();
       return createAccessTokenManager({
-        http,
+        http: http(),
         clock: b.clock,
         apps,
         cache: createSharedTokenCache(shared, { clock: b.clock, seal }),
@@ -154,7 +145,7 @@ describe.each(await cacheBackends())('access tokens shared by %i instances on %s
 
   it('when the winner’s refresh fails, a waiter takes the lock and tries once itself (no cluster-wide stampede)', async () => {
     let fail = true;
-    up.on('POST', '/cgi-bin/stable_token', async (_q, r) => {
+    up().on('POST', '/cgi-bin/stable_token', async (_q, r) => {
       await delay(30);
       if (fail) {
         fail = false;
