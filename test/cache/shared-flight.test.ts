@@ -179,19 +179,24 @@ describe.runIf(redis)('createSharedFlight() on Redis', () => {
     ]);
     const raw = rawRedis();
     try {
+      // One result per run that went upstream: one when the second caller joined the first's flight, two when it
+      // came after the first had ended (a loaded machine) — either way each is sealed under a digest key.
       const keys = await raw.keys(`${b.prefix}*`);
-      expect(keys).toHaveLength(1);
-      expect(keys[0]).toMatch(/:flight:[0-9a-f]{64}:result:[\w-]{22}$/);
-      const value = (await raw.get(keys[0]!))!;
-      expect(value).toMatch(/^v1\./);
-      for (const s of [SECRET, code, 'sessionKey', Buffer.from(SECRET).toString('base64')]) {
-        expect(value).not.toContain(s);
-        expect(keys[0]).not.toContain(s);
+      expect(keys.length).toBeGreaterThanOrEqual(1);
+      expect(keys.length).toBeLessThanOrEqual(2);
+      for (const key of keys) {
+        expect(key).toMatch(/:flight:[0-9a-f]{64}:result:[\w-]{22}$/);
+        const value = (await raw.get(key))!;
+        expect(value).toMatch(/^v1\./);
+        for (const s of [SECRET, code, 'sessionKey', Buffer.from(SECRET).toString('base64')]) {
+          expect(value).not.toContain(s);
+          expect(key).not.toContain(s);
+        }
+        const ttl = await raw.pttl(key);
+        // Kept only for the callers that waited for this run to pick it up (resultTtlMs, default 5 s).
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(5_000);
       }
-      const ttl = await raw.pttl(keys[0]!);
-      // Kept only for the callers that waited for this run to pick it up (resultTtlMs, default 5 s).
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(5_000);
     } finally {
       raw.disconnect();
     }

@@ -1,46 +1,36 @@
 /**
- * A small weunion for the callback and scan-to-follow routes: the real composition and app — routes, store (SQLite
- * in memory), flows, job runner — over real HTTP on loopback, with a scripted WeChat gateway (user/info,
- * qrcode/create) put in by compose()'s overrides, and a ManualClock. Pushes are signed (and encrypted) here with the library's MessageCrypt.
+ * A small weunion for the callback and scan-to-follow routes: the route app (route-app.ts: the real composition and
+ * app over SQLite in memory, driven with inject()) with a scripted WeChat gateway for the two calls these roads make
+ * (user/info, qrcode/create). Pushes are signed (and encrypted) here with the library's MessageCrypt.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ManualClock } from '../../src/clock.js';
-import { compose } from '../../src/compose/compose.js';
-import type { ComposedDeps } from '../../src/compose/deps.js';
-import { parseConfig } from '../../src/config/load-config.js';
+import { afterEach, beforeEach } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import type { AppError } from '../../src/errors.js';
 import { createCallbackHooks } from '../../src/flows/oa/callback-hooks.js';
-import type { WeChatGateway } from '../../src/flows/ports.js';
-import { buildApp } from '../../src/server/app.js';
 import { createMessageCrypt, type MessageCrypt } from '../../src/wechat/crypto/msg-crypt.js';
+import { type RouteApp, startRouteApp } from './route-app.js';
+import { AES_KEY, APPS, GH, TOKEN } from './test-apps.js';
 
-export const OA = 'wxtest0000000oa01';
-export const OA_PLAIN = 'wxtest0000000oa02';
-export const TOKEN = 'testtoken';
-export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-export const GH = 'gh_test00000001';
+export { AES_KEY, GH, TOKEN };
+export const OA = APPS.oa;
+export const OA_PLAIN = APPS.oaPlain;
 
 export type Mode = 'plain' | 'compatible' | 'safe';
 
-export interface Harness {
-  url: string;
-  clock: ManualClock;
-  deps: ComposedDeps;
+export interface Harness extends RouteApp {
   crypt: MessageCrypt;
   /** user/info answers by openid (unionid); a queue of errors to throw first. */
   userInfo: { unionids: Map<string, string>; failures: AppError[]; calls: string[] };
   qrCalls: Array<{ scene: string; ttl: number }>;
+  /** Now on the harness clock, in unix seconds (a push's CreateTime). */
+  now(): number;
   /** Signs (and in compatible/safe mode encrypts) a push and POSTs it. */
   push(
     xml: string,
     options?: { mode?: Mode; appid?: string; timestamp?: number; tamper?: (q: Record<string, string>) => void },
   ): Promise<{ status: number; body: string; contentType: string }>;
   jobCount(): Promise<number>;
-  close(): Promise<void>;
 }
 
 export function eventXml(event: string, options: { from?: string; createTime?: number; eventKey?: string } = {}): string {
@@ -52,82 +42,92 @@ export function textXml(content: string, options: { from?: string; createTime?: 
   return `<xml><ToUserName><![CDATA[${GH}]]></ToUserName><FromUserName><![CDATA[${options.from ?? 'o-person-1'}]]></FromUserName><CreateTime>${options.createTime ?? 0}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${options.msgId ?? '1000000000000000001'}</MsgId></xml>`;
 }
 
-export async function startHarness(configure: (c: Config) => Config = (c) => c): Promise<Harness> {
-  const clock = new ManualClock();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'weunion-oa-harness-'));
-  const config = configure(
-    parseConfig({
-      storage: 'sqlite::memory:',
-      dataDir,
-      rateLimit: { perIpPerMinute: 1_000_000, perAppPerMinute: 1_000_000 },
-      jobs: { pollMs: 1000, maxAttempts: 3, concurrency: 2 },
-      unions: [{ id: 'acme' }],
-      apps: [
-        { appid: OA, secret: 's1', kind: 'officialAccount', union: 'acme', token: TOKEN, encodingAesKey: AES_KEY, originalId: GH, callbackMode: 'plain' }, // plain mode: takes plain and encrypted pushes
-        { appid: OA_PLAIN, secret: 's2', kind: 'officialAccount', union: null, token: TOKEN },
-        { appid: 'wxtest00000000mp01', secret: 's3', kind: 'miniprogram', union: 'acme' },
-      ],
-    }),
-  );
+/**
+ * `xml` as WeChat pushes it in `mode`: the signed query and the body (in compatible/safe mode encrypted, with
+ * msg_signature; safe mode sends only the envelope).
+ */
+export function signedPush(
+  crypt: MessageCrypt,
+  xml: string,
+  options: { mode?: Mode; timestamp: number; nonce?: string },
+): { query: Record<string, string>; body: string } {
+  const mode = options.mode ?? 'plain';
+  const timestamp = String(options.timestamp);
+  const nonce = options.nonce ?? String(randomBytes(4).readUInt32BE(0));
+  const query: Record<string, string> = { signature: crypt.signature(timestamp, nonce), timestamp, nonce, openid: 'o-person-1' };
+  if (mode === 'plain') return { query, body: xml };
+  const encrypt = crypt.encrypt(xml);
+  query.encrypt_type = 'aes';
+  query.msg_signature = crypt.signature(timestamp, nonce, encrypt);
+  const envelope = `<Encrypt><![CDATA[${encrypt}]]></Encrypt>`;
+  return { query, body: mode === 'safe' ? `<xml><ToUserName><![CDATA[${GH}]]></ToUserName>${envelope}</xml>` : xml.replace('</xml>', `${envelope}</xml>`) };
+}
+
+export async function startHarness(configure?: (c: Config) => Config): Promise<Harness> {
   const userInfo = { unionids: new Map<string, string>(), failures: [] as AppError[], calls: [] as string[] };
   const qrCalls: Array<{ scene: string; ttl: number }> = [];
-  const scripted: Pick<WeChatGateway, 'userInfo' | 'createTempQrCode'> = {
-    async userInfo(app, openid) {
-      userInfo.calls.push(`${app.appid}:${openid}`);
-      const failure = userInfo.failures.shift();
-      if (failure) throw failure;
-      const unionid = userInfo.unionids.get(openid);
-      return { subscribe: true, openid, ...(unionid ? { unionid } : {}) };
+  // The routes under test make only these two WeChat calls; any other is unscripted and fails the request.
+  const api = await startRouteApp({
+    ...(configure ? { configure } : {}),
+    hooks: createCallbackHooks({ timeoutMs: 200 }),
+    script: {
+      async userInfo(app, openid) {
+        userInfo.calls.push(`${app.appid}:${openid}`);
+        const failure = userInfo.failures.shift();
+        if (failure) throw failure;
+        const unionid = userInfo.unionids.get(openid);
+        return { subscribe: true, openid, ...(unionid ? { unionid } : {}) };
+      },
+      async createTempQrCode(_app, sceneStr, expireSeconds) {
+        qrCalls.push({ scene: sceneStr, ttl: expireSeconds });
+        const ticket = `gQ+ticket/${qrCalls.length}==`;
+        return { ticket, expireSeconds, url: `https://mp.example/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` };
+      },
     },
-    async createTempQrCode(_app, sceneStr, expireSeconds) {
-      qrCalls.push({ scene: sceneStr, ttl: expireSeconds });
-      const ticket = `gQ+ticket/${qrCalls.length}==`;
-      return { ticket, expireSeconds, url: `https://mp.example/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` };
-    },
-  };
-  // The routes under test call only these two; any other WeChat call is a bug of the test.
-  const composed = await compose(config, { clock, hooks: createCallbackHooks({ timeoutMs: 200 }), overrides: { wechat: scripted as WeChatGateway } });
-  const { deps } = composed;
-  const app = await buildApp(deps);
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
   const crypt = createMessageCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: OA });
-
+  const now = () => Math.floor(api.clock.now() / 1000);
+  let closed: Promise<void> | undefined;
   return {
-    url,
-    clock,
-    deps,
+    ...api,
     crypt,
     userInfo,
     qrCalls,
+    now,
     async push(xml, options = {}) {
-      const mode = options.mode ?? 'plain';
-      const timestamp = String(options.timestamp ?? Math.floor(clock.now() / 1000));
-      const nonce = String(randomBytes(4).readUInt32BE(0));
-      const q: Record<string, string> = { signature: crypt.signature(timestamp, nonce), timestamp, nonce, openid: 'o-person-1' };
-      let body = xml;
-      if (mode !== 'plain') {
-        const encrypt = crypt.encrypt(xml);
-        q.encrypt_type = 'aes';
-        q.msg_signature = crypt.signature(timestamp, nonce, encrypt);
-        const enc = `<Encrypt><![CDATA[${encrypt}]]></Encrypt>`;
-        body = mode === 'safe' ? `<xml><ToUserName><![CDATA[${GH}]]></ToUserName>${enc}</xml>` : xml.replace('</xml>', `${enc}</xml>`);
-      }
-      options.tamper?.(q);
-      const res = await fetch(`${url}/v1/oa/${options.appid ?? OA}/callback?${new URLSearchParams(q)}`, {
-        method: 'POST',
+      const { query, body } = signedPush(crypt, xml, { mode: options.mode ?? 'plain', timestamp: options.timestamp ?? now() });
+      options.tamper?.(query);
+      const res = await api.call('POST', `/v1/oa/${options.appid ?? OA}/callback?${new URLSearchParams(query)}`, {
+        payload: body,
         headers: { 'content-type': 'text/xml' },
-        body,
       });
-      return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' };
+      return { status: res.status, body: res.text, contentType: String(res.headers['content-type'] ?? '') };
     },
     async jobCount() {
-      const c = await deps.store.jobs.jobCounts();
+      const c = await api.deps.store.jobs.jobCounts();
       return c.pending + c.running + c.done + c.failed;
     },
-    async close() {
-      await app.close();
-      await composed.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => (closed ??= api.close()), // a test may close it itself (shutdown); afterEach closes it again
+  };
+}
+
+/**
+ * A fresh harness for every test of the file (started before each, closed after).
+ * @example
+ *   const harness = useHarness();
+ *   it('…', async () => expect((await harness().push(textXml('hi'))).body).toBe('success'));
+ */
+export function useHarness(configure?: (c: Config) => Config): () => Harness {
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    h = await startHarness(configure);
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  return () => {
+    if (!h) throw new Error('useHarness(): the harness is only there while a test runs');
+    return h;
   };
 }

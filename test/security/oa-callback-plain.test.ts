@@ -37,13 +37,13 @@ async function status(res: Response): Promise<{ status: number; code?: string; t
 describe('GET URL verification (plain signature, no body)', () => {
   it('is refused outside the timestamp window, answered inside it', async () => {
     for (const skew of [-301, 301, -100_000]) {
-      const r = await status(await fetch(`${h.url}/v1/oa/${OA}/callback?${verificationQuery(now() + skew)}`));
+      const r = await status(await fetch(`${await h.listen()}/v1/oa/${OA}/callback?${verificationQuery(now() + skew)}`));
       expect(r, `skew ${skew}`).toMatchObject({ status: 403, code: 'ERR_CALLBACK_TIMESTAMP' });
     }
-    const ok = await status(await fetch(`${h.url}/v1/oa/${OA}/callback?${verificationQuery(now())}`));
+    const ok = await status(await fetch(`${await h.listen()}/v1/oa/${OA}/callback?${verificationQuery(now())}`));
     expect(ok).toMatchObject({ status: 200, text: '5837397520665436492' });
     // WeChat may verify again with the same URL: still answered.
-    expect((await fetch(`${h.url}/v1/oa/${OA}/callback?${verificationQuery(now())}`)).status).toBe(200);
+    expect((await fetch(`${await h.listen()}/v1/oa/${OA}/callback?${verificationQuery(now())}`)).status).toBe(200);
   });
 
   it.each([
@@ -51,10 +51,12 @@ describe('GET URL verification (plain signature, no body)', () => {
     ['an account without', OA_PLAIN],
   ])('its signature cannot carry a POST afterwards (%s): 403 ERR_CALLBACK_REPLAYED, nothing stored', async (_name, appid) => {
     const q = verificationQuery(now());
-    expect((await fetch(`${h.url}/v1/oa/${appid}/callback?${q}`)).status).toBe(200);
+    expect((await fetch(`${await h.listen()}/v1/oa/${appid}/callback?${q}`)).status).toBe(200);
     q.delete('echostr');
     for (const body of [eventXml('subscribe', { from: 'o-victim', createTime: now() }), textXml('hi', { createTime: now() })]) {
-      const r = await status(await fetch(`${h.url}/v1/oa/${appid}/callback?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body }));
+      const r = await status(
+        await fetch(`${await h.listen()}/v1/oa/${appid}/callback?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body }),
+      );
       expect(r).toMatchObject({ status: 403, code: 'ERR_CALLBACK_REPLAYED' });
     }
     expect(await h.jobCount()).toBe(0);

@@ -22,7 +22,7 @@ afterEach(async () => {
 const now = () => Math.floor(h.clock.now() / 1000);
 
 async function created(browser = createCookieJar()) {
-  const res = await browser.fetch(`${h.url}/v1/oa/${OA}/qr-login`, { method: 'POST' });
+  const res = await browser.fetch(`${await h.listen()}/v1/oa/${OA}/qr-login`, { method: 'POST' });
   return { res, body: (await res.json()) as { id: string; ticket: string }, browser };
 }
 
@@ -42,16 +42,16 @@ describe('#7: the login code goes only to the browser that created the QR login'
     expect(cookie).not.toContain(body.id);
     await finish();
 
-    const stranger = await fetch(`${h.url}/v1/qr-login/${body.id}`);
+    const stranger = await fetch(`${await h.listen()}/v1/qr-login/${body.id}`);
     expect(stranger.status).toBe(403);
     expect(((await stranger.json()) as { error: { code: string } }).error.code).toBe('ERR_QR_LOGIN_BROWSER_MISMATCH');
     const otherBrowser = await created();
-    const wrong = await fetch(`${h.url}/v1/qr-login/${body.id}`, { headers: { cookie: otherBrowser.browser.header() } });
+    const wrong = await fetch(`${await h.listen()}/v1/qr-login/${body.id}`, { headers: { cookie: otherBrowser.browser.header() } });
     expect(wrong.status).toBe(403);
-    const stream = await fetch(`${h.url}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } });
+    const stream = await fetch(`${await h.listen()}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } });
     expect(await stream.text()).toContain('ERR_QR_LOGIN_BROWSER_MISMATCH');
 
-    const mine = (await (await browser.fetch(`${h.url}/v1/qr-login/${body.id}`)).json()) as { status: string; loginCode: string };
+    const mine = (await (await browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}`)).json()) as { status: string; loginCode: string };
     expect(mine).toMatchObject({ status: 'done', loginCode: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     expect(await h.deps.flows.loginCodes.redeem(mine.loginCode)).toMatchObject({ appid: OA, openid: 'o-person-1' });
   });
@@ -78,7 +78,7 @@ describe('#11: the store keeps no QR id and no login code in clear', () => {
       const before = dump();
       expect(before).toContain('qr_login');
       for (const secret of [body.id, binding]) expect(before).not.toContain(secret);
-      const { loginCode } = (await (await browser.fetch(`${h.url}/v1/qr-login/${body.id}`)).json()) as { loginCode: string };
+      const { loginCode } = (await (await browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}`)).json()) as { loginCode: string };
       const after = dump();
       for (const secret of [body.id, binding, loginCode]) expect(after).not.toContain(secret);
     } finally {
@@ -109,17 +109,18 @@ describe('#6: creation, waiting and waking', () => {
     h = await startHarness(small);
     const { body, browser } = await created();
     const controllers = [new AbortController(), new AbortController()];
-    const waits = controllers.map((c) => browser.fetch(`${h.url}/v1/qr-login/${body.id}?wait=30`, { signal: c.signal }).catch(() => undefined));
+    const base = await h.listen();
+    const waits = controllers.map((c) => browser.fetch(`${base}/v1/qr-login/${body.id}?wait=30`, { signal: c.signal }).catch(() => undefined));
     await new Promise((r) => setTimeout(r, 300)); // both are waiting
-    const third = await settlesWithin(browser.fetch(`${h.url}/v1/qr-login/${body.id}?wait=30`), 10_000, 'the third waiter');
+    const third = await settlesWithin(browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}?wait=30`), 10_000, 'the third waiter');
     expect(third.status).toBe(429);
     expect(((await third.json()) as { error: { code: string } }).error.code).toBe('ERR_RATE_LIMITED');
-    const stream = await browser.fetch(`${h.url}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } });
+    const stream = await browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } });
     expect(stream.status).toBe(429);
     controllers[0]!.abort();
     await waits[0];
     await new Promise((r) => setTimeout(r, 100)); // the server saw the client go
-    const again = browser.fetch(`${h.url}/v1/qr-login/${body.id}?wait=30`);
+    const again = browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}?wait=30`);
     await finish();
     expect((await settlesWithin(again, 10_000, 'a waiter in the freed slot')).status).toBe(200);
     controllers[1]!.abort();
@@ -128,13 +129,13 @@ describe('#6: creation, waiting and waking', () => {
   it('a long poll is woken by the scan itself (re-reads are a minute apart), and an event stream by the job', async () => {
     h = await startHarness(small);
     const { body, browser } = await created();
-    const waiting = browser.fetch(`${h.url}/v1/qr-login/${body.id}?wait=30`).then((r) => r.json() as Promise<{ status: string }>);
+    const waiting = browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}?wait=30`).then((r) => r.json() as Promise<{ status: string }>);
     await new Promise((r) => setTimeout(r, 300));
     await h.push(eventXml('SCAN', { createTime: now(), eventKey: h.qrCalls[0]!.scene }));
     // Without the wake-up the poll would answer only when its 30 s wait ends.
     expect(await settlesWithin(waiting, 10_000, 'the long poll after the scan')).toMatchObject({ status: 'scanned' });
 
-    const stream = browser.fetch(`${h.url}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } }).then((r) => r.text());
+    const stream = browser.fetch(`${await h.listen()}/v1/qr-login/${body.id}`, { headers: { accept: 'text/event-stream' } }).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 300));
     await h.deps.jobs.runDue();
     const text = await settlesWithin(stream, 10_000, 'the event stream after the job');

@@ -1,22 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * `GET|POST /v1/oa/:appid/callback` through inject(): URL verification, pushes in every mode, the typed refusals, the
+ * passive replies and the jobs the pushes become. The push itself (opening, dedup, replies) on the flow object is
+ * test/flows/oa/oa-push.test.ts; pushes from the emulator over real HTTP are test/e2e/oa-callback.test.ts.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { parseCallbackXml, xmlText } from '../../../src/wechat/callback/callback-xml.js';
-import { AES_KEY, eventXml, OA, OA_PLAIN, startHarness, textXml, TOKEN, type Harness } from '../../helpers/oa-harness.js';
 import { createMessageCrypt } from '../../../src/wechat/crypto/msg-crypt.js';
+import { expectError } from '../../helpers/expect-error.js';
+import { withoutWrites } from '../../helpers/no-writes.js';
+import { AES_KEY, eventXml, type Harness, OA, OA_PLAIN, textXml, TOKEN, useHarness } from '../../helpers/oa-harness.js';
+import { APPS } from '../../helpers/test-apps.js';
 
+const harness = useHarness();
 let h: Harness;
-const now = () => Math.floor(h.clock.now() / 1000);
-
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-async function rows() {
-  return { jobs: await h.jobCount(), ...(await h.deps.store.identity.counts()) };
-}
+beforeEach(() => void (h = harness()));
+const now = () => h.now();
 
 describe('GET /v1/oa/:appid/callback (URL verification)', () => {
   it('echoes echostr as text/plain when the signature matches', async () => {
@@ -27,19 +26,18 @@ describe('GET /v1/oa/:appid/callback (URL verification)', () => {
       nonce: '486452656',
       echostr: '5837397520665436492',
     });
-    const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`);
+    const res = await h.call('GET', `/v1/oa/${OA}/callback?${q}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await res.text()).toBe('5837397520665436492');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).toBe('5837397520665436492');
   });
 
   it('refuses a forged signature (403 ERR_CALLBACK_SIGNATURE), a non-OA app and an unknown app', async () => {
     const q = new URLSearchParams({ signature: 'f'.repeat(40), timestamp: '1714037059', nonce: '486452656', echostr: 'x' });
-    const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`);
-    expect(res.status).toBe(403);
-    expect(((await res.json()) as any).error.code).toBe('ERR_CALLBACK_SIGNATURE');
-    expect(((await (await fetch(`${h.url}/v1/oa/wxtest00000000mp01/callback?${q}`)).json()) as any).error.code).toBe('ERR_APP_KIND');
-    expect(((await (await fetch(`${h.url}/v1/oa/wxnobody/callback?${q}`)).json()) as any).error.code).toBe('ERR_APP_UNKNOWN');
+    expectError(await h.call('GET', `/v1/oa/${OA}/callback?${q}`), 403, 'ERR_CALLBACK_SIGNATURE');
+    expectError(await h.call('GET', `/v1/oa/${APPS.mp}/callback?${q}`), 400, 'ERR_APP_KIND');
+    expectError(await h.call('GET', `/v1/oa/wxnobody/callback?${q}`), 404, 'ERR_APP_UNKNOWN');
   });
 });
 
@@ -55,14 +53,13 @@ describe('POST /v1/oa/:appid/callback', () => {
     // A fresh nonce (so a fresh signature) per push: one signature with two bodies is refused as a forgery.
     const q = (nonce: string) => new URLSearchParams({ signature: h.crypt.signature(timestamp, nonce), timestamp, nonce });
     for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
-      const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q(type)}`, {
-        method: 'POST',
+      const res = await h.call('POST', `/v1/oa/${OA_PLAIN}/callback?${q(type)}`, {
         headers: { 'content-type': type },
-        body: textXml('hi', { msgId: type.length.toString() }),
+        payload: textXml('hi', { msgId: type.length.toString() }),
       });
       expect(res.status, type).toBe(200);
     }
-    const res = await fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q('blob')}`, { method: 'POST', body: new Blob([textXml('hi', { msgId: '77' })]) });
+    const res = await h.call('POST', `/v1/oa/${OA_PLAIN}/callback?${q('none')}`, { payload: textXml('hi', { msgId: '77' }) }); // no content-type at all
     expect(res.status).toBe(200);
     expect(await h.jobCount()).toBe(4);
   });
@@ -70,13 +67,10 @@ describe('POST /v1/oa/:appid/callback', () => {
   it('refuses a plain-mode signature reused with another body (ERR_CALLBACK_REPLAYED), accepts the same body again', async () => {
     const timestamp = String(now());
     const q = new URLSearchParams({ signature: h.crypt.signature(timestamp, '42'), timestamp, nonce: '42' });
-    const post = (body: string) => fetch(`${h.url}/v1/oa/${OA_PLAIN}/callback?${q}`, { method: 'POST', body });
+    const post = (body: string) => h.call('POST', `/v1/oa/${OA_PLAIN}/callback?${q}`, { payload: body, headers: { 'content-type': 'text/xml' } });
     expect((await post(textXml('original', { msgId: '4201' }))).status).toBe(200);
-    const jobs = await h.jobCount();
-    const forged = await post(textXml('forged', { msgId: '4202' }));
-    expect(forged.status).toBe(403);
-    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('ERR_CALLBACK_REPLAYED');
-    expect(await h.jobCount()).toBe(jobs);
+    const forged = await withoutWrites(h.deps.store, () => post(textXml('forged', { msgId: '4202' })));
+    expectError(forged, 403, 'ERR_CALLBACK_REPLAYED');
     expect((await post(textXml('original', { msgId: '4201' }))).status).toBe(200); // WeChat's own retry: same body
   });
 
@@ -89,25 +83,21 @@ describe('POST /v1/oa/:appid/callback', () => {
   });
 
   it('refuses forged, replayed and malformed pushes with typed 4xx codes and stores nothing', async () => {
-    const before = await rows();
     const xml = eventXml('subscribe', { createTime: now() });
-    const cases: Array<[Promise<{ status: number; body: string }>, number, string]> = [
-      [h.push(xml, { tamper: (q) => void (q.signature = h.crypt.signature('1', '2')) }), 403, 'ERR_CALLBACK_SIGNATURE'],
-      [h.push(xml, { mode: 'safe', tamper: (q) => void (q.msg_signature = q.signature!) }), 403, 'ERR_CALLBACK_SIGNATURE'],
-      [h.push(xml, { timestamp: now() - 301 }), 403, 'ERR_CALLBACK_TIMESTAMP'],
-      [h.push(xml, { timestamp: now() + 3600 }), 403, 'ERR_CALLBACK_TIMESTAMP'],
-      [h.push(`<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>${xml}`), 400, 'ERR_CALLBACK_XML_DOCTYPE'],
-      [h.push('<xml><Oops></xml>'), 400, 'ERR_CALLBACK_XML'],
-      [h.push(xml.replace(/<FromUserName>.*?<\/FromUserName>/, '')), 400, 'ERR_CALLBACK_XML'],
-      [h.push(xml, { mode: 'safe', appid: OA_PLAIN }), 404, 'ERR_CALLBACK_NOT_CONFIGURED'],
-      [h.push(`<xml>${'<A>x</A>'.repeat(10_000)}</xml>`), 413, 'ERR_PAYLOAD_TOO_LARGE'],
-    ];
-    for (const [pending, status, code] of cases) {
-      const res = await pending;
-      expect(res.status, code).toBe(status);
-      expect(JSON.parse(res.body).error.code).toBe(code);
-    }
-    expect(await rows()).toEqual(before);
+    await withoutWrites(h.deps.store, async () => {
+      const cases: Array<[Promise<{ status: number; body: string }>, number, string]> = [
+        [h.push(xml, { tamper: (q) => void (q.signature = h.crypt.signature('1', '2')) }), 403, 'ERR_CALLBACK_SIGNATURE'],
+        [h.push(xml, { mode: 'safe', tamper: (q) => void (q.msg_signature = q.signature!) }), 403, 'ERR_CALLBACK_SIGNATURE'],
+        [h.push(xml, { timestamp: now() - 301 }), 403, 'ERR_CALLBACK_TIMESTAMP'],
+        [h.push(xml, { timestamp: now() + 3600 }), 403, 'ERR_CALLBACK_TIMESTAMP'],
+        [h.push(`<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>${xml}`), 400, 'ERR_CALLBACK_XML_DOCTYPE'],
+        [h.push('<xml><Oops></xml>'), 400, 'ERR_CALLBACK_XML'],
+        [h.push(xml.replace(/<FromUserName>.*?<\/FromUserName>/, '')), 400, 'ERR_CALLBACK_XML'],
+        [h.push(xml, { mode: 'safe', appid: OA_PLAIN }), 404, 'ERR_CALLBACK_NOT_CONFIGURED'],
+        [h.push(`<xml>${'<A>x</A>'.repeat(10_000)}</xml>`), 413, 'ERR_PAYLOAD_TOO_LARGE'],
+      ];
+      for (const [pending, status, code] of cases) expectError(await pending, status, code);
+    });
   });
 
   it('refuses a message encrypted for another appid (ERR_CALLBACK_APPID)', async () => {
@@ -121,13 +111,11 @@ describe('POST /v1/oa/:appid/callback', () => {
       encrypt_type: 'aes',
       msg_signature: other.signature(timestamp, '9', encrypt),
     } as Record<string, string>);
-    const res = await fetch(`${h.url}/v1/oa/${OA}/callback?${q}`, {
-      method: 'POST',
+    const res = await h.call('POST', `/v1/oa/${OA}/callback?${q}`, {
       headers: { 'content-type': 'text/xml' },
-      body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+      payload: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
     });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.code).toBe('ERR_CALLBACK_APPID');
+    expectError(res, 400, 'ERR_CALLBACK_APPID');
     expect(await h.jobCount()).toBe(0);
   });
 
