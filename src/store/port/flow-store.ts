@@ -3,7 +3,7 @@
  * plain-mode callback signatures.
  */
 
-/** `callback_signature`: a plain-mode push signature seen, bound to its body's hash (see routes/oa-callback.ts). */
+/** `callback_signature`: a plain-mode push signature seen, bound to its body's hash (see flows/oa/signature-binding.ts). */
 export type FlowKind = 'oauth_state' | 'login_code' | 'qr_login' | 'callback_signature';
 
 /** A short-lived record of a multi-step flow: an OAuth `state`, a one-time login code, a scan-to-follow ticket. */

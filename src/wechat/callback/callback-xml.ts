@@ -176,7 +176,7 @@ function element(r: Reader, lt: number, depth: number): XmlValue {
  * entity, no white space, no `]`), with spaces, tabs or LFs between them. One sticky pattern per element; the CDATA
  * content may not hold `]]>` (so the pattern cannot run on into a second section). Anything else — nesting,
  * entities, empty tags, a repeated or refused name, a declaration, a CR anywhere — goes to the general reader, which
- * reads the same fields from every document this path accepts (test/server/oa/callback-xml.test.ts, and the
+ * reads the same fields from every document this path accepts (test/wechat/callback/callback-xml.test.ts, and the
  * differential fuzz test against fast-xml-parser).
  */
 const FLAT_ROOT_START = /[ \t\n]*<xml>/y;

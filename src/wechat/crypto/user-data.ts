@@ -79,7 +79,7 @@ function aesDecrypt(key: Buffer, iv: Buffer, encryptedData: string): { padded: B
   }
   const end = unpaddedLength(padded, AES_BLOCK);
   // The default message: the HTTP routes answer garbage JSON (ERR_CRYPTO_PAYLOAD) with this same code and message,
-  // one answer for every way a forged ciphertext fails (no padding oracle; src/server/open-user-data.ts).
+  // one answer for every way a forged ciphertext fails (no padding oracle; src/flows/mp/open-user-data.ts).
   if (end === undefined) throw new AppError('ERR_CRYPTO_DECRYPT');
   return { padded, end };
 }
