@@ -91,6 +91,20 @@ describe('web SDK in Chromium', () => {
     await page.close();
   });
 
+  it('an expired QR login ends with ERR_QR_LOGIN_EXPIRED on the page, whether streamed or polled', async () => {
+    for (const path of ['/', '/poll']) {
+      const page = await browser.newPage();
+      await page.goto(site.url + path);
+      await page.click('#qr');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('pending');
+      // The stream (or the long poll) re-reads on its recheck; past the TTL the read is 410 ERR_QR_LOGIN_EXPIRED.
+      stack.clock.advance(stack.config.flows.qrLoginTtlSeconds + 1);
+      await expect.poll(() => page.locator('#error').textContent(), { timeout: 40_000 }).toBe('ERR_QR_LOGIN_EXPIRED');
+      expect(await page.locator('#user').textContent()).toBe('');
+      await page.close();
+    }
+  }, 90_000);
+
   it('official-account OAuth: weunion → the emulator consent page → back with a code the page exchanges', async () => {
     const person = await stack.createPerson({ name: 'Oauth Person' });
     const page = await browser.newPage();
