@@ -28,3 +28,5 @@ export {
   type WeChatErrorInfo,
 } from './errors.js';
 export { createEmulatorWx, type EmulatorWx, type EmulatorWxOptions } from './testing/emulator-wx.js';
+export { createEmulatorUni, uniFromWx, type FakeUni, type UniPromiseStyle } from './testing/emulator-uni.js';
+export { createEmulatorTaro, taroFromWx, type TaroPlatform } from './testing/emulator-taro.js';

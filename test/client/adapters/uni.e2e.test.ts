@@ -1,0 +1,6 @@
+/** The mini program suite over uni-app's `uni`, with either promise style (the adapter uses the callback form). */
+import { FRAMEWORKS } from '../frameworks.js';
+import { miniProgramClientSuite } from '../mini-program-suite.js';
+
+miniProgramClientSuite(FRAMEWORKS.uniVue2);
+miniProgramClientSuite(FRAMEWORKS.uniVue3);

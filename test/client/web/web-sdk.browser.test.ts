@@ -1,0 +1,124 @@
+/**
+ * The web SDK in a real Chromium (Debian's, driven by playwright-core) against weunion and the emulator on
+ * loopback: a page of a test website (page-server.ts: the page, the bundled SDK, weunion behind it on the same
+ * origin) logs a person in by the scan-to-follow QR code — over server-sent events, and by long poll when the page
+ * has no EventSource — and by the official account's OAuth, the person acting through the emulator's control API and
+ * its consent page. Screenshots go to test-artifacts/web-sdk/ (git-ignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personView } from '../../helpers/login-flows.js';
+import { type Stack, startStack } from '../../helpers/stack.js';
+import { type PageServer, startPageServer } from './page-server.js';
+import { bundleWebSdk, testPage } from './test-page.js';
+
+const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts/web-sdk';
+
+let stack: Stack;
+let site: PageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  // Installs Debian's chromium when it is missing (apt-get, as root); fails the file, never skips it.
+  execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 600_000 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack({ unionidRule: 'legacy' });
+  const html = (t: 'sse' | 'poll') => ({ type: 'text/html; charset=utf-8', body: testPage(stack.apps.oa, t) });
+  site = await startPageServer(stack.serverUrl, {
+    '/': html('sse'),
+    '/poll': html('poll'),
+    '/weunion-web.js': { type: 'text/javascript; charset=utf-8', body: await bundleWebSdk() },
+  });
+  // WeChat sends the OAuth browser only to the account's registered domain: here, the site's.
+  stack.emulator.configureApp(stack.apps.oa, { oauthDomain: new URL(site.url).host });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await stack?.close();
+});
+
+/** The user the official account's openid of `person` belongs to, from the store. */
+async function oaUserOf(person: string): Promise<string | undefined> {
+  const openid = (await personView(stack, person)).openids[stack.apps.oa]!;
+  return (await stack.deps.store.identity.findAppIdentity(stack.apps.oa, openid))?.userId;
+}
+
+/** Clicks "scan to log in", lets `person` scan the QR code the page shows, and waits for the user id. */
+async function qrLogin(page: Page, person: string, shot: string): Promise<string> {
+  await page.click('#qr');
+  const ticket = await page.locator('#qrimg[data-ticket]').getAttribute('data-ticket');
+  await expect.poll(() => page.locator('#status').textContent()).toBe('pending');
+  await page.screenshot({ path: `${ARTIFACTS}/${shot}-1-qr.png` });
+  const scan = await stack.control<{ pushId: string }>(`/__emulator/persons/${person}/scan`, { appid: stack.apps.oa, ticket });
+  await stack.control(`/__emulator/pushes/${scan.pushId}?wait=5`, undefined, 'GET');
+  await expect.poll(() => page.locator('#status').textContent()).toBe('scanned');
+  await stack.settle(); // the lookup job resolves the person: the login is done
+  await expect.poll(() => page.locator('#user').textContent(), { timeout: 10_000 }).not.toBe('');
+  await page.screenshot({ path: `${ARTIFACTS}/${shot}-2-logged-in.png` });
+  return (await page.locator('#user').textContent())!;
+}
+
+describe('web SDK in Chromium', () => {
+  it('scan-to-follow QR login over server-sent events: the page shows the user id, and keeps the session', async () => {
+    const person = await stack.createPerson();
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/`);
+    const userId = await qrLogin(page, person, 'qr-sse');
+    expect(userId).toBe(await oaUserOf(person));
+    expect(await page.evaluate(() => (globalThis as any).statuses)).toEqual(['pending', 'scanned', 'done']);
+    expect(await page.evaluate(() => [(globalThis as any).streams, (globalThis as any).polls])).toEqual([1, 0]);
+    const kept = await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('weunion:web-session') ?? 'null'));
+    expect(kept).toMatchObject({ userId, token: expect.any(String), openid: (await personView(stack, person)).openids[stack.apps.oa] });
+    expect((await stack.api('/v1/me', undefined, { token: kept.token })).body).toMatchObject({ userId });
+    await page.close();
+  });
+
+  it('without EventSource the page follows the login by long poll', async () => {
+    const person = await stack.createPerson();
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/poll`);
+    const userId = await qrLogin(page, person, 'qr-poll');
+    expect(userId).toBe(await oaUserOf(person));
+    const [streams, polls] = await page.evaluate(() => [(globalThis as any).streams, (globalThis as any).polls]);
+    expect(streams).toBe(0);
+    expect(polls).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it('an expired QR login ends with ERR_QR_LOGIN_EXPIRED on the page, whether streamed or polled', async () => {
+    for (const path of ['/', '/poll']) {
+      const page = await browser.newPage();
+      await page.goto(site.url + path);
+      await page.click('#qr');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('pending');
+      // The stream (or the long poll) re-reads on its recheck; past the TTL the read is 410 ERR_QR_LOGIN_EXPIRED.
+      stack.clock.advance(stack.config.flows.qrLoginTtlSeconds + 1);
+      await expect.poll(() => page.locator('#error').textContent(), { timeout: 40_000 }).toBe('ERR_QR_LOGIN_EXPIRED');
+      expect(await page.locator('#user').textContent()).toBe('');
+      await page.close();
+    }
+  }, 90_000);
+
+  it('official-account OAuth: weunion → the emulator consent page → back with a code the page exchanges', async () => {
+    const person = await stack.createPerson({ name: 'Oauth Person' });
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/`);
+    await page.click('#oauth');
+    const consent = page.locator('form', { hasText: person }).locator('button[value="consent"]');
+    await consent.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/connect/oauth2/authorize');
+    await page.screenshot({ path: `${ARTIFACTS}/oauth-1-consent.png` });
+    await consent.click();
+    await expect.poll(() => page.locator('#user').textContent(), { timeout: 10_000 }).not.toBe('');
+    await page.screenshot({ path: `${ARTIFACTS}/oauth-2-logged-in.png` });
+    expect(await page.locator('#user').textContent()).toBe(await oaUserOf(person));
+    expect(page.url()).toBe(`${site.url}/`); // the one-time code is gone from the address bar
+    await page.close();
+  });
+});
