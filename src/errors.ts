@@ -9,6 +9,7 @@ export const ERROR_CATALOG = {
   // --- request / routing ---
   ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
   ERR_NOT_FOUND: { status: 404, message: 'No such route.' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'This route does not answer this HTTP method: see the Allow header.' },
   ERR_BAD_URL: { status: 400, message: 'The URL path is not valid percent-encoding.' },
   ERR_URI_TOO_LONG: { status: 414, message: 'A segment of the URL path is too long.' },
   ERR_BAD_REQUEST: { status: 400, message: 'The HTTP request is malformed.' },
