@@ -19,6 +19,7 @@ export const ERROR_CATALOG = {
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  ERR_METRICS_FORBIDDEN: { status: 403, message: 'The metrics are served only with the metrics token, or to a loopback client when none is set.' },
   ERR_TOO_MANY_CONNECTIONS: { status: 429, message: 'This address has too many open connections; close some and retry.' },
   ERR_INTERNAL: { status: 500, message: 'Internal error.' },
   // --- apps / config ---

@@ -11,6 +11,7 @@ import { capConnectionsPerIp } from './plugins/connection-cap.js';
 import { answerClientError, answerFrameworkError, answerUnmetExpectation, httpServerOptions, requireHost } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
 import { acceptJsonBodiesOnly } from './plugins/json-bodies.js';
+import { registerMetrics } from './plugins/metrics.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth } from './routes/health.js';
 import { registerMe } from './routes/me.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   capConnectionsPerIp(app.server, deps.config.server.maxConnectionsPerIp, app.log);
   app.server.on('checkExpectation', answerUnmetExpectation);
   registerRequestLog(app);
+  registerMetrics(app, deps);
   registerCloseConnections(app);
   // Before the routes: it hooks itself onto the login routes as they are registered.
   await registerLoginRateLimit(app, { limits: deps.config.rateLimit, appids: deps.config.apps.map((a) => a.appid), redis: deps.redis ?? null });
