@@ -12,6 +12,7 @@ import { answerClientError, answerFrameworkError, answerUnmetExpectation, httpSe
 import { registerRequestLog } from './plugins/request-log.js';
 import { acceptJsonBodiesOnly } from './plugins/json-bodies.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth } from './routes/health.js';
 import { registerMe } from './routes/me.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   capConnectionsPerIp(app.server, deps.config.server.maxConnectionsPerIp, app.log);
   app.server.on('checkExpectation', answerUnmetExpectation);
   registerRequestLog(app);
+  registerOpenApi(app);
   registerMetrics(app, deps);
   registerCloseConnections(app);
   // Before the routes: it hooks itself onto the login routes as they are registered.

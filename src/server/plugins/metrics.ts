@@ -13,6 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../compose/deps.js';
 import { AppError } from '../../errors.js';
+import { described } from '../http/route-contract.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -40,7 +41,7 @@ export function registerMetrics(app: FastifyInstance, deps: Pick<AppDeps, 'confi
     metrics.httpRequest(request.routeOptions.url ?? '(no route)', request.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  app.get(path, async (request, reply) => {
+  app.get(path, described({ summary: 'Prometheus metrics (config.metrics)', bearer: true, answers: 'text/plain; version=0.0.4' }), async (request, reply) => {
     if (!mayRead(request, token)) throw new AppError('ERR_METRICS_FORBIDDEN');
     const text = await metrics.registry.metrics();
     return reply.header('cache-control', 'no-store').type(metrics.registry.contentType).send(text);
