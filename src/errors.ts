@@ -9,6 +9,7 @@ export const ERROR_CATALOG = {
   // --- request / routing ---
   ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
   ERR_NOT_FOUND: { status: 404, message: 'No such route.' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'This route does not answer this HTTP method: see the Allow header.' },
   ERR_BAD_URL: { status: 400, message: 'The URL path is not valid percent-encoding.' },
   ERR_URI_TOO_LONG: { status: 414, message: 'A segment of the URL path is too long.' },
   ERR_BAD_REQUEST: { status: 400, message: 'The HTTP request is malformed.' },
@@ -18,6 +19,7 @@ export const ERROR_CATALOG = {
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  ERR_METRICS_FORBIDDEN: { status: 403, message: 'The metrics are served only with the metrics token, or to a loopback client when none is set.' },
   ERR_TOO_MANY_CONNECTIONS: { status: 429, message: 'This address has too many open connections; close some and retry.' },
   ERR_INTERNAL: { status: 500, message: 'Internal error.' },
   // --- apps / config ---

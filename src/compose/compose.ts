@@ -18,12 +18,14 @@ import { createIdentityService, createUserId } from '../identity/index.js';
 import { createJobRunner, createJobWake } from '../jobs/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
 import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
-import { openStore } from '../store/index.js';
+import { oldestDueJobRunAt, openStore } from '../store/index.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
 import type { ComposedDeps } from './deps.js';
 import { createLocalFlowSignals, createRedisFlowSignals } from './flow-signals.js';
 import { createFlows } from './flows.js';
 import { createReadiness } from './readiness.js';
+import { countMerges } from './count-merges.js';
+import { createServiceMetrics } from './service-metrics.js';
 import { guardSchema, type MigrationsMode, migrationsModeFor } from './schema-guard.js';
 import { closeSharedCache, openSharedCache } from './shared-cache.js';
 import { createWeChatGateway } from './wechat-gateway.js';
@@ -80,6 +82,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const shared = openSharedCache(config.cache, clock, logger);
     cache = shared;
     const store = opened.store;
+    // Only when asked for (config.metrics): otherwise no part observes anything.
+    const metrics = config.metrics.enabled
+      ? createServiceMetrics({
+          jobs: () => store.jobs.jobCounts(),
+          oldestDueJob: (now) => oldestDueJobRunAt(opened.db, now),
+          now: () => clock.now(),
+          pool: opened.poolUse,
+        })
+      : null;
     const atRest = createAtRestCipher(keys.atRestKey);
     const random = overrides.random ?? randomBytes;
     const sessions =
@@ -97,16 +108,33 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         ...(options.fetch ? { fetch: options.fetch } : {}),
         // One access_token refresh and one code exchange cluster-wide; what goes into Redis is sealed.
         ...(shared ? { sharedCache: shared, seal: atRest } : {}),
+        ...(metrics ? { observe: metrics.wechat } : {}),
       });
       return typeof overrides.wechat === 'function' ? overrides.wechat(built) : built;
     }
-    const identity = createIdentityService({ identity: store.identity, profile: store.profile, clock, newId: overrides.newId ?? createUserId });
+    const identity = countMerges(
+      metrics,
+      createIdentityService({ identity: store.identity, profile: store.profile, clock, newId: overrides.newId ?? createUserId }),
+    );
     const hooks = options.hooks ?? createCallbackHooks();
     const wake = createJobWake();
     // Scan-to-follow waiters wake on a change from any instance (Redis) or this one.
     const signals = shared?.redis ? createRedisFlowSignals(shared.redis) : createLocalFlowSignals();
     closeSignals = () => signals.close();
-    const flows = createFlows({ config, store, wechat, sessions, atRest, identity, clock, random, hooks, wake, signals });
+    const flows = createFlows({
+      config,
+      store,
+      wechat,
+      sessions,
+      atRest,
+      identity,
+      clock,
+      random,
+      hooks,
+      wake,
+      signals,
+      ...(metrics ? { logins: metrics.logins } : {}),
+    });
     const jobs = createJobRunner({
       store: store.jobs,
       clock,
@@ -134,6 +162,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       logger,
       readiness,
       redis: shared?.redis ?? null,
+      metrics,
       store,
       wechat,
       atRest,

@@ -16,6 +16,7 @@ import type { SessionTokens } from '../sessions/session-tokens.js';
 import type { WeunionStore } from '../store/port.js';
 import type { Flows } from './flows.js';
 import type { Readiness } from './readiness.js';
+import type { ServiceMetrics } from './service-metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +30,8 @@ export interface AppDeps {
   readiness?: Readiness | undefined;
   /** The shared Redis client (config.cache = redis://…) for cluster-wide rate limits; null = in-memory counters. */
   redis?: Redis | null | undefined;
+  /** The Prometheus figures (config.metrics.enabled); null/absent = no /metrics and nothing observed. */
+  metrics?: ServiceMetrics | null | undefined;
 }
 
 export interface ComposedDeps extends AppDeps {

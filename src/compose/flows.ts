@@ -15,6 +15,7 @@ import { createMpUnionid } from '../flows/mp/mp-unionid.js';
 import { createSessionKeyCheck } from '../flows/mp/session-key-check.js';
 import { createOAuthLogin } from '../flows/oauth/oauth-login.js';
 import { createOAuthWeb } from '../flows/oauth/oauth-web.js';
+import type { LoginObserver } from '../flows/login-observer.js';
 import type { FlowSignals, JobWake, RandomBytes, WeChatGateway } from '../flows/ports.js';
 import { createQrLogin } from '../flows/qr-login/qr-login.js';
 import { createSessionExchange } from '../flows/session-exchange.js';
@@ -35,6 +36,8 @@ export interface FlowParts {
   hooks: CallbackHooks;
   wake: JobWake;
   signals: FlowSignals;
+  /** Told of every login (the metrics); absent = nobody counts. */
+  logins?: LoginObserver | undefined;
 }
 
 export type Flows = ReturnType<typeof createFlows>;
@@ -46,13 +49,14 @@ export type Flows = ReturnType<typeof createFlows>;
  */
 export function createFlows(p: FlowParts) {
   const { config, store, wechat, sessions, identity, clock, random } = p;
+  const logins = p.logins ? { logins: p.logins } : {};
   const maxAgeSeconds = config.userData.maxAgeSeconds;
   const loginCodes = createLoginCodes({ flows: store.flows, clock, random, ttlSeconds: config.flows.loginCodeTtlSeconds });
   const qrLogin = createQrLogin({ flows: store.flows, wechat, loginCodes, signals: p.signals, clock, random, ttlSeconds: config.flows.qrLoginTtlSeconds });
-  const oauthLogin = createOAuthLogin({ wechat, identity, sessions });
+  const oauthLogin = createOAuthLogin({ wechat, identity, sessions, ...logins });
   return Object.freeze({
     loginCodes,
-    mpLogin: createMpLogin({ wechat, identity, atRest: p.atRest, sessions, clock, maxAgeSeconds }),
+    mpLogin: createMpLogin({ wechat, identity, atRest: p.atRest, sessions, clock, maxAgeSeconds, ...logins }),
     mpUnionid: createMpUnionid({
       keyCheck: createSessionKeyCheck({ wechat, clock }),
       identity,
@@ -61,9 +65,10 @@ export function createFlows(p: FlowParts) {
       sessions,
       clock,
       maxAgeSeconds,
+      ...logins,
     }),
     mpPhone: createMpPhone({ wechat, identity, identities: store.identity, profile: store.profile, clock }),
-    mpPaidUnionid: createMpPaidUnionid({ wechat, identity, identities: store.identity, sessions }),
+    mpPaidUnionid: createMpPaidUnionid({ wechat, identity, identities: store.identity, sessions, ...logins }),
     oauthLogin,
     oauthWeb: createOAuthWeb({
       states: { flows: store.flows, clock, random, ttlSeconds: config.flows.oauthStateTtlSeconds },
@@ -82,7 +87,7 @@ export function createFlows(p: FlowParts) {
       random,
       windowSeconds: config.callback.timestampWindowSeconds,
     }),
-    oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin }),
+    oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
   });
 }

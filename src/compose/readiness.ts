@@ -33,7 +33,8 @@ export interface ReadinessReport {
     cache: ProbeResult & { kind: 'memory' | 'redis' };
     migrations: ProbeResult & { schema?: SchemaState };
   };
-  jobs?: { pending: number; running: number; failed: number };
+  /** The job counts; null when they could not be read (the database is down): present either way, 200 or 503. */
+  jobs: { pending: number; running: number; failed: number } | null;
 }
 
 /** A readiness check bound to its probes; after `markClosing()` it reports not ready (shutdown has begun). */
@@ -100,8 +101,8 @@ export function createReadiness(probes: ReadinessProbes, options: { timeoutMs?: 
       const report: ReadinessReport = {
         ready: !closing && database.ok && cache.ok && migrations.ok,
         checks: { database: result(database), cache: { ...result(cache), kind: probes.cache ? 'redis' : 'memory' }, migrations },
+        jobs: jobs.value ? { pending: jobs.value.pending, running: jobs.value.running, failed: jobs.value.failed } : null,
       };
-      if (jobs.value) report.jobs = { pending: jobs.value.pending, running: jobs.value.running, failed: jobs.value.failed };
       return report;
     },
   };

@@ -15,6 +15,7 @@ import type { SharedCache } from '../cache/shared-cache.js';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/schema.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
+import type { WeChatCallObserver } from '../wechat/api/request.js';
 import {
   checkSessionKey,
   createAccessTokenManager,
@@ -58,6 +59,8 @@ export interface WeChatGatewayOptions {
   seal?: Sealer;
   /** Waits between retries of -1/-1000; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every WeChat call attempt and every access_token fetched (metrics). Default: nobody. */
+  observe?: { call: WeChatCallObserver; tokenRefreshed: (appid: string, from: string) => void } | undefined;
 }
 
 /**
@@ -68,7 +71,14 @@ export interface WeChatGatewayOptions {
 export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGateway & { tokens: AccessTokenManager } {
   const transport = options.fetch ? { fetch: options.fetch } : {};
   const sleep = options.sleep ? { sleep: options.sleep } : {};
-  const http = new WeChatHttp({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...transport, ...sleep });
+  const observe = options.observe;
+  const http = new WeChatHttp({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    ...transport,
+    ...sleep,
+    ...(observe ? { observe: observe.call } : {}),
+  });
   const mpBaseUrl = options.mpBaseUrl ?? 'https://mp.weixin.qq.com';
   const byAppid = new Map(options.apps.map((a) => [a.appid, { appid: a.appid, secret: a.secret }]));
   const sources = new Map<string, TokenSource>();
@@ -82,6 +92,7 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
     apps: (appid) => byAppid.get(appid),
     mode: options.tokenMode,
     tokenSource: (appid) => sources.get(appid),
+    ...(observe ? { onRefresh: observe.tokenRefreshed } : {}),
     ...(shared ? { cache: shared.tokenCache, lock: shared.lock } : options.tokenCache ? { cache: options.tokenCache } : {}),
   });
   const exchanger = createCodeExchanger(http, { flight: shared?.flight() ?? createSingleFlight() });

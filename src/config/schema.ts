@@ -103,6 +103,21 @@ export const configSchema = z
         perAppPerMinute: z.number().int().min(1).default(20_000),
       })
       .prefault({}),
+    /**
+     * `GET <path>` in Prometheus text format (server/plugins/metrics.ts). Off by default. When on, it answers only a
+     * request with `Authorization: Bearer <token>` if a token is set, and otherwise only loopback clients (a
+     * scraper on the same host or pod): the figures name apps and routes and must not face the public unasked.
+     */
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_.-]{1,100}$/, 'a path such as /metrics')
+          .default('/metrics'),
+        token: z.string().min(16, 'a metrics token is at least 16 characters').optional(),
+      })
+      .prefault({}),
     wechat: z
       .strictObject({
         /** WeChat's API host; the built-in emulator's URL in sandbox mode. */

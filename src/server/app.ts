@@ -10,6 +10,9 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { capConnectionsPerIp } from './plugins/connection-cap.js';
 import { answerClientError, answerFrameworkError, answerUnmetExpectation, httpServerOptions, requireHost } from './plugins/framework-errors.js';
 import { registerRequestLog } from './plugins/request-log.js';
+import { acceptJsonBodiesOnly } from './plugins/json-bodies.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
 import { registerLoginRateLimit } from './plugins/rate-limit.js';
 import { registerHealth } from './routes/health.js';
 import { registerMe } from './routes/me.js';
@@ -46,10 +49,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ? Fastify({ ...common, logger: false })
     : Fastify({ ...common, loggerInstance: deps.logger })) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  acceptJsonBodiesOnly(app);
   requireHost(app.server);
   capConnectionsPerIp(app.server, deps.config.server.maxConnectionsPerIp, app.log);
   app.server.on('checkExpectation', answerUnmetExpectation);
   registerRequestLog(app);
+  registerOpenApi(app);
+  registerMetrics(app, deps);
   registerCloseConnections(app);
   // Before the routes: it hooks itself onto the login routes as they are registered.
   await registerLoginRateLimit(app, { limits: deps.config.rateLimit, appids: deps.config.apps.map((a) => a.appid), redis: deps.redis ?? null });

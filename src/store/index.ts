@@ -1,7 +1,8 @@
 export * from './port.js';
 export type { Database } from './schema.js';
 export { createKyselyStore, KyselyIdentityStore } from './kysely-store.js';
-export { openStore, type OpenStoreOptions, type OpenedStore, type StoreLogger } from './open-store.js';
+export { openStore, type OpenStoreOptions, type OpenedStore, type PoolUse, type StoreLogger } from './open-store.js';
+export { oldestDueJobRunAt } from './job-queue-age.js';
 export { migrate, checkSchema, createMigrator, type SchemaState } from './migrations/migrate.js';
 export { MIGRATIONS, migrationProvider } from './migrations/provider.js';
 export { createSqliteDialect, type SqliteDialectOptions } from './dialects/sqlite.js';

@@ -33,6 +33,15 @@ export interface OpenedStore {
   checkSchema(): Promise<SchemaState>;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
+  /** PostgreSQL: the pool's connections now (open, idle, and requests waiting for one); undefined for SQLite. */
+  poolUse?(): PoolUse | undefined;
+}
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
 }
 
 /**
@@ -48,6 +57,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   let dialect: DialectName;
   let db: Kysely<Database>;
   let sqlite: SqliteConnection | undefined;
+  let poolUse: () => PoolUse | undefined = () => undefined;
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     sqlite = new SqliteConnection();
@@ -65,6 +75,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       dialect: createPostgresDialect(url, {
         ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
         onPoolError: (error) => logger?.warn({ err: { message: error.message } }, 'idle PostgreSQL client errored'),
+        onPool: (pool) => {
+          poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 });
+        },
       }),
     });
   } else {
@@ -79,5 +92,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     migrate: () => migrate(db),
     checkSchema: () => checkSchema(db),
     close: () => store.close(),
+    poolUse: () => poolUse(),
   };
 }

@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { IdentityService } from '../../identity/index.js';
 import type { AtRestCipher } from '../../secrets/at-rest-cipher.js';
 import { answerLogin, type LoginAnswer, type SessionIssuer } from '../login-answer.js';
+import type { LoginObserver } from '../login-observer.js';
 import type { MiniProgramGateway } from '../ports.js';
 import { sessionKeyAad } from './mp-session.js';
 import { openUserData, type UserDataInput } from './open-user-data.js';
@@ -27,6 +28,8 @@ export interface MpLoginDeps {
   clock: Clock;
   /** `userData.maxAgeSeconds`: how old a decrypted watermark may be. */
   maxAgeSeconds: number;
+  /** Told of every login and where its unionid came from (metrics); optional. */
+  logins?: LoginObserver | undefined;
 }
 
 export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input: MpLoginInput): Promise<LoginAnswer> } {
@@ -37,6 +40,7 @@ export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input:
       let unionid = app.union !== null ? (session.unionid ?? null) : null;
       // code2session's unionid is WeChat's own word; a decrypted one only the app's (mp-unionid.ts, design.md).
       let unionidTrusted = true;
+      let decrypted = false;
       if (app.union !== null && unionid === null && input.userData !== undefined) {
         const payload = await openUserData({
           appid,
@@ -49,6 +53,7 @@ export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input:
           isKeyCurrent: async () => false,
         });
         unionid = payload.unionid ?? null;
+        decrypted = unionid !== null;
         unionidTrusted = app.trustDecryptedUnionid;
       }
       const result = await deps.identity.resolve({
@@ -58,6 +63,12 @@ export function createMpLogin(deps: MpLoginDeps): { login(app: AppConfig, input:
         unionid,
         unionidTrusted,
         sessionKeyEnc: deps.atRest.seal(session.sessionKey, sessionKeyAad(appid, session.openid)),
+      });
+      deps.logins?.login({
+        appid,
+        road: 'mp_login',
+        unionidSource: result.unionid === null ? 'none' : decrypted ? 'decrypt' : 'code2session',
+        isNewUser: result.isNewUser,
       });
       // A held claim logs the person in by openid only: the answer says unionid null, as for an unbound app.
       return answerLogin(deps.sessions, {

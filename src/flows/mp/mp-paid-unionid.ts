@@ -10,6 +10,7 @@ import type { IdentityService } from '../../identity/index.js';
 import type { IdentityStore } from '../../store/port.js';
 import { WECHAT_ERRCODE } from '../../wechat/api/errcodes.js';
 import { answerLogin, type LoginAnswer, type SessionIssuer } from '../login-answer.js';
+import { type LoginObserver, sourceOf } from '../login-observer.js';
 import type { MiniProgramGateway } from '../ports.js';
 import { type MpSession, requireUnion, sessionIdentity } from './mp-session.js';
 
@@ -20,6 +21,8 @@ export interface MpPaidUnionidDeps {
   identity: Pick<IdentityService, 'resolve'>;
   identities: Pick<IdentityStore, 'findAppIdentity'>;
   sessions: SessionIssuer;
+  /** Told of every login and where its unionid came from (metrics); optional. */
+  logins?: LoginObserver | undefined;
 }
 
 export function createMpPaidUnionid(deps: MpPaidUnionidDeps): { learn(session: MpSession, order: PaidOrder): Promise<LoginAnswer> } {
@@ -40,6 +43,7 @@ export function createMpPaidUnionid(deps: MpPaidUnionidDeps): { learn(session: M
         throw e;
       });
       const result = await deps.identity.resolve({ unionKey, appid: app.appid, openid: claims.openid, unionid });
+      deps.logins?.login({ appid: app.appid, road: 'mp_paid_unionid', unionidSource: sourceOf(unionid, 'paid_unionid'), isNewUser: result.isNewUser });
       return answerLogin(deps.sessions, {
         userId: result.userId,
         appid: app.appid,

@@ -13,6 +13,7 @@ import type { IdentityService } from '../../identity/index.js';
 import type { AtRestCipher } from '../../secrets/at-rest-cipher.js';
 import type { IdentityStore } from '../../store/port.js';
 import { answerLogin, type LoginAnswer, type SessionIssuer } from '../login-answer.js';
+import type { LoginObserver } from '../login-observer.js';
 import type { SessionKeyCheck } from './session-key-check.js';
 import { type MpSession, requireUnion, sessionIdentity, sessionKeyAad } from './mp-session.js';
 import { openUserData, type UserDataInput } from './open-user-data.js';
@@ -25,6 +26,8 @@ export interface MpUnionidDeps {
   sessions: SessionIssuer;
   clock: Clock;
   maxAgeSeconds: number;
+  /** Told of every login and where its unionid came from (metrics); optional. */
+  logins?: LoginObserver | undefined;
 }
 
 /**
@@ -64,6 +67,7 @@ export function createMpUnionid(deps: MpUnionidDeps): { decrypt(session: MpSessi
         unionidTrusted: app.trustDecryptedUnionid,
       });
       if (result.held) throw new AppError('ERR_UNIONID_UNCONFIRMED');
+      deps.logins?.login({ appid, road: 'mp_unionid', unionidSource: 'decrypt', isNewUser: false });
       return answerLogin(deps.sessions, {
         userId: result.userId,
         appid,

@@ -11,6 +11,7 @@ import { isAppError } from '../../errors.js';
 import type { IdentityService } from '../../identity/index.js';
 import { PermanentJobError, type JobHandler } from '../../jobs/index.js';
 import type { IdentityStore, ProfileStore } from '../../store/port.js';
+import { type LoginObserver, sourceOf } from '../login-observer.js';
 import type { OfficialAccountGateway } from '../ports.js';
 import type { QrLogin } from '../qr-login/qr-login.js';
 import { OA_EVENT_JOB, OA_LOOKUP_JOB, OA_UNSUBSCRIBE_JOB, type OaLookupPayload, type OaUnsubscribePayload } from './push-job.js';
@@ -22,6 +23,8 @@ export interface OaJobsDeps {
   identities: Pick<IdentityStore, 'findAppIdentity'>;
   profile: Pick<ProfileStore, 'setFollowState'>;
   qrLogin: Pick<QrLogin, 'complete'>;
+  /** Told of every scan-to-follow login and where its unionid came from (metrics); optional. */
+  logins?: LoginObserver | undefined;
 }
 
 function str(payload: Record<string, unknown>, name: string): string {
@@ -89,6 +92,7 @@ export function createOaJobHandlers(deps: OaJobsDeps): Record<string, JobHandler
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
       await deps.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
       if (p.qrScene) {
+        deps.logins?.login({ appid: p.appid, road: 'oa_qr_login', unionidSource: sourceOf(unionid, 'official_account'), isNewUser: result.isNewUser });
         await deps.qrLogin.complete({
           appid: p.appid,
           scene: p.qrScene,

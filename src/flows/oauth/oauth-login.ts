@@ -9,12 +9,15 @@ import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
 import type { IdentityService } from '../../identity/index.js';
 import { answerLogin, type LoginAnswer, type LoginOutcome, type SessionIssuer } from '../login-answer.js';
+import { type LoginObserver, sourceOf } from '../login-observer.js';
 import type { OAuthGateway } from '../ports.js';
 
 export interface OAuthLoginDeps {
   wechat: OAuthGateway;
   identity: Pick<IdentityService, 'resolve'>;
   sessions: SessionIssuer;
+  /** Told of every login and where its unionid came from (metrics); optional. */
+  logins?: LoginObserver | undefined;
 }
 
 export interface OAuthLogin {
@@ -55,6 +58,7 @@ export function createOAuthLogin(deps: OAuthLoginDeps): OAuthLogin {
       }
     }
     const result = await deps.identity.resolve({ unionKey: app.union, appid: app.appid, openid: token.openid, unionid });
+    deps.logins?.login({ appid: app.appid, road: 'oauth', unionidSource: sourceOf(unionid, 'oauth'), isNewUser: result.isNewUser });
     return { userId: result.userId, appid: app.appid, openid: token.openid, unionid, unionidConfirmed: result.unionidConfirmed, isNewUser: result.isNewUser };
   }
   return Object.freeze({

@@ -10,6 +10,7 @@ import type { AppDeps } from '../../compose/deps.js';
 import { requireApp } from '../../config/require-app.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 import { appidParams } from '../http/mp-schemas.js';
+import { described } from '../http/route-contract.js';
 
 const appLoginBody = z.strictObject({
   code: z
@@ -25,10 +26,14 @@ const appLoginBody = z.strictObject({
 
 /** Registers `POST /v1/app/:appid/login` (flows/oauth/oauth-login.ts). */
 export function registerAppLogin(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>): void {
-  app.post('/v1/app/:appid/login', async (request) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, 'mobile');
-    const { code } = parseOrThrow(appLoginBody, request.body);
-    return deps.flows.oauthLogin.answer(wxApp, code);
-  });
+  app.post(
+    '/v1/app/:appid/login',
+    described({ summary: 'Mobile app login (OpenSDK SendAuth code)', params: appidParams, body: appLoginBody }),
+    async (request) => {
+      const { appid } = parseOrThrow(appidParams, request.params, 'path');
+      const wxApp = requireApp(deps.config, appid, 'mobile');
+      const { code } = parseOrThrow(appLoginBody, request.body);
+      return deps.flows.oauthLogin.answer(wxApp, code);
+    },
+  );
 }

@@ -7,10 +7,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Readiness } from '../../compose/readiness.js';
+import { described } from '../http/route-contract.js';
 
 /** Registers `/healthz` and, when given a readiness check, `/readyz` (both uncached). */
 export function registerHealth(app: FastifyInstance, readiness?: Readiness): void {
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', described({ summary: 'Liveness: the process answers' }), async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   });
@@ -19,7 +20,7 @@ export function registerHealth(app: FastifyInstance, readiness?: Readiness): voi
     readiness.markClosing();
     done();
   });
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', described({ summary: 'Readiness: database, cache and schema (200), else 503 with the same shape' }), async (_request, reply) => {
     const report = await readiness.check();
     reply.header('cache-control', 'no-store');
     return reply.status(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not ready', ...report });

@@ -9,7 +9,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../compose/deps.js';
+import { appidParams } from '../http/mp-schemas.js';
 import { mpSessionRequest } from '../http/mp-session-request.js';
+import { described } from '../http/route-contract.js';
 
 // WeChat Pay: transaction_id is 32 digits, mch_id digits, out_trade_no 6–32 of [A-Za-z0-9_-|*@]; bounds are lenient.
 const paidBody = z.union([
@@ -22,8 +24,12 @@ const paidBody = z.union([
 
 /** Registers `POST /v1/mp/:appid/paid-unionid` (flows/mp/mp-paid-unionid.ts). */
 export function registerMpPaidUnionid(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'sessions' | 'flows'>): void {
-  app.post('/v1/mp/:appid/paid-unionid', async (request) => {
-    const { session, body: order } = await mpSessionRequest(request, deps, paidBody);
-    return deps.flows.mpPaidUnionid.learn(session, order);
-  });
+  app.post(
+    '/v1/mp/:appid/paid-unionid',
+    described({ summary: 'Learn the unionid from a recent payment (getpaidunionid)', params: appidParams, body: paidBody, bearer: true }),
+    async (request) => {
+      const { session, body: order } = await mpSessionRequest(request, deps, paidBody);
+      return deps.flows.mpPaidUnionid.learn(session, order);
+    },
+  );
 }

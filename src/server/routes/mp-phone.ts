@@ -6,7 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../compose/deps.js';
+import { appidParams } from '../http/mp-schemas.js';
 import { mpSessionRequest } from '../http/mp-session-request.js';
+import { described } from '../http/route-contract.js';
 
 const phoneBody = z.strictObject({
   code: z
@@ -23,8 +25,12 @@ const phoneBody = z.strictObject({
 
 /** Registers `POST /v1/mp/:appid/phone` (flows/mp/mp-phone.ts). */
 export function registerMpPhone(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'sessions' | 'flows'>): void {
-  app.post('/v1/mp/:appid/phone', async (request) => {
-    const { session, body } = await mpSessionRequest(request, deps, phoneBody);
-    return deps.flows.mpPhone.bind(session, body.code);
-  });
+  app.post(
+    '/v1/mp/:appid/phone',
+    described({ summary: 'Bind the phone number (getPhoneNumber code) to the session\u2019s user', params: appidParams, body: phoneBody, bearer: true }),
+    async (request) => {
+      const { session, body } = await mpSessionRequest(request, deps, phoneBody);
+      return deps.flows.mpPhone.bind(session, body.code);
+    },
+  );
 }

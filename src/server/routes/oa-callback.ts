@@ -15,6 +15,7 @@ import { requireApp } from '../../config/require-app.js';
 import { isAppError } from '../../errors.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 import type { OpenedPush } from '../../wechat/callback/open-push.js';
+import { described } from '../http/route-contract.js';
 
 const params = z.object({ appid: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/) });
 
@@ -34,28 +35,43 @@ export function registerOaCallback(app: FastifyInstance, deps: Pick<AppDeps, 'co
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
 
-    scope.get('/v1/oa/:appid/callback', async (request, reply) => {
-      const { appid } = parseOrThrow(params, request.params, 'path');
-      try {
-        const echostr = await push.verify(requireApp(deps.config, appid, 'officialAccount'), request.query);
-        return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(echostr);
-      } catch (err) {
-        logRejected(request, appid, err);
-        throw err;
-      }
-    });
+    scope.get(
+      '/v1/oa/:appid/callback',
+      described({ summary: 'WeChat\u2019s URL verification (echostr) for the official account', params, answers: 'text/plain: the echostr' }),
+      async (request, reply) => {
+        const { appid } = parseOrThrow(params, request.params, 'path');
+        try {
+          const echostr = await push.verify(requireApp(deps.config, appid, 'officialAccount'), request.query);
+          return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(echostr);
+        } catch (err) {
+          logRejected(request, appid, err);
+          throw err;
+        }
+      },
+    );
 
-    scope.post('/v1/oa/:appid/callback', { bodyLimit }, async (request, reply) => {
-      const { appid } = parseOrThrow(params, request.params, 'path');
-      let opened: OpenedPush;
-      try {
-        opened = await push.open(requireApp(deps.config, appid, 'officialAccount'), request.query, typeof request.body === 'string' ? request.body : '');
-      } catch (err) {
-        logRejected(request, appid, err);
-        throw err;
-      }
-      const answer = await push.answer(opened, request.log);
-      return reply.type(answer.contentType).send(answer.body);
-    });
+    scope.post(
+      '/v1/oa/:appid/callback',
+      {
+        bodyLimit,
+        ...described({
+          summary: 'WeChat\u2019s pushes (messages and events) to the official account',
+          params,
+          answers: 'text/xml or text/plain: the passive reply or success',
+        }),
+      },
+      async (request, reply) => {
+        const { appid } = parseOrThrow(params, request.params, 'path');
+        let opened: OpenedPush;
+        try {
+          opened = await push.open(requireApp(deps.config, appid, 'officialAccount'), request.query, typeof request.body === 'string' ? request.body : '');
+        } catch (err) {
+          logRejected(request, appid, err);
+          throw err;
+        }
+        const answer = await push.answer(opened, request.log);
+        return reply.type(answer.contentType).send(answer.body);
+      },
+    );
   });
 }

@@ -20,6 +20,7 @@ import { parseOrThrow } from '../../parse-or-throw.js';
 import { bindBrowser, browserMatches, unbindBrowser } from '../http/browser-binding.js';
 import { appidParams } from '../http/mp-schemas.js';
 import { callbackUrl, publicOrigin, ROUTE_PREFIX } from '../http/public-origin.js';
+import { described } from '../http/route-contract.js';
 
 const redirectField = z.string().min(1).max(4096);
 const oaAuthorizeQuery = z.strictObject({ scope: z.enum(['base', 'userinfo']), redirect: redirectField });
@@ -41,44 +42,62 @@ function redirectNoStore(reply: FastifyReply, location: string) {
 function registerFlow(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>, kind: OAuthFlowKind): void {
   const prefix = ROUTE_PREFIX[kind];
 
-  app.get(`${prefix}/:appid/authorize`, async (request, reply) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, kind);
-    let scope: OAuthScope = 'snsapi_login';
-    let redirect: string;
-    if (kind === 'officialAccount') {
-      const q = parseOrThrow(oaAuthorizeQuery, request.query, 'query');
-      scope = q.scope === 'base' ? 'snsapi_base' : 'snsapi_userinfo';
-      redirect = q.redirect;
-    } else {
-      redirect = parseOrThrow(webAuthorizeQuery, request.query, 'query').redirect;
-    }
-    const started = await deps.flows.oauthWeb.start({
-      app: wxApp,
-      kind,
-      scope,
-      redirect,
-      redirectUri: () => callbackUrl(publicOrigin(deps.config.publicUrl, request), kind, appid),
-    });
-    bindBrowser(request, reply, started.state, started.binding, deps.config.flows.oauthStateTtlSeconds);
-    return redirectNoStore(reply, started.consentUrl);
-  });
+  app.get(
+    `${prefix}/:appid/authorize`,
+    described({
+      summary: 'Start a browser OAuth login: redirects to WeChat\u2019s consent page',
+      params: appidParams,
+      query: kind === 'officialAccount' ? oaAuthorizeQuery : webAuthorizeQuery,
+      answers: '302 to WeChat',
+    }),
+    async (request, reply) => {
+      const { appid } = parseOrThrow(appidParams, request.params, 'path');
+      const wxApp = requireApp(deps.config, appid, kind);
+      let scope: OAuthScope = 'snsapi_login';
+      let redirect: string;
+      if (kind === 'officialAccount') {
+        const q = parseOrThrow(oaAuthorizeQuery, request.query, 'query');
+        scope = q.scope === 'base' ? 'snsapi_base' : 'snsapi_userinfo';
+        redirect = q.redirect;
+      } else {
+        redirect = parseOrThrow(webAuthorizeQuery, request.query, 'query').redirect;
+      }
+      const started = await deps.flows.oauthWeb.start({
+        app: wxApp,
+        kind,
+        scope,
+        redirect,
+        redirectUri: () => callbackUrl(publicOrigin(deps.config.publicUrl, request), kind, appid),
+      });
+      bindBrowser(request, reply, started.state, started.binding, deps.config.flows.oauthStateTtlSeconds);
+      return redirectNoStore(reply, started.consentUrl);
+    },
+  );
 
-  app.get(`${prefix}/:appid/oauth/callback`, async (request, reply) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, kind);
-    const query = parseOrThrow(callbackQuery, request.query, 'query');
-    const finished = await deps.flows.oauthWeb.finish({
-      app: wxApp,
-      kind,
-      state: query.state,
-      code: query.code,
-      browser: (h) => browserMatches(request, query.state!, h),
-    });
-    unbindBrowser(reply, query.state!);
-    if (finished.failure) request.log.info({ code: finished.failure.code, wechat: finished.failure.wechat, appid }, 'oauth login failed');
-    return redirectNoStore(reply, finished.location);
-  });
+  app.get(
+    `${prefix}/:appid/oauth/callback`,
+    described({
+      summary: 'WeChat\u2019s OAuth redirect back: redirects to the site with a login code',
+      params: appidParams,
+      query: callbackQuery,
+      answers: '302 to the site',
+    }),
+    async (request, reply) => {
+      const { appid } = parseOrThrow(appidParams, request.params, 'path');
+      const wxApp = requireApp(deps.config, appid, kind);
+      const query = parseOrThrow(callbackQuery, request.query, 'query');
+      const finished = await deps.flows.oauthWeb.finish({
+        app: wxApp,
+        kind,
+        state: query.state,
+        code: query.code,
+        browser: (h) => browserMatches(request, query.state!, h),
+      });
+      unbindBrowser(reply, query.state!);
+      if (finished.failure) request.log.info({ code: finished.failure.code, wechat: finished.failure.wechat, appid }, 'oauth login failed');
+      return redirectNoStore(reply, finished.location);
+    },
+  );
 }
 
 /** Registers the official-account and website-app OAuth routes (flows/oauth/oauth-web.ts). */

@@ -21,6 +21,7 @@ import type { QrLogin, QrLoginState } from '../../flows/qr-login/qr-login.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 import { qrLoginCookieMatches, setQrLoginCookie } from '../http/qr-login-cookie.js';
 import { createWaiterBudget } from '../http/waiter-budget.js';
+import { described } from '../http/route-contract.js';
 
 const MAX_WAIT_SECONDS = 30;
 const HEARTBEAT_MS = 15_000;
@@ -57,46 +58,54 @@ export function registerQrLogin(app: FastifyInstance, deps: Pick<AppDeps, 'confi
     done();
   });
 
-  app.post('/v1/oa/:appid/qr-login', async (request, reply) => {
-    const { appid } = parseOrThrow(appidParams, request.params, 'path');
-    const wxApp = requireApp(deps.config, appid, 'officialAccount');
-    const { binding, ...created } = await qr.create(wxApp);
-    setQrLoginCookie(request, reply, created.id, binding, qrLoginTtlSeconds);
-    reply.header('cache-control', 'no-store');
-    return created;
-  });
+  app.post(
+    '/v1/oa/:appid/qr-login',
+    described({ summary: 'Create a scan-to-follow login (a temporary QR code)', params: appidParams }),
+    async (request, reply) => {
+      const { appid } = parseOrThrow(appidParams, request.params, 'path');
+      const wxApp = requireApp(deps.config, appid, 'officialAccount');
+      const { binding, ...created } = await qr.create(wxApp);
+      setQrLoginCookie(request, reply, created.id, binding, qrLoginTtlSeconds);
+      reply.header('cache-control', 'no-store');
+      return created;
+    },
+  );
 
-  app.get('/v1/qr-login/:id', async (request, reply) => {
-    const { id } = parseOrThrow(idParams, request.params, 'path');
-    const query = parseOrThrow(pollQuery, request.query, 'query');
-    const browser = (storedHash: unknown) => qrLoginCookieMatches(request, id, storedHash);
-    reply.header('cache-control', 'no-store');
-    if (/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
-      await qr.read(id, { peek: true }); // unknown/expired/used: a plain JSON error before any stream starts
+  app.get(
+    '/v1/qr-login/:id',
+    described({ summary: 'Poll (or stream, Accept: text/event-stream) a scan-to-follow login', params: idParams, query: pollQuery }),
+    async (request, reply) => {
+      const { id } = parseOrThrow(idParams, request.params, 'path');
+      const query = parseOrThrow(pollQuery, request.query, 'query');
+      const browser = (storedHash: unknown) => qrLoginCookieMatches(request, id, storedHash);
+      reply.header('cache-control', 'no-store');
+      if (/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
+        await qr.read(id, { peek: true }); // unknown/expired/used: a plain JSON error before any stream starts
+        const release = enter(request, reply);
+        try {
+          return await stream(qr, request, reply, id, browser, requestSignal(reply, closing.signal), qrLoginRecheckMs);
+        } finally {
+          release();
+        }
+      }
+      const first = await qr.read(id, { browser });
+      if (first.status !== query.since || query.wait === 0) return first;
       const release = enter(request, reply);
       try {
-        return await stream(qr, request, reply, id, browser, requestSignal(reply, closing.signal), qrLoginRecheckMs);
+        const signal = requestSignal(reply, closing.signal);
+        // Waiting is real time (a socket held open); expiry is the injected clock's (qrLogin.read).
+        const deadline = Date.now() + query.wait * 1000;
+        for (;;) {
+          await qr.changed(id, Math.min(qrLoginRecheckMs, deadline - Date.now()), signal);
+          const state = await qr.read(id, { browser });
+          if (closing.signal.aborted) reply.header('connection', 'close'); // do not keep a shutting-down server's socket alive
+          if (state.status !== query.since || Date.now() >= deadline || signal.aborted) return state;
+        }
       } finally {
         release();
       }
-    }
-    const first = await qr.read(id, { browser });
-    if (first.status !== query.since || query.wait === 0) return first;
-    const release = enter(request, reply);
-    try {
-      const signal = requestSignal(reply, closing.signal);
-      // Waiting is real time (a socket held open); expiry is the injected clock's (qrLogin.read).
-      const deadline = Date.now() + query.wait * 1000;
-      for (;;) {
-        await qr.changed(id, Math.min(qrLoginRecheckMs, deadline - Date.now()), signal);
-        const state = await qr.read(id, { browser });
-        if (closing.signal.aborted) reply.header('connection', 'close'); // do not keep a shutting-down server's socket alive
-        if (state.status !== query.since || Date.now() >= deadline || signal.aborted) return state;
-      }
-    } finally {
-      release();
-    }
-  });
+    },
+  );
 }
 
 /** Server-sent events until `done`, an error (expired/used/another browser), the client leaving or the server closing. */

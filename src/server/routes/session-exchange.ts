@@ -7,13 +7,18 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../compose/deps.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
+import { described } from '../http/route-contract.js';
 
 const exchangeBody = z.strictObject({ code: z.string().min(1).max(128) });
 
 /** Registers `POST /v1/session/exchange` (flows/session-exchange.ts). */
 export function registerSessionExchange(app: FastifyInstance, deps: Pick<AppDeps, 'flows'>): void {
-  app.post('/v1/session/exchange', async (request) => {
-    const { code } = parseOrThrow(exchangeBody, request.body);
-    return deps.flows.sessionExchange.exchange(code);
-  });
+  app.post(
+    '/v1/session/exchange',
+    described({ summary: 'Trade a browser login\u2019s one-time login code for a session', body: exchangeBody }),
+    async (request) => {
+      const { code } = parseOrThrow(exchangeBody, request.body);
+      return deps.flows.sessionExchange.exchange(code);
+    },
+  );
 }

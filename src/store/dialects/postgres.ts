@@ -7,6 +7,8 @@ export interface PostgresDialectOptions {
   poolSize?: number;
   /** Called when an idle pooled client errors (e.g. the server restarted); the pool drops it. */
   onPoolError?: (error: Error) => void;
+  /** Handed the pool once it is made (the metrics read its counts: total, idle, waiting). */
+  onPool?: (pool: pg.Pool) => void;
 }
 
 const INT8_OID = 20;
@@ -44,5 +46,6 @@ export function createPostgresDialect(connectionString: string, options: Postgre
   const pool = new pg.Pool({ connectionString, max: poolSize, types: poolTypes });
   // Without a listener an idle client's error would crash the process.
   pool.on('error', (error) => options.onPoolError?.(error));
+  options.onPool?.(pool);
   return new PostgresDialect({ pool });
 }

@@ -27,6 +27,26 @@ export interface WeChatHttpOptions {
   /** Retries of errcode -1/-1000 (and, per call, of transport failures). Default 3 attempts, 200 ms doubling to 2000 ms. */
   retry?: Partial<RetryOptions>;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every attempt's outcome (metrics); must not throw. Default: nobody. */
+  observe?: WeChatCallObserver;
+}
+
+/**
+ * One attempt at a WeChat endpoint: its path (never the query), and `errcode`: `0` for a success, WeChat's errcode,
+ * or what went wrong before one was read (`http_<status>`, `timeout`, `unreachable`, `bad_body`).
+ */
+export interface WeChatCallRecord {
+  path: string;
+  errcode: string;
+}
+export type WeChatCallObserver = (call: WeChatCallRecord) => void;
+
+function outcomeOf(e: unknown): string {
+  if (e instanceof WeChatApiError) return String(e.wechat.errcode);
+  if (e instanceof WeChatStatusError) return `http_${e.httpStatus}`;
+  if (e instanceof WeChatTimeoutError) return 'timeout';
+  if (e instanceof WeChatTransportError) return 'unreachable';
+  return 'bad_body';
 }
 
 export interface WeChatRequest<T> {
@@ -77,6 +97,7 @@ export class WeChatHttp {
   readonly retry: Readonly<RetryOptions>;
   readonly #fetch: HttpTransport;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #observe: WeChatCallObserver | undefined;
 
   constructor(options: WeChatHttpOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('WeChatHttp: options are required');
@@ -93,6 +114,8 @@ export class WeChatHttp {
     const s = options.sleep ?? defaultSleep;
     if (typeof s !== 'function') throw new TypeError('WeChatHttp: sleep must be a function');
     this.#sleep = s;
+    if (options.observe !== undefined && typeof options.observe !== 'function') throw new TypeError('WeChatHttp: observe must be a function');
+    this.#observe = options.observe;
     Object.freeze(this);
   }
 
@@ -102,8 +125,11 @@ export class WeChatHttp {
     if (typeof req.path !== 'string' || !req.path.startsWith('/')) throw new TypeError('WeChatHttp: path must start with /');
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once(req);
+        const answer = await this.#once(req);
+        this.#observe?.({ path: req.path, errcode: '0' });
+        return answer;
       } catch (e) {
+        this.#observe?.({ path: req.path, errcode: outcomeOf(e) });
         if (attempt >= this.retry.attempts || !isRetryable(e, req.retryTransport === true)) throw e;
         await this.#sleep(Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1)));
       }

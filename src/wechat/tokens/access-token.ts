@@ -40,6 +40,8 @@ export interface AccessTokenManagerOptions {
    * = fetch it from WeChat with the app's credentials (`mode`). Called on every refresh, so keep it cheap.
    */
   tokenSource?: (appid: string) => TokenSource | undefined;
+  /** Told of every token fetched (metrics): the app and where from (`stable`, `token`, or the source's id). */
+  onRefresh?: (appid: string, from: string) => void;
 }
 
 export interface AccessTokenManager {
@@ -113,6 +115,7 @@ export function createAccessTokenManager(options: AccessTokenManagerOptions): Ac
     if (typeof r?.accessToken !== 'string' || r.accessToken === '' || !Number.isFinite(r.expiresIn) || r.expiresIn <= 0) {
       throw new TypeError('createAccessTokenManager: a token source must resolve { accessToken, expiresIn > 0 }');
     }
+    options.onRefresh?.(appid, sourceFor(appid)?.id ?? mode);
     const lifeMs = r.expiresIn * 1000;
     const expiresAt = startedAt + lifeMs;
     // A stable token fetched in its last minutes comes back with little life left: refresh at half of it,
