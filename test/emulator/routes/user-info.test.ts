@@ -64,7 +64,7 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
     expect((await info(await h.token(MINI), h.emu.state.openid(p, MINI.appid))).json.errcode).toBe(48001);
   });
 
-  it('every token-taking endpoint checks the token: 41001 missing, 40001 unknown, 42001 expired', async () => {
+  it('every token-taking endpoint checks the token: 41001 missing, 40014 malformed, 40001 unknown, 42001 expired', async () => {
     const probes: [string, string, unknown][] = [
       ['GET', '/cgi-bin/user/info?openid=x', undefined],
       ['POST', '/cgi-bin/user/info/batchget', { user_list: [{ openid: 'x' }] }],
@@ -82,7 +82,8 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
       const sep = path.includes('?') ? '&' : '?';
       for (const [query, want] of [
         ['', 41001],
-        [`${sep}access_token=80_madeup`, 40001],
+        [`${sep}access_token=80_madeup`, 40014],
+        [`${sep}access_token=80_${'u'.repeat(140)}`, 40001],
         [`${sep}access_token=${tokenFor}`, 42001],
       ] as const) {
         const r = await h.send(method, `${path}${query}`, body);
