@@ -91,7 +91,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   const { clock } = options;
   const ids = new IdMinter(options.random);
   const pushes = new PushSimulator({
-    clock,
+    clock: options.pushClock,
     ids,
     timeoutMs: options.pushTimeoutMs,
     retryDelayMs: options.pushRetryDelayMs,
