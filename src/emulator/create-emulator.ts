@@ -22,6 +22,7 @@ import { registerControlApps } from './routes/control-apps.js';
 import { registerControlClock } from './routes/control-clock.js';
 import { registerControlFaults } from './routes/control-faults.js';
 import { registerControlOAuth } from './routes/control-oauth.js';
+import { registerControlOpenBinding } from './routes/control-open-binding.js';
 import { registerControlPay } from './routes/control-pay.js';
 import { registerControlPersonActions } from './routes/control-person-actions.js';
 import { registerControlPersons } from './routes/control-persons.js';
@@ -90,7 +91,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   const { clock } = options;
   const ids = new IdMinter(options.random);
   const pushes = new PushSimulator({
-    clock,
+    clock: options.pushClock,
     ids,
     timeoutMs: options.pushTimeoutMs,
     retryDelayMs: options.pushRetryDelayMs,
@@ -154,6 +155,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   registerControlPay(app, ctx);
   registerControlPushes(app, ctx);
   registerControlApps(app, ctx);
+  registerControlOpenBinding(app, ctx);
   registerControlClock(app, ctx);
   registerControlFaults(app, ctx);
   registerControlAdmin(app, ctx);

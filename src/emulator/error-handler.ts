@@ -29,7 +29,11 @@ export function installErrorHandling(app: FastifyInstance, wx: WeChatReplier): v
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (!isControlPath(pathOf(request.url))) return wx.error(reply, -1, { status: 404 });
+    const path = pathOf(request.url);
+    // A POST-only WeChat endpoint asked with another method: 43002 "require POST method", HTTP 200, as WeChat does
+    // (https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html).
+    if (!isControlPath(path) && request.method !== 'POST' && app.hasRoute({ method: 'POST', url: path })) return wx.error(reply, 43002);
+    if (!isControlPath(path)) return wx.error(reply, -1, { status: 404 });
     const e = new AppError('ERR_NOT_FOUND');
     return reply.code(e.status).send(e.toBody());
   });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { ManualClock, type Clock } from '../clock.js';
+import { ManualClock, systemClock, type Clock } from '../clock.js';
 import { callbackProblem, callbackUrlSchema, encodingAesKeySchema, initialSettings, tokenSchema } from './app-callbacks.js';
 import { oauthDomainSettingSchema } from './oauth-domain.js';
 import { MESSAGE_MODES } from './push-xml.js';
@@ -32,8 +32,19 @@ export interface AdvanceableClock extends Clock {
  */
 export type UnionidRule = 'current' | 'legacy';
 
+/**
+ * Which clock stamps pushes (CreateTime and the signature's `timestamp`): `receiver` — the receiver's own time
+ * (`receiverClock`, default the system clock), so a receiver that checks timestamps against its clock is not fooled
+ * by a virtual clock moved days ahead; `virtual` — the emulator's virtual clock, for tests that pin CreateTime.
+ */
+export type PushTimes = 'receiver' | 'virtual';
+
 export interface EmulatorOptions {
   apps: EmulatorApp[];
+  /** Which clock stamps pushes (default `receiver`). */
+  pushTimes?: PushTimes;
+  /** The receiver's clock for `pushTimes: 'receiver'` (default the system clock). */
+  receiverClock?: Clock;
   unionidRule?: UnionidRule;
   rotateSessionKeyOnLogin?: boolean;
   codeTtlSeconds?: number;
@@ -71,6 +82,9 @@ export interface EmulatorOptions {
 
 export interface ResolvedEmulatorOptions {
   readonly apps: readonly EmulatorApp[];
+  readonly pushTimes: PushTimes;
+  /** The clock pushes are stamped with (per `pushTimes`). */
+  readonly pushClock: Clock;
   readonly unionidRule: UnionidRule;
   readonly rotateSessionKeyOnLogin: boolean;
   readonly codeTtlSeconds: number;
@@ -119,6 +133,8 @@ const isFn = (v: unknown): boolean => typeof v === 'function';
 const optionsSchema = z.strictObject({
   apps: z.array(appSchema).refine((apps) => new Set(apps.map((a) => a.appid)).size === apps.length, 'appids must be unique'),
   unionidRule: z.enum(['current', 'legacy']).default('current'),
+  pushTimes: z.enum(['receiver', 'virtual']).default('receiver'),
+  receiverClock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && isFn((v as Clock).now), 'a Clock').optional(),
   rotateSessionKeyOnLogin: z.boolean().default(false),
   codeTtlSeconds: z.number().int().positive().default(300),
   tokenTtlSeconds: z.number().int().positive().default(7200),
@@ -162,8 +178,10 @@ export function resolveEmulatorOptions(input: EmulatorOptions): ResolvedEmulator
   if (!parsed.success) throw new TypeError(`createEmulator: invalid options:\n${z.prettifyError(parsed.error)}`);
   const o = parsed.data;
   const clock = o.clock === undefined ? new ManualClock() : isAdvanceable(o.clock) ? o.clock : new ManualClock(o.clock);
+  const { receiverClock, ...rest } = o;
   return Object.freeze({
-    ...o,
+    ...rest,
+    pushClock: o.pushTimes === 'virtual' ? clock : (receiverClock ?? systemClock),
     apps: Object.freeze(o.apps.map((a) => Object.freeze({ ...a }))),
     oauthCodeTtlSeconds: Object.freeze({ ...o.oauthCodeTtlSeconds }),
     clock,

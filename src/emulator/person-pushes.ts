@@ -30,7 +30,7 @@ export function pushPersonEvent(ctx: EmulatorContext, app: EmulatorApp, person: 
   const settings = ctx.state.callbacks.get(app.appid);
   if (settings === undefined || settings.callbackUrl === null) return null;
   const openid = ctx.state.persons.openid(person.id, app.appid);
-  const common = { toUser: settings.originalId, fromUser: openid, createTime: Math.floor(ctx.clock.now() / 1000) };
+  const common = { toUser: settings.originalId, fromUser: openid, createTime: Math.floor(ctx.options.pushClock.now() / 1000) };
   const kind: PushKind = event.kind;
   const xml =
     event.kind === 'text'

@@ -27,9 +27,12 @@ export class QrTickets {
     this.#ids = ids;
   }
 
-  /** Creates a code; `expireSeconds` null = permanent. Tickets look like WeChat's: base64 with `+`, `/` and `=`. */
+  /**
+   * Creates a code; `expireSeconds` null = permanent. Tickets look like WeChat's today: `gQ` + URL-safe base64 without
+   * padding (`-` and `_`, never `+ / =`), so a library that puts one in the showqrcode URL unencoded still finds it.
+   */
   create(appid: string, scene: number | string, expireSeconds: number | null): { ticket: string; record: QrTicket } {
-    const ticket = `gQ${this.#ids.bytes(70).toString('base64')}`;
+    const ticket = `gQ${this.#ids.bytes(70).toString('base64url')}`;
     const url = `http://weixin.qq.com/q/02${this.#ids.bytes(16).toString('base64url')}`;
     const record: QrTicket = { appid, scene, expiresAt: expireSeconds === null ? null : this.#clock.now() + expireSeconds * 1000, url };
     this.#tickets.set(ticket, record);

@@ -49,7 +49,8 @@ export interface EmulatorStateView {
 }
 
 export class EmulatorState {
-  readonly apps: readonly EmulatorApp[];
+  /** Mutable only through `bindOpen` (one frozen app replaced by another); PersonRegistry reads the same array. */
+  readonly #apps: EmulatorApp[];
   readonly persons: PersonRegistry;
   readonly codes: CodeStore;
   readonly sessionKeys: SessionKeys;
@@ -64,12 +65,12 @@ export class EmulatorState {
   readonly callbacks: AppCallbacks;
   /** Each app's OAuth redirect domain: not cleared by reset either. */
   readonly oauthDomains: OAuthDomains;
-  readonly #byAppid: ReadonlyMap<string, EmulatorApp>;
+  readonly #byAppid: Map<string, EmulatorApp>;
 
   constructor(options: ResolvedEmulatorOptions, ids: IdMinter, clock: Clock) {
-    this.apps = options.apps;
+    this.#apps = [...options.apps];
     this.#byAppid = new Map(options.apps.map((a) => [a.appid, a]));
-    this.persons = new PersonRegistry(options.apps, ids);
+    this.persons = new PersonRegistry(this.#apps, ids);
     this.codes = new CodeStore(options.codeTtlSeconds, clock, ids);
     this.sessionKeys = new SessionKeys(ids);
     this.tokens = new TokenStore({ ttlSeconds: options.tokenTtlSeconds, overlapSeconds: options.tokenOverlapSeconds, clock, ids });
@@ -83,8 +84,26 @@ export class EmulatorState {
     this.oauthDomains = new OAuthDomains(options.apps, { websiteSubdomains: options.websiteOAuthSubdomains });
   }
 
+  get apps(): readonly EmulatorApp[] {
+    return this.#apps;
+  }
+
   app(appid: string): EmulatorApp | undefined {
     return this.#byAppid.get(appid);
+  }
+
+  /**
+   * Binds `appid` to Open Platform account `openAppid`, or unbinds it (null): what an operator does in the Open
+   * Platform console at run time. Every later answer (unionids, open/get, code2Session) follows the new binding.
+   */
+  bindOpen(appid: string, openAppid: string | null): EmulatorApp | undefined {
+    const i = this.#apps.findIndex((a) => a.appid === appid);
+    const current = this.#apps[i];
+    if (current === undefined) return undefined;
+    const next = Object.freeze({ ...current, openAppid });
+    this.#apps[i] = next;
+    this.#byAppid.set(appid, next);
+    return next;
   }
 
   /** Forget persons, codes, keys, tokens, quotas, tickets and payments. Apps (and their push settings) stay. */

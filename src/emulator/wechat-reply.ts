@@ -16,6 +16,7 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = Object.freeze({
   40002: 'invalid grant_type',
   40003: 'invalid openid',
   40013: 'invalid appid',
+  40014: 'invalid access_token',
   40029: 'invalid code',
   40030: 'invalid refresh_token',
   40097: 'invalid args',

@@ -11,7 +11,6 @@ import { jsonObjectBody, str } from '../wechat-body.js';
 
 export function registerOpenGet(app: FastifyInstance, ctx: EmulatorContext): void {
   const { state, wx } = ctx;
-  app.get('/cgi-bin/open/get', async (_request, reply) => wx.error(reply, 43002));
   app.post('/cgi-bin/open/get', async (request, reply) => {
     const gate = checkAppToken(state, request.query, ['officialAccount', 'miniprogram']);
     if (!gate.ok) return wx.error(reply, gate.errcode);

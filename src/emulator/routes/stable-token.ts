@@ -12,7 +12,6 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 export function registerStableToken(app: FastifyInstance, ctx: EmulatorContext): void {
   const { state, wx } = ctx;
-  app.get('/cgi-bin/stable_token', async (_request, reply) => wx.error(reply, 43002));
   app.post('/cgi-bin/stable_token', async (request, reply) => {
     const body = request.body;
     if (body === undefined) return wx.error(reply, 44002);

@@ -28,7 +28,7 @@ describe('control API: person actions push to the callback', () => {
   let openid: string;
   let p: string;
   beforeEach(async () => {
-    h = await startEmulator({ pushTimeoutMs: 200 });
+    h = await startEmulator({ pushTimeoutMs: 200, pushTimes: 'virtual' });
     rx = await startReceiver();
     h.emu.configureApp(OA_PUSH.appid, { callbackUrl: rx.url });
     p = await h.person({ name: 'Ann' });

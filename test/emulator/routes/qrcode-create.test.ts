@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { xmlField } from '../../../src/emulator/push-xml.js';
 import { MINI, OA, startEmulator, type Harness } from '../helpers.js';
+import { readJpeg } from '../jpeg-reader.js';
 import { startReceiver } from '../push-receiver.js';
 
 describe('POST /cgi-bin/qrcode/create', () => {
@@ -16,7 +17,7 @@ describe('POST /cgi-bin/qrcode/create', () => {
     const r = await h.post(url, { action_name: 'QR_SCENE', action_info: { scene: { scene_id: 123 } } });
     expect(Object.keys(r.json)).toEqual(['ticket', 'expire_seconds', 'url']);
     expect(r.json.expire_seconds).toBe(60);
-    expect(r.json.ticket).toMatch(/^gQ[A-Za-z0-9+/=]{80,}$/);
+    expect(r.json.ticket).toMatch(/^gQ[A-Za-z0-9_-]{80,}$/); // URL-safe base64, no padding
     expect(r.json.url).toMatch(/^http:\/\/weixin\.qq\.com\/q\/02/);
     const other = await h.post(url, { action_name: 'QR_SCENE', action_info: { scene: { scene_id: 123 } } });
     expect(other.json.ticket).not.toBe(r.json.ticket);
@@ -31,20 +32,32 @@ describe('POST /cgi-bin/qrcode/create', () => {
     );
   });
 
-  it('showqrcode() answers an image for a live URL-encoded ticket, 404 for an expired, unknown or unencoded one', async () => {
+  it('showqrcode() answers a JPEG (image/jpg) for a live ticket, encoded or not; 404 for an expired or unknown one', async () => {
     const r = await h.post(url, { expire_seconds: 60, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: 'a<b>' } } });
     const ticket = r.json.ticket as string;
     const img = await fetch(`${h.base}/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`);
     expect(img.status).toBe(200);
-    expect(img.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
-    const svg = await img.text();
-    expect(svg).toContain('scene a&#60;b&#62;');
-    // '+' decodes to a space when not encoded ('/' and '=' survive a query string).
-    if (ticket.includes('+')) expect((await fetch(`${h.base}/cgi-bin/showqrcode?ticket=${ticket}`)).status).toBe(404);
+    expect(img.headers.get('content-type')).toBe('image/jpg');
+    const jpeg = readJpeg(Buffer.from(await img.arrayBuffer()));
+    expect([jpeg.width, jpeg.height]).toEqual([200, 200]);
+    expect(jpeg.markers).toEqual([0xe0, 0xdb, 0xc0, 0xc4, 0xc4, 0xda]);
+    // Quiet zone white, the top-left finder square's ring black.
+    expect(jpeg.levels[0]?.[0]).toBe(255);
+    expect(jpeg.levels[2]?.slice(2, 9)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(jpeg.levels.flat().every((l) => l === 0 || l === 255)).toBe(true);
+    // Unencoded, the ticket is the same string (no '+' to turn into a space).
+    expect((await fetch(`${h.base}/cgi-bin/showqrcode?ticket=${ticket}`)).status).toBe(200);
     expect((await fetch(`${h.base}/cgi-bin/showqrcode?ticket=gQnope`)).status).toBe(404);
     await h.advance(60);
     const expired = await fetch(`${h.base}/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`);
     expect([expired.status, await expired.text()]).toEqual([404, 'QR code expired']);
+  });
+
+  it('tickets never hold + / or = (50 of them)', async () => {
+    for (let i = 0; i < 50; i++) {
+      const r = await h.post(url, { action_name: 'QR_SCENE', action_info: { scene: { scene_id: i } } });
+      expect(r.json.ticket).not.toMatch(/[+/=]/);
+    }
   });
 
   it('qrcode/create() answers { ticket, url } for permanent codes, which never expire', async () => {

@@ -46,9 +46,16 @@ describe('GET /cgi-bin/token and POST /cgi-bin/stable_token', () => {
     expect(r.json.errmsg).toMatch(RID);
   });
 
-  it('the token check answers 41001 without a token and 40001 for an unknown one', async () => {
+  it('the token check answers 41001 without a token, 40014 for a malformed one, 40001 for a well-formed unknown one', async () => {
     expect(await probe(undefined)).toBe(41001);
-    expect(await probe('80_madeup')).toBe(40001);
+    expect(await probe('80_madeup')).toBe(40014); // too short
+    expect(await probe('ACCESS_TOKEN')).toBe(40014);
+    const real = await h.token(MINI);
+    expect(await probe(`${real.slice(0, -1)}+`)).toBe(40014); // a character no token has
+    expect(await probe(real.slice(0, 40))).toBe(40014); // truncated
+    expect(await probe(`80_${'A'.repeat(140)}`)).toBe(40001); // well-formed, never issued
+    const r = await h.get('/cgi-bin/user/info', { access_token: 'garbled', openid: 'x' });
+    expect(r.json.errmsg).toMatch(/^invalid access_token, rid: /);
   });
 
   it('tokens of different apps are independent', async () => {

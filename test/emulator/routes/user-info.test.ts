@@ -38,15 +38,16 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
     });
   });
 
-  it('user/info() reduces a non-follower to { subscribe: 0, openid, unionid }, and drops the unionid when the account is unbound', async () => {
+  it('user/info() answers a non-follower the thin { subscribe: 0, openid, tagid_list } with no unionid, even on a bound account', async () => {
     const p = await h.person();
     const openid = h.emu.state.openid(p, OA.appid);
-    expect((await info(await h.token(OA), openid)).json).toEqual({ subscribe: 0, openid, unionid: h.emu.state.unionid(p, 'wxopen000000001') });
+    expect((await info(await h.token(OA), openid)).json).toEqual({ subscribe: 0, openid, tagid_list: [] });
     await h.post(`/__emulator/persons/${p}/follow`, { appid: OA.appid });
+    expect((await info(await h.token(OA), openid)).json.unionid).toBe(h.emu.state.unionid(p, 'wxopen000000001'));
     await h.post(`/__emulator/persons/${p}/unfollow`, { appid: OA.appid });
-    expect((await info(await h.token(OA), openid)).json.subscribe).toBe(0);
+    expect((await info(await h.token(OA), openid)).json).toEqual({ subscribe: 0, openid, tagid_list: [] }); // gone again once unfollowed
     const unboundOpenid = h.emu.state.openid(p, OA_UNBOUND.appid);
-    expect((await info(await h.token(OA_UNBOUND), unboundOpenid)).json).toEqual({ subscribe: 0, openid: unboundOpenid });
+    expect((await info(await h.token(OA_UNBOUND), unboundOpenid)).json).toEqual({ subscribe: 0, openid: unboundOpenid, tagid_list: [] });
     await h.post(`/__emulator/persons/${p}/follow`, { appid: OA_UNBOUND.appid });
     const full = (await info(await h.token(OA_UNBOUND), unboundOpenid)).json;
     expect(full.subscribe).toBe(1);
@@ -64,7 +65,7 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
     expect((await info(await h.token(MINI), h.emu.state.openid(p, MINI.appid))).json.errcode).toBe(48001);
   });
 
-  it('every token-taking endpoint checks the token: 41001 missing, 40001 unknown, 42001 expired', async () => {
+  it('every token-taking endpoint checks the token: 41001 missing, 40014 malformed, 40001 unknown, 42001 expired', async () => {
     const probes: [string, string, unknown][] = [
       ['GET', '/cgi-bin/user/info?openid=x', undefined],
       ['POST', '/cgi-bin/user/info/batchget', { user_list: [{ openid: 'x' }] }],
@@ -82,7 +83,8 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
       const sep = path.includes('?') ? '&' : '?';
       for (const [query, want] of [
         ['', 41001],
-        [`${sep}access_token=80_madeup`, 40001],
+        [`${sep}access_token=80_madeup`, 40014],
+        [`${sep}access_token=80_${'u'.repeat(140)}`, 40001],
         [`${sep}access_token=${tokenFor}`, 42001],
       ] as const) {
         const r = await h.send(method, `${path}${query}`, body);
@@ -100,7 +102,7 @@ describe('GET /cgi-bin/user/info, POST /cgi-bin/user/info/batchget, GET /cgi-bin
       user_list: [{ openid: oa(b), lang: 'zh_CN' }, { openid: oa(a) }],
     });
     expect(r.json.user_info_list).toHaveLength(2);
-    expect(r.json.user_info_list[0]).toEqual({ subscribe: 0, openid: oa(b), unionid: h.emu.state.unionid(b, 'wxopen000000001') });
+    expect(r.json.user_info_list[0]).toEqual({ subscribe: 0, openid: oa(b), tagid_list: [] });
     expect(r.json.user_info_list[1]).toMatchObject({ subscribe: 1, openid: oa(a), subscribe_time: T0 / 1000 });
   });
 
