@@ -5,7 +5,7 @@
  * alternates every round and the ratio (on ÷ off) is the median of the per-round ratios. After each round the
  * enabled one is scraped, as Prometheus would, and its login count checked, so the figures are known to have been
  * kept. Target ≥ 0.95. Writes bench/results/metrics.json.
- * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5).
+ * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
  */
 import { DEMO_APPS } from '../src/config/demo-config.js';
 import { loadWithCodes, median, mintCodes, startPeer, type LoadResult } from './harness.js';
@@ -14,6 +14,7 @@ import { row, writeBench } from './report.js';
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
 const TOKEN = 'bench-metrics-token-0123456789';
 
 const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
@@ -37,7 +38,7 @@ async function scrapedLogins(): Promise<number> {
 }
 
 try {
-  for (const t of targets) await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, 3000), connections); // warm-up (JIT)
+  for (const t of targets) await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup), connections); // warm-up (JIT)
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...targets].reverse() : targets;
     const rps = new Map<string, number>();
