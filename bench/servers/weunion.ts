@@ -3,6 +3,7 @@
  * WEUNION_STORAGE overrides the store (a seeded `sqlite:<file>` or a `postgres://…` URL: bench/growth.ts).
  * The job runner is not started (as in `buildApp` without main.ts): official-account pushes are enqueued, not run,
  * so bench/callback.ts measures the callback's request path only.
+ * WEUNION_METRICS=<token> turns `/metrics` on with that token (bench/metrics-overhead.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const base = parseConfig({
   ...storage,
   wechat: { baseUrl: emulatorUrl },
   rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 },
+  ...(process.env.WEUNION_METRICS ? { metrics: { enabled: true, token: process.env.WEUNION_METRICS } } : {}),
 });
 const composed = await compose(base, { logger: false });
 const app = await buildApp(composed.deps);

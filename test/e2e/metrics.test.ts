@@ -76,6 +76,18 @@ describe('GET /metrics', () => {
     expect(hasSample(m, 'weunion_store_pool_connections')).toBe(false);
   });
 
+  it('counts a scan-to-follow login with its unionid from the official account (user/info)', async () => {
+    const s = (stack = await startStack({ unionidRule: 'legacy', configure: withMetrics({ token: TOKEN }) }));
+    const person = await s.createPerson();
+    const created = (await s.api<{ id: string; ticket: string }>(`/v1/oa/${s.apps.oa}/qr-login`, {})).body;
+    await s.control(`/__emulator/persons/${person}/scan`, { appid: s.apps.oa, ticket: created.ticket });
+    await s.settle();
+    expect((await s.api(`/v1/qr-login/${created.id}`)).body).toMatchObject({ status: 'done' });
+    const m = await samples(s);
+    expect(sampleSum(m, 'weunion_logins_total', { appid: s.apps.oa, road: 'oa_qr_login', unionid_source: 'official_account', result: 'new_user' })).toBe(1);
+    expect(sampleSum(m, 'weunion_wechat_calls_total', { endpoint: '/cgi-bin/qrcode/create', errcode: '0' })).toBe(1);
+  });
+
   it('shows the job queue depth and age as the jobs wait, read at scrape time', async () => {
     const s = (stack = await startStack({ unionidRule: 'legacy', configure: withMetrics({ token: TOKEN }) }));
     const p = await s.createPerson();

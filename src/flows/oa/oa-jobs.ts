@@ -92,7 +92,6 @@ export function createOaJobHandlers(deps: OaJobsDeps): Record<string, JobHandler
       // The event's time orders follow states: a retried subscribe cannot undo a later unsubscribe.
       await deps.profile.setFollowState(p.appid, p.openid, subscribed, p.createTime * 1000);
       if (p.qrScene) {
-        deps.logins?.login({ appid: p.appid, road: 'oa_qr_login', unionidSource: sourceOf(unionid, 'official_account'), isNewUser: result.isNewUser });
         await deps.qrLogin.complete({
           appid: p.appid,
           scene: p.qrScene,
@@ -102,6 +101,8 @@ export function createOaJobHandlers(deps: OaJobsDeps): Record<string, JobHandler
           unionidConfirmed: result.unionidConfirmed,
           isNewUser: result.isNewUser,
         });
+        // After the login is complete: a retried job whose completion failed must not have counted it.
+        deps.logins?.login({ appid: p.appid, road: 'oa_qr_login', unionidSource: sourceOf(unionid, 'official_account'), isNewUser: result.isNewUser });
       }
     },
     /** The person unfollowed: recorded on the identity (when we know it); nothing is deleted. */

@@ -4,7 +4,7 @@
  * machine-readable document is `/openapi.json`, which any OpenAPI viewer can load.
  */
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const html = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 interface Operation {
   summary?: string;
@@ -25,27 +25,25 @@ export function renderDocsPage(document: Record<string, unknown>): string {
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(operations)) {
       const params = (op.parameters ?? [])
-        .map(
-          (p) => `<li><code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ', required' : ''}): <code>${escape(JSON.stringify(p.schema))}</code></li>`,
-        )
+        .map((p) => `<li><code>${html(p.name)}</code> (${html(p.in)}${p.required ? ', required' : ''}): <code>${html(JSON.stringify(p.schema))}</code></li>`)
         .join('');
       const body = op.requestBody?.content?.['application/json']?.schema;
       const answers = Object.entries(op.responses ?? {})
-        .map(([status, r]) => `<li>${escape(status)}: ${escape(r.description ?? '')}</li>`)
+        .map(([status, r]) => `<li>${html(status)}: ${html(r.description ?? '')}</li>`)
         .join('');
       sections.push(
-        `<section id="${escape(`${method}-${path}`)}"><h2><code>${escape(method.toUpperCase())} ${escape(path)}</code></h2>` +
-          `<p>${escape(op.summary ?? '')}${op.security ? ' <em>(Bearer token)</em>' : ''}</p>` +
+        `<section id="${html(`${method}-${path}`)}"><h2><code>${html(method.toUpperCase())} ${html(path)}</code></h2>` +
+          `<p>${html(op.summary ?? '')}${op.security ? ' <em>(Bearer token)</em>' : ''}</p>` +
           (params ? `<h3>Parameters</h3><ul>${params}</ul>` : '') +
-          (body ? `<h3>JSON body</h3><pre>${escape(JSON.stringify(body, null, 2))}</pre>` : '') +
+          (body ? `<h3>JSON body</h3><pre>${html(JSON.stringify(body, null, 2))}</pre>` : '') +
           `<h3>Answers</h3><ul>${answers}</ul></section>`,
       );
     }
   }
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(info.title)} API</title>` +
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${html(info.title)} API</title>` +
     '<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:.5rem;overflow:auto}section{border-top:1px solid #ddd}</style>' +
-    `</head><body><h1>${escape(info.title)} ${escape(info.version)}</h1>` +
+    `</head><body><h1>${html(info.title)} ${html(info.version)}</h1>` +
     '<p>The machine-readable document: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errors: docs/errors.md.</p>' +
     `${sections.join('\n')}</body></html>`
   );
