@@ -1,0 +1,1 @@
+export { type SignedRequest, signedRequest } from './signed-request.js';
