@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { trustProxySchema } from './trust-proxy.js';
+import { webhooksSchema } from './webhooks-schema.js';
 
 export const APP_KINDS = ['miniprogram', 'officialAccount', 'website', 'mobile'] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -200,6 +201,8 @@ export const configSchema = z
         allowLooseKeysFile: z.boolean().optional(),
       })
       .optional(),
+    /** Where events go out (docs/events.md): signed webhooks per union. */
+    webhooks: webhooksSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const unionIds = new Set<string>();
@@ -213,6 +216,10 @@ export const configSchema = z
       appids.add(a.appid);
       if (a.union !== null && !unionIds.has(a.union))
         ctx.addIssue({ code: 'custom', path: ['apps', i, 'union'], message: `unknown union "${a.union}" (declare it in unions[])` });
+    });
+    cfg.webhooks.endpoints.forEach((e, i) => {
+      if (!unionIds.has(e.union))
+        ctx.addIssue({ code: 'custom', path: ['webhooks', 'endpoints', i, 'union'], message: `unknown union "${e.union}" (declare it in unions[])` });
     });
   });
 

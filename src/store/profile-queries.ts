@@ -40,7 +40,12 @@ export class ProfileQueries implements ProfileStore {
     });
   }
 
-  setUserPhone(userId: string, phone: { phoneNumber: string; purePhoneNumber: string; countryCode: string }, at: number): Promise<string> {
+  setUserPhone(
+    userId: string,
+    phone: { phoneNumber: string; purePhoneNumber: string; countryCode: string },
+    at: number,
+    source?: { appid: string; unionKey: string | null },
+  ): Promise<string> {
     if (typeof userId !== 'string' || userId === '') return Promise.reject(new TypeError('userId must be a non-empty string'));
     for (const key of ['phoneNumber', 'purePhoneNumber', 'countryCode'] as const) {
       if (typeof phone?.[key] !== 'string') return Promise.reject(new TypeError(`phone.${key} must be a string`));
@@ -65,6 +70,20 @@ export class ProfileQueries implements ProfileStore {
         .set({ phone_number: phone.phoneNumber, phone_pure: phone.purePhoneNumber, phone_country: phone.countryCode, phone_at: at })
         .where('id', '=', id)
         .execute();
+      if (source) {
+        // The outbox row commits with the number it reports (src/events/ maps it to the public phone.bound).
+        const data = {
+          appid: source.appid,
+          unionKey: source.unionKey,
+          phoneNumber: phone.phoneNumber,
+          purePhoneNumber: phone.purePhoneNumber,
+          countryCode: phone.countryCode,
+        };
+        await trx
+          .insertInto('events')
+          .values({ type: 'phone.bound', user_id: id, data: JSON.stringify(data), created_at: at })
+          .execute();
+      }
       return id;
     });
   }

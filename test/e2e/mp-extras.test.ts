@@ -35,6 +35,12 @@ describe('POST /v1/mp/:appid/phone', () => {
     const foreign = await stack.api(`/v1/mp/${stack.apps.mp1}/phone`, { code: await phoneCode(p) }, { token: s.body.token });
     expect(foreign.body).toEqual({ userId: s.body.userId, phoneNumber: '+14155550100', purePhoneNumber: '4155550100', countryCode: '1' });
     expect(JSON.stringify((await stack.api('/v1/me', undefined, { token: s.body.token })).body)).toContain('4155550100');
+    // Each binding is a phone.bound event in the outbox (docs/events.md), on the live user.
+    const bound = (await stack.deps.store.identity.listEvents()).filter((e) => e.type === 'phone.bound');
+    expect(bound.map((e) => [e.userId, e.data.appid, e.data.purePhoneNumber])).toEqual([
+      [s.body.userId, stack.apps.mp1, '13800138000'],
+      [s.body.userId, stack.apps.mp1, '4155550100'],
+    ]);
   });
 
   it('stores the phone on the survivor when the session’s user was merged', async () => {

@@ -32,7 +32,7 @@ export function createMpPhone(deps: MpPhoneDeps): { bind(session: MpSession, pho
       // The openid lets WeChat check that the phone code was minted for this very person.
       const phone = await deps.wechat.getPhoneNumber(session.app, phoneCode, session.claims.openid);
       // setUserPhone follows merges made meanwhile and answers the live user it stored the phone on.
-      const liveUserId = await deps.profile.setUserPhone(userId, phone, deps.clock.now());
+      const liveUserId = await deps.profile.setUserPhone(userId, phone, deps.clock.now(), { appid: session.app.appid, unionKey: session.app.union });
       return { userId: liveUserId, phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
     },
   });

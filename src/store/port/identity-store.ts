@@ -49,7 +49,8 @@ export interface UnionIdentityRow {
 /** A union identity as inserted: confirmed unless said otherwise. */
 export type NewUnionIdentityRow = Omit<UnionIdentityRow, 'confirmed'> & Partial<Pick<UnionIdentityRow, 'confirmed'>>;
 
-export type EventType = 'user.created' | 'identity.linked' | 'identity.unlinked' | 'user.merged';
+/** The types the outbox holds; open (`string & {}`): the admin actions add their own. src/events/ maps them to the public shapes. */
+export type EventType = 'user.created' | 'identity.linked' | 'identity.unlinked' | 'user.merged' | 'phone.bound' | 'user.erased' | (string & {});
 
 export interface EventRow {
   id: number;

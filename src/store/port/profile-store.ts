@@ -21,9 +21,15 @@ export interface ProfileStore {
   setFollowState(appid: string, openid: string, subscribed: boolean, at: number): Promise<boolean>;
   /**
    * Sets the phone number of the live user `userId` resolves to (a merged id writes to its survivor); returns that
-   * live user's id. A TypeError for an unknown user.
+   * live user's id. A TypeError for an unknown user. With `source`, a `phone.bound` event (on the live user) is
+   * appended in the same transaction.
    */
-  setUserPhone(userId: string, phone: { phoneNumber: string; purePhoneNumber: string; countryCode: string }, at: number): Promise<string>;
+  setUserPhone(
+    userId: string,
+    phone: { phoneNumber: string; purePhoneNumber: string; countryCode: string },
+    at: number,
+    source?: { appid: string; unionKey: string | null },
+  ): Promise<string>;
   /** The phone number stored on this user row (not resolved through merges), or undefined. */
   findUserPhone(userId: string): Promise<UserPhone | undefined>;
 }
