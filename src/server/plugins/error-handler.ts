@@ -18,7 +18,7 @@ function fromFastifyError(err: FastifyError): AppError | null {
   return null;
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: { notFound?: boolean } = {}): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const appError = err instanceof AppError ? err : fromFastifyError(err);
     if (appError) {
@@ -29,5 +29,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(new AppError('ERR_INTERNAL').toBody());
   });
+  if (options.notFound === false) return;
   app.setNotFoundHandler((_request, reply) => reply.status(404).send(new AppError('ERR_NOT_FOUND').toBody()));
 }
