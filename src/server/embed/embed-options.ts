@@ -10,8 +10,8 @@ import { AppError, isAppError } from '../../errors.js';
 import type { CallbackHooks } from '../../flows/oa/callback-hooks.js';
 
 export interface WeunionEmbedOptions {
-  /** The weunion config: what a weunion.config.json holds (`${VAR}`s are substituted from `env`). */
-  config: ConfigInput;
+  /** The weunion config: what a weunion.config.json holds (`${VAR}`s are substituted from `env`), or parseConfig()'s result. */
+  config: ConfigInput | Config;
   /** Where weunion's routes are mounted (`/auth` → `/auth/v1/mp/:appid/login`); default ''. */
   prefix?: string;
   /** For `${VAR}` substitution and the production checks (NODE_ENV…). Default `process.env`. */

@@ -11,6 +11,7 @@ import type { Config } from '../../../config/schema.js';
 import { AppError } from '../../../errors.js';
 import { type RunningService, startService } from '../../../server/main.js';
 import { loadCliConfig } from '../../load-cli-config.js';
+import { stopWhenNpmParentExits } from '../../npm-parent-watch.js';
 import { type Sandbox, startSandbox } from '../../sandbox/start-sandbox.js';
 import type { CliCommand, CliContext } from '../command.js';
 
@@ -60,7 +61,10 @@ async function run(ctx: CliContext): Promise<null> {
   }
   sandbox?.connect(service.url);
   // Before anything is printed: whoever waits for the banner may signal at once.
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     ctx.out(`\n${signal}: closing…\n`);
     await service.close(); // stop accepting, finish in-flight requests and jobs, close the pools
     await sandbox?.close();
@@ -68,6 +72,7 @@ async function run(ctx: CliContext): Promise<null> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  stopWhenNpmParentExits(ctx.env, () => void stop('npm exited'));
   ctx.out(banner(loaded.sandbox, loaded.file, service, sandbox));
   return null;
 }
