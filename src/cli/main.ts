@@ -4,13 +4,14 @@
  */
 import { AppError } from '../errors.js';
 import type { CliCommand, CliContext } from './commands/command.js';
+import { configInit } from './commands/config/init.js';
 import { dbMigrate } from './commands/db/migrate.js';
 import { demoRun } from './commands/demo/run.js';
 import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
 import { packageVersion } from './package-version.js';
 
-const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun];
+const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun, configInit];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
+import { stripJsonComments } from './json-comments.js';
 
 /** Replaces `${NAME}` in every string of a JSON value with `env[NAME]`; a missing variable is an error. */
 export function substituteEnv(value: unknown, env: Record<string, string | undefined>, at: string[] = []): unknown {
@@ -52,7 +53,7 @@ export function readConfigSource(env: Record<string, string | undefined>, cwd: s
     return { file: null, raw: null };
   }
   try {
-    return { file, raw: JSON.parse(readFileSync(file, 'utf8')) };
+    return { file, raw: JSON.parse(stripJsonComments(readFileSync(file, 'utf8'))) };
   } catch (e) {
     throw new AppError('ERR_CONFIG_INVALID', { message: `${file} is not valid JSON: ${(e as Error).message}` });
   }

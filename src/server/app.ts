@@ -27,6 +27,8 @@ import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
 
+const BODY_LIMIT = 64 * 1024;
+
 /**
  * @example
  *   const app = await buildApp(deps);
@@ -35,7 +37,7 @@ import { registerSessionExchange } from './routes/session-exchange.js';
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own request lines print raw URLs (ids, OAuth codes, signatures): see plugins/request-log.ts.
   const common = {
-    bodyLimit: 64 * 1024,
+    bodyLimit: BODY_LIMIT,
     trustProxy: fastifyTrustProxy(deps.config.server.trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
     // What Fastify's router and Node's parser refuse before any route runs, in our error shape (framework-errors.ts).
@@ -48,15 +50,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = (deps.logger === false
     ? Fastify({ ...common, logger: false })
     : Fastify({ ...common, loggerInstance: deps.logger })) as unknown as FastifyInstance;
-  registerErrorHandler(app);
-  acceptJsonBodiesOnly(app);
   requireHost(app.server);
   capConnectionsPerIp(app.server, deps.config.server.maxConnectionsPerIp, app.log);
   app.server.on('checkExpectation', answerUnmetExpectation);
+  registerCloseConnections(app);
+  await registerWeunionRoutes(app, deps);
+  await app.ready();
+  return app;
+}
+
+/**
+ * weunion's routes, their error shape and request log, and the login rate limit, on any Fastify instance: buildApp's
+ * own, or an encapsulated context of a host application (`weunion/fastify`). What belongs to the HTTP server itself
+ * (Host required, connections per IP, body limit, trust proxy) is buildApp's, or the host's to decide.
+ * `notFound: false` leaves 404s to the host (mounted without a prefix, every unknown URL of the host is not ours).
+ */
+export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps, options: { notFound?: boolean } = {}): Promise<void> {
+  registerErrorHandler(app, { notFound: options.notFound ?? true });
+  acceptJsonBodiesOnly(app);
   registerRequestLog(app);
   registerOpenApi(app);
   registerMetrics(app, deps);
-  registerCloseConnections(app);
+  // buildApp's server-wide limit, kept inside a host whose own default is larger (a route may set its own).
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= BODY_LIMIT;
+  });
   // Before the routes: it hooks itself onto the login routes as they are registered.
   await registerLoginRateLimit(app, { limits: deps.config.rateLimit, appids: deps.config.apps.map((a) => a.appid), redis: deps.redis ?? null });
   registerHealth(app, deps.readiness);
@@ -71,6 +89,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOAuthWeb(app, deps);
   registerAppLogin(app, deps);
   registerSessionExchange(app, deps);
-  await app.ready();
-  return app;
 }

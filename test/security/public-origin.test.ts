@@ -81,7 +81,7 @@ describe('weunion start under NODE_ENV=production', () => {
     expect(refused.err).toMatch(/redirect_uri would be built from the Host header .* set publicUrl/);
 
     writeFileSync(path.join(cwd, 'weunion.config.json'), JSON.stringify(config({ publicUrl: 'https://id.acme.example' })));
-    const started = await runCli(['start'], { cwd, env: { NODE_ENV: 'production' }, until: /weunion listening on/ });
+    const started = await runCli(['start'], { cwd, env: { NODE_ENV: 'production', WEUNION_ALLOW_GENERATED_KEYS: '1' }, until: /weunion listening on/ });
     expect(started.code, started.err).toBeNull();
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
@@ -90,7 +90,7 @@ describe('weunion start under NODE_ENV=production', () => {
   it('lets a mini-program-only deployment start without publicUrl', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'weunion-sec-'));
     writeFileSync(path.join(cwd, 'weunion.config.json'), JSON.stringify({ ...config({}), apps: config({}).apps.slice(0, 1) }));
-    const started = await runCli(['start'], { cwd, env: { NODE_ENV: 'production' }, until: /weunion listening on/ });
+    const started = await runCli(['start'], { cwd, env: { NODE_ENV: 'production', WEUNION_ALLOW_GENERATED_KEYS: '1' }, until: /weunion listening on/ });
     expect(started.code, started.err).toBeNull();
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mountPath } from './mount-path.js';
 import { readCookie } from './read-cookie.js';
 
 const cookieName = (state: string) => `weunion_oauth_${state.slice(0, 16)}`;
@@ -15,7 +16,7 @@ const hash = (value: string) => createHash('sha256').update(value).digest('base6
 /** Sets the cookie for a new state; returns the hash to store with it. */
 export function bindBrowser(request: FastifyRequest, reply: FastifyReply, state: string, binding: string, ttlSeconds: number): string {
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  reply.header('set-cookie', `${cookieName(state)}=${binding}; Path=/v1/; Max-Age=${ttlSeconds}; HttpOnly; SameSite=Lax${secure}`);
+  reply.header('set-cookie', `${cookieName(state)}=${binding}; Path=${mountPath(request)}/v1/; Max-Age=${ttlSeconds}; HttpOnly; SameSite=Lax${secure}`);
   return hash(binding);
 }
 
@@ -28,5 +29,5 @@ export function browserMatches(request: FastifyRequest, state: string, storedHas
 
 /** Clears the cookie once the state is used. */
 export function unbindBrowser(reply: FastifyReply, state: string): void {
-  reply.header('set-cookie', `${cookieName(state)}=; Path=/v1/; Max-Age=0; HttpOnly; SameSite=Lax`);
+  reply.header('set-cookie', `${cookieName(state)}=; Path=${mountPath(reply.request)}/v1/; Max-Age=0; HttpOnly; SameSite=Lax`);
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mountPath } from './mount-path.js';
 import { readCookie } from './read-cookie.js';
 
 const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -14,7 +15,10 @@ const cookieName = (id: string) => `weunion_qr_${hash(id).slice(0, 16)}`;
 
 export function setQrLoginCookie(request: FastifyRequest, reply: FastifyReply, id: string, binding: string, maxAgeSeconds: number): void {
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  reply.header('set-cookie', `${cookieName(id)}=${binding}; Path=/v1/qr-login/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`);
+  reply.header(
+    'set-cookie',
+    `${cookieName(id)}=${binding}; Path=${mountPath(request)}/v1/qr-login/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`,
+  );
 }
 
 /** Whether the request carries the cookie of login `id` whose binding hashes to `storedHash`. */

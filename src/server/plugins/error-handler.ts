@@ -28,8 +28,11 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
   return null;
 }
 
-/** Call before the routes: the 405 answer knows the routes registered afterwards (method-not-allowed.ts). */
-export function registerErrorHandler(app: FastifyInstance): void {
+/**
+ * Call before the routes: the 405 answer knows the routes registered afterwards (method-not-allowed.ts).
+ * `notFound: false` leaves unknown URLs to a host application (weunion/fastify without a prefix).
+ */
+export function registerErrorHandler(app: FastifyInstance, options: { notFound?: boolean } = {}): void {
   const routeMethods = collectRouteMethods(app);
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const appError = err instanceof AppError ? err : fromFastifyError(err, request);
@@ -41,6 +44,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(new AppError('ERR_INTERNAL').toBody());
   });
+  if (options.notFound === false) return;
   app.setNotFoundHandler((request, reply) => {
     const allowed = routeMethods.allowed(request.url);
     if (allowed.length === 0) return reply.status(404).send(new AppError('ERR_NOT_FOUND').toBody());

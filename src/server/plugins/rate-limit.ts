@@ -82,10 +82,13 @@ export async function registerLoginRateLimit(app: FastifyInstance, options: Logi
     throw new AppError('ERR_RATE_LIMITED', { details: { retryAfterSeconds: retryAfter } });
   };
 
+  // Mounted under a prefix (weunion/fastify), a route's url starts with it: LOGIN_ROUTES are spelt without.
+  const mountPrefix = app.prefix;
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const url = route.url.startsWith(mountPrefix) ? route.url.slice(mountPrefix.length) : route.url;
     // Fastify answers HEAD with the GET handler: limit it alike.
-    if (!methods.some((m) => LOGIN_ROUTES.has(`${m === 'HEAD' ? 'GET' : m} ${route.url}`))) return;
+    if (!methods.some((m) => LOGIN_ROUTES.has(`${m === 'HEAD' ? 'GET' : m} ${url}`))) return;
     const existing = route.onRequest;
     route.onRequest = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), limit];
   });

@@ -1,14 +1,17 @@
 /**
  * `weunion start` (`weunion server start`): the service on the configured apps, or — with no config file — the
  * sandbox: the demo apps and the built-in emulator, said loudly, and refused under NODE_ENV=production, as is a
- * configured built-in emulator unless WEUNION_ALLOW_EMULATOR=1 says it is meant, and an official account or website
- * app without `publicUrl` (its OAuth redirect_uri would come from the client's Host header).
+ * configured built-in emulator unless WEUNION_ALLOW_EMULATOR=1 says it is meant, an official account or website
+ * app without `publicUrl` (its OAuth redirect_uri would come from the client's Host header), and keys it would have
+ * to generate (config/production-guard.ts).
  */
 import { DEMO_APPS } from '../../../config/demo-config.js';
+import { refuseUnsafeProduction } from '../../../config/production-guard.js';
 import type { Config } from '../../../config/schema.js';
 import { AppError } from '../../../errors.js';
 import { type RunningService, startService } from '../../../server/main.js';
 import { loadCliConfig } from '../../load-cli-config.js';
+import { stopWhenNpmParentExits } from '../../npm-parent-watch.js';
 import { type Sandbox, startSandbox } from '../../sandbox/start-sandbox.js';
 import type { CliCommand, CliContext } from '../command.js';
 
@@ -19,9 +22,10 @@ environment:
   WEUNION_CONFIG          the config file (default ./weunion.config.json)
   PORT, EMULATOR_PORT     the sandbox's ports (default 3000, 3001)
   LOG_LEVEL               overrides server.logLevel
-  NODE_ENV=production     refuses the sandbox, the built-in emulator, and official-account or
-                          website apps without publicUrl
+  NODE_ENV=production     refuses the sandbox, the built-in emulator, official-account or
+                          website apps without publicUrl, and keys it would have to generate
   WEUNION_ALLOW_EMULATOR=1  allows a configured wechat.emulator under NODE_ENV=production
+  WEUNION_ALLOW_GENERATED_KEYS=1  allows generating <dataDir>/keys.json under NODE_ENV=production
 
 example:
   npx weunion start
@@ -29,7 +33,6 @@ example:
 
 function refuseInProduction(ctx: CliContext, sandbox: boolean, config: Config): void {
   if (ctx.env.NODE_ENV !== 'production') return;
-  const emulator = config.wechat.emulator !== undefined;
   if (sandbox) {
     throw new AppError('ERR_CONFIG_INVALID', {
       message:
@@ -37,24 +40,7 @@ function refuseInProduction(ctx: CliContext, sandbox: boolean, config: Config): 
         'whose demo apps, generated keys and built-in emulator are for trying weunion, not for serving people',
     });
   }
-  if (emulator && ctx.env.WEUNION_ALLOW_EMULATOR !== '1') {
-    throw new AppError('ERR_CONFIG_INVALID', {
-      message:
-        'NODE_ENV=production and wechat.emulator is set: refusing to run against the built-in emulator (a fake WeChat with an ' +
-        'unauthenticated control API); remove wechat.emulator, or set WEUNION_ALLOW_EMULATOR=1 if this is a test deployment',
-    });
-  }
-  // Without publicUrl the OAuth redirect_uri is built from each request's Host header (http/public-origin.ts),
-  // which the client writes: a login could be sent back to a host of the client's choosing.
-  const browserApps = config.apps.filter((a) => a.kind === 'officialAccount' || a.kind === 'website').map((a) => a.appid);
-  if (config.publicUrl === undefined && browserApps.length > 0) {
-    throw new AppError('ERR_CONFIG_INVALID', {
-      message:
-        `NODE_ENV=production and no publicUrl, with official-account or website apps configured (${browserApps.join(', ')}): ` +
-        'refusing to start, because their OAuth redirect_uri would be built from the Host header each client sends; set ' +
-        'publicUrl to this service\u2019s public URL (e.g. "https://id.example.com"), the one registered with WeChat',
-    });
-  }
+  refuseUnsafeProduction(config, ctx.env); // the built-in emulator, no publicUrl, keys it would generate
 }
 
 async function run(ctx: CliContext): Promise<null> {
@@ -75,7 +61,10 @@ async function run(ctx: CliContext): Promise<null> {
   }
   sandbox?.connect(service.url);
   // Before anything is printed: whoever waits for the banner may signal at once.
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     ctx.out(`\n${signal}: closing…\n`);
     await service.close(); // stop accepting, finish in-flight requests and jobs, close the pools
     await sandbox?.close();
@@ -83,6 +72,7 @@ async function run(ctx: CliContext): Promise<null> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  stopWhenNpmParentExits(ctx.env, () => void stop('npm exited'));
   ctx.out(banner(loaded.sandbox, loaded.file, service, sandbox));
   return null;
 }
