@@ -3,6 +3,7 @@
  * down; nothing reads the environment after that. Every field has a default except the apps and unions.
  */
 import { z } from 'zod';
+import { adminSchema } from './admin-keys.js';
 import { trustProxySchema } from './trust-proxy.js';
 
 export const APP_KINDS = ['miniprogram', 'officialAccount', 'website', 'mobile'] as const;
@@ -185,6 +186,8 @@ export const configSchema = z
         allowLooseKeysFile: z.boolean().optional(),
       })
       .optional(),
+    /** Admin API keys (config/admin-keys.ts, docs/admin.md). */
+    admin: adminSchema,
   })
   .superRefine((cfg, ctx) => {
     const unionIds = new Set<string>();
@@ -198,6 +201,10 @@ export const configSchema = z
       appids.add(a.appid);
       if (a.union !== null && !unionIds.has(a.union))
         ctx.addIssue({ code: 'custom', path: ['apps', i, 'union'], message: `unknown union "${a.union}" (declare it in unions[])` });
+    });
+    cfg.admin.keys.forEach((k, i) => {
+      if (k.union !== undefined && !unionIds.has(k.union))
+        ctx.addIssue({ code: 'custom', path: ['admin', 'keys', i, 'union'], message: `unknown union "${k.union}" (declare it in unions[])` });
     });
   });
 

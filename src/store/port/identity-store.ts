@@ -49,7 +49,7 @@ export interface UnionIdentityRow {
 /** A union identity as inserted: confirmed unless said otherwise. */
 export type NewUnionIdentityRow = Omit<UnionIdentityRow, 'confirmed'> & Partial<Pick<UnionIdentityRow, 'confirmed'>>;
 
-export type EventType = 'user.created' | 'identity.linked' | 'identity.unlinked' | 'user.merged';
+export type EventType = 'user.created' | 'identity.linked' | 'identity.unlinked' | 'user.merged' | 'user.erased';
 
 export interface EventRow {
   id: number;
