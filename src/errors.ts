@@ -102,6 +102,19 @@ export const ERROR_CATALOG = {
   ERR_STORE_CONFLICT: { status: 503, message: 'Too many concurrent changes to the same identity; retry.' },
   ERR_STORE_UNAVAILABLE: { status: 503, message: 'The database cannot take this request now; retry.' },
   ERR_STORE_SCHEMA: { status: 500, message: 'The database schema is not at the version this build expects.' },
+  // --- admin API (docs/admin.md) ---
+  ERR_ADMIN_UNAUTHORIZED: { status: 401, message: 'A configured admin API key is required: Authorization: Bearer <key>.' },
+  ERR_ADMIN_FORBIDDEN: { status: 403, message: 'This admin key may not do this (it lacks the scope, or the person is outside its union).' },
+  ERR_ADMIN_USER_ERASED: { status: 409, message: 'This user was erased: nothing can be done to a tombstone.' },
+  ERR_ADMIN_IDENTITY_NOT_FOUND: { status: 404, message: 'No such app identity (appid, openid).' },
+  ERR_ADMIN_IDENTITY_TAKEN: { status: 409, message: 'This app identity belongs to another user: unlink it or merge the users instead.' },
+  ERR_ADMIN_LAST_IDENTITY: { status: 409, message: 'This is the user’s only app identity: splitting it out would leave a user with none.' },
+  ERR_ADMIN_SAME_USER: { status: 409, message: 'Both ids resolve to the same user: there is nothing to merge.' },
+  ERR_ADMIN_MERGE_CONFLICT: {
+    status: 409,
+    message: 'The two users hold different unionids in one union (or different openids in one app): WeChat says they are two people.',
+  },
+  ERR_ADMIN_CROSS_UNION: { status: 409, message: 'The action would put identities of two unions (tenants) in one user.' },
   // --- emulator control API ---
   ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },
   ERR_EMULATOR_NOT_FOUND: { status: 404, message: 'The emulator knows no such person or app.' },

@@ -9,9 +9,27 @@ import { dbMigrate } from './commands/db/migrate.js';
 import { demoRun } from './commands/demo/run.js';
 import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
+import { adminKey } from './commands/admin/key.js';
+import { usersErase } from './commands/users/erase.js';
+import { usersFind } from './commands/users/find.js';
+import { usersMerge } from './commands/users/merge.js';
+import { usersShow } from './commands/users/show.js';
+import { usersUnlink } from './commands/users/unlink.js';
 import { packageVersion } from './package-version.js';
 
-const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun, configInit];
+const COMMANDS: readonly CliCommand[] = [
+  serverStart,
+  emulatorStart,
+  dbMigrate,
+  demoRun,
+  configInit,
+  usersFind,
+  usersShow,
+  usersMerge,
+  usersUnlink,
+  usersErase,
+  adminKey,
+];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);
@@ -64,7 +82,7 @@ async function main(args: readonly string[]): Promise<number | null> {
     ctx.out(`usage: weunion ${command.aliases[0] ?? command.name}   (or: weunion ${command.name})\n\n${command.summary}.\n\n${command.help}\n`);
     return 0;
   }
-  if (rest.length > 0) {
+  if (rest.length > 0 && !command.takesArgs) {
     ctx.err(`weunion ${command.name}: unexpected argument "${rest[0]}" (see weunion ${command.name} --help)\n`);
     return 1;
   }

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import { createAdminFlows } from '../flows/admin/admin-flows.js';
 import type { CallbackHooks } from '../flows/oa/callback-hooks.js';
 import { createOaJobHandlers } from '../flows/oa/oa-jobs.js';
 import { createOaPush } from '../flows/oa/oa-push.js';
@@ -89,5 +90,6 @@ export function createFlows(p: FlowParts) {
     }),
     oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
+    admin: createAdminFlows({ config, store: store.admin, profile: store.profile, clock }),
   });
 }

@@ -3,6 +3,7 @@
  * down; nothing reads the environment after that. Every field has a default except the apps and unions.
  */
 import { z } from 'zod';
+import { adminSchema } from './admin-keys.js';
 import { trustProxySchema } from './trust-proxy.js';
 import { webhooksSchema } from './webhooks-schema.js';
 
@@ -203,6 +204,8 @@ export const configSchema = z
       .optional(),
     /** Where events go out (docs/events.md): signed webhooks per union. */
     webhooks: webhooksSchema.prefault({}),
+    /** Admin API keys (config/admin-keys.ts, docs/admin.md). */
+    admin: adminSchema,
   })
   .superRefine((cfg, ctx) => {
     const unionIds = new Set<string>();
@@ -220,6 +223,10 @@ export const configSchema = z
     cfg.webhooks.endpoints.forEach((e, i) => {
       if (!unionIds.has(e.union))
         ctx.addIssue({ code: 'custom', path: ['webhooks', 'endpoints', i, 'union'], message: `unknown union "${e.union}" (declare it in unions[])` });
+    });
+    cfg.admin.keys.forEach((k, i) => {
+      if (k.union !== undefined && !unionIds.has(k.union))
+        ctx.addIssue({ code: 'custom', path: ['admin', 'keys', i, 'union'], message: `unknown union "${k.union}" (declare it in unions[])` });
     });
   });
 

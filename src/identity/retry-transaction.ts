@@ -32,7 +32,11 @@ export function isRetryableStoreError(e: unknown): boolean {
  * @example
  *   const user = await transactionWithRetries(store, (tx) => tx.findUser(id));
  */
-export async function transactionWithRetries<T>(store: IdentityStore, fn: (tx: IdentityTx) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function transactionWithRetries<T, Tx = IdentityTx>(
+  store: Pick<IdentityStore, 'transaction'> | { transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
+  fn: (tx: Tx) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 10;
   const baseDelayMs = options.baseDelayMs ?? 4;
   const maxDelayMs = options.maxDelayMs ?? 250;
@@ -41,7 +45,7 @@ export async function transactionWithRetries<T>(store: IdentityStore, fn: (tx: I
   if (!Number.isInteger(attempts) || attempts < 1) throw new TypeError('attempts must be an integer ≥ 1');
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.transaction(fn);
+      return await (store as { transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> }).transaction(fn);
     } catch (e) {
       if (!isRetryableStoreError(e)) throw e;
       if (attempt >= attempts) {

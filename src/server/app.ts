@@ -26,6 +26,9 @@ import { registerOaCallback } from './routes/oa-callback.js';
 import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
+import { createAdminAuth } from './http/admin-auth.js';
+import { registerAdminUserActions } from './routes/admin-user-actions.js';
+import { registerAdminUsers } from './routes/admin-users.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -89,4 +92,7 @@ export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps,
   registerOAuthWeb(app, deps);
   registerAppLogin(app, deps);
   registerSessionExchange(app, deps);
+  const adminAuth = createAdminAuth(deps.config.admin.keys);
+  registerAdminUsers(app, deps, adminAuth);
+  registerAdminUserActions(app, deps, adminAuth);
 }

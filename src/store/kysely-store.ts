@@ -4,6 +4,7 @@
  * begins (`write-transaction.ts`) and how jobs are claimed (`job-queries.ts`).
  */
 import type { Kysely } from 'kysely';
+import { KyselyAdminStore } from './admin-queries.js';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { FlowQueries } from './flow-queries.js';
@@ -43,12 +44,14 @@ export class KyselyIdentityStore extends IdentityQueries implements IdentityStor
  */
 export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: SqliteConnection } = {}): WeunionStore {
   const dialect = dialectName(db);
+  const reads = prepareHotReads(db);
   let closing: Promise<void> | undefined;
   return Object.freeze({
-    identity: new KyselyIdentityStore(db, dialect),
+    identity: new KyselyIdentityStore(db, dialect, reads),
     jobs: new JobQueries(db, dialect, options.sqlite),
     flows: new FlowQueries(db, dialect),
     profile: new ProfileQueries(db, dialect),
+    admin: new KyselyAdminStore(db, dialect, reads),
     close: () => (closing ??= db.destroy()),
   });
 }

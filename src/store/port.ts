@@ -5,3 +5,4 @@ export * from './port/job-store.js';
 export * from './port/profile-store.js';
 export * from './port/store-errors.js';
 export type { WeunionStore } from './port/weunion-store.js';
+export * from './port/admin-store.js';

@@ -16,6 +16,8 @@ export interface UsersTable {
   phone_pure: Generated<string | null>;
   phone_country: Generated<string | null>;
   phone_at: Generated<number | null>;
+  /** Set when the person was erased (0007): the row stays as a tombstone every id still resolves to. */
+  erased_at: Generated<number | null>;
 }
 
 /** `(appid, openid)` → user; primary key `app_identities_pk` on `(appid, openid)`. */
@@ -81,6 +83,17 @@ export interface FlowsTable {
   created_at: number;
 }
 
+/** The WeChat ids of erased identities, as SHA-256 digests only (0007; see admin-queries.ts `erasedKeyHash`). */
+export interface ErasedIdentitiesTable {
+  key_hash: string;
+  /** 'app' | 'union' */
+  kind: string;
+  appid: string | null;
+  union_key: string | null;
+  user_id: string;
+  erased_at: number;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -89,6 +102,7 @@ export interface Database {
   events: EventsTable;
   jobs: JobsTable;
   flows: FlowsTable;
+  erased_identities: ErasedIdentitiesTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

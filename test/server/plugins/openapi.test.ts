@@ -9,13 +9,21 @@ import { useRouteApp } from '../../helpers/route-app.js';
 
 const api = useRouteApp({ configure: (c) => ({ ...c, metrics: { ...c.metrics, enabled: true, token: 'metrics-token-0123456789' } }) });
 
-/** Fastify's own view of its routes: `├── /v1/mp/:appid/login (POST)` lines. */
+/**
+ * Fastify's own view of its routes: `├── /v1/mp/:appid/login (POST)` lines; a route that extends another is printed
+ * under it (`│   └── /link (POST)` below `/v1/admin/users/:id`), so each line's URL is its parents' plus its own.
+ */
 function fastifyRoutes(printed: string): { url: string; method: string }[] {
   const out: { url: string; method: string }[] = [];
+  const parents: string[] = [];
   for (const line of printed.split('\n')) {
-    const m = /── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+    const m = /^(.*?)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!m) continue;
-    for (const method of m[2]!.split(', ')) out.push({ url: m[1]!, method });
+    const depth = m[1]!.length / 4;
+    const url = (depth > 0 ? parents[depth - 1]! : '') + m[2]!;
+    parents[depth] = url;
+    parents.length = depth + 1;
+    for (const method of m[3]?.split(', ') ?? []) out.push({ url, method });
   }
   return out;
 }
