@@ -63,7 +63,7 @@ async function main(args: readonly string[]): Promise<number | null> {
     ctx.out(`usage: weunion ${command.aliases[0] ?? command.name}   (or: weunion ${command.name})\n\n${command.summary}.\n\n${command.help}\n`);
     return 0;
   }
-  if (rest.length > 0) {
+  if (rest.length > 0 && command.takesArgs !== true) {
     ctx.err(`weunion ${command.name}: unexpected argument "${rest[0]}" (see weunion ${command.name} --help)\n`);
     return 1;
   }
