@@ -27,7 +27,7 @@ async function run(ctx: CliContext): Promise<number | null> {
   const rule = (ctx.env.EMULATOR_UNIONID_RULE ?? config.wechat.emulator?.unionidRule ?? 'current') as 'current' | 'legacy';
   const seedAt = ctx.args.indexOf('--seed');
   const seedPath = seedAt === -1 ? undefined : ctx.args[seedAt + 1];
-  const unknown = ctx.args.filter((a, i) => !(i === seedAt || i === seedAt + 1));
+  const unknown = ctx.args.filter((_arg, i) => seedAt === -1 || (i !== seedAt && i !== seedAt + 1));
   if (unknown.length > 0 || (seedAt !== -1 && seedPath === undefined)) {
     ctx.err(`weunion emulator: ${unknown.length > 0 ? `unexpected argument "${unknown[0]}"` : '--seed needs a file'} (see weunion emulator --help)\n`);
     return 1;
