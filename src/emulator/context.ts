@@ -1,4 +1,5 @@
 /** What every emulator route gets: the resolved options and the shared state, built once per emulator. */
+import type { CallbackVerifier } from './callback-verifier.js';
 import type { CallStats } from './stats.js';
 import type { FaultRegistry } from './faults.js';
 import type { IdMinter } from './ids.js';
@@ -16,6 +17,8 @@ export interface EmulatorContext {
   readonly stats: CallStats;
   readonly wx: WeChatReplier;
   readonly pushes: PushSimulator;
+  /** The echostr check sent when a callback URL is set (callback-verifier.ts). */
+  readonly verifier: CallbackVerifier;
 }
 
 /** Paths under this prefix are the emulator's own control API; everything else is "WeChat". */

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { type AppSettingsPatch, type AppSettingsView, configureAppSettings } from './app-settings.js';
 import { installBodyParser } from './body-parser.js';
+import { CallbackVerifier, type Verification } from './callback-verifier.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import { installControlGuard } from './control-guard.js';
 import { DEFAULT_EMULATOR_HOST, type EmulatorAddress, emulatorAddress } from './emulator-address.js';
@@ -71,7 +72,9 @@ export interface Emulator {
   configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView;
   /** The push records, oldest first (copies). */
   pushes(): PushRecord[];
-  /** Resolves once push `id` — or, without an id, every push in flight — is done. */
+  /** The outcome of the last echostr check of `appid`'s callback URL (sent whenever one is set), if any. */
+  verification(appid: string): Verification | undefined;
+  /** Resolves once push `id` — or, without an id, every push and echostr check in flight — is done. */
   settlePushes(id?: string): Promise<void>;
   /** Cancels pushes in flight (no timer is left behind), then stops the server. */
   close(): Promise<void>;
@@ -107,6 +110,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     stats: new CallStats(),
     wx: createWeChatReplier(ids, clock),
     pushes,
+    verifier: new CallbackVerifier({ clock: options.pushClock, ids, timeoutMs: options.pushTimeoutMs }),
   };
 
   // Request logging is ours (path only): Fastify's default would log query strings full of secrets and tokens.
@@ -174,7 +178,11 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     address: () => bound,
     configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView {
       try {
-        return configureAppSettings(ctx.state, appid, patch);
+        const view = configureAppSettings(ctx.state, appid, patch);
+        // Like saving the URL in the console: WeChat checks it with an echostr GET (callback-verifier.ts).
+        const settings = ctx.state.callbacks.get(appid);
+        if (typeof patch.callbackUrl === 'string' && settings !== undefined) void ctx.verifier.verify(appid, settings);
+        return view;
       } catch (e) {
         // In-process misuse is a programmer error; the control API answers the same checks with 400/404.
         if (e instanceof AppError) throw new TypeError(`configureApp(${appid}): ${e.message}`, { cause: e });
@@ -182,8 +190,13 @@ export function createEmulator(input: EmulatorOptions): Emulator {
       }
     },
     pushes: () => pushes.list(),
-    settlePushes: (id?: string) => pushes.settled(id),
+    async settlePushes(id?: string): Promise<void> {
+      if (id === undefined) await ctx.verifier.settled();
+      await pushes.settled(id);
+    },
+    verification: (appid: string) => ctx.verifier.latest(appid),
     async close(): Promise<void> {
+      await ctx.verifier.settled();
       await pushes.close();
       await app.close();
     },

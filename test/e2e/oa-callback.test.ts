@@ -45,6 +45,12 @@ async function post(query: Record<string, string>, body: string): Promise<{ stat
 }
 
 describe('official-account pushes from the emulator', () => {
+  it("weunion's callback passes WeChat's server-URL check (the echostr GET sent when the URL is set)", async () => {
+    stack = await startStack();
+    await stack.emulator.settlePushes();
+    expect(stack.emulator.verification(stack.apps.oa)).toMatchObject({ ok: true, status: 200 });
+  });
+
   it.each(['plain', 'compatible', 'safe'] as const)('%s mode: follow → success at once → user/info → one user with the unionid', async (mode) => {
     stack = await startStack({ messageMode: mode });
     const person = await stack.createPerson();

@@ -13,6 +13,10 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
+  /** The echostr GETs (server-URL checks), kept apart from the pushes. */
+  checks: Received[];
+  /** How the next echostr GETs answer: echo it back (default) or a fixed body. */
+  answerChecks(body: 'echo' | string): void;
   /** Behaviours for the next requests, in order; once used up, `success`. */
   script(...behaviours: Behaviour[]): void;
   close(): Promise<void>;
@@ -24,6 +28,13 @@ export async function startReceiver(path = '/callback'): Promise<Receiver> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   const received: Received[] = [];
   let queue: Behaviour[] = [];
+  const checks: Received[] = [];
+  let checkAnswer = 'echo';
+  app.get(path, async (request, reply) => {
+    const query = { ...(request.query as Record<string, string>) };
+    checks.push({ query, body: '', contentType: undefined });
+    return reply.type('text/plain').send(checkAnswer === 'echo' ? (query.echostr ?? '') : checkAnswer);
+  });
   app.post(path, async (request, reply) => {
     received.push({
       query: { ...(request.query as Record<string, string>) },
@@ -52,6 +63,10 @@ export async function startReceiver(path = '/callback'): Promise<Receiver> {
   return {
     url: `${base}${path}`,
     received,
+    checks,
+    answerChecks: (body) => {
+      checkAnswer = body;
+    },
     script: (...behaviours) => {
       queue = behaviours;
     },
