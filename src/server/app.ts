@@ -23,6 +23,7 @@ import { registerOaCallback } from './routes/oa-callback.js';
 import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
+import { registerSessionRefresh } from './routes/session-refresh.js';
 
 /**
  * @example
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOAuthWeb(app, deps);
   registerAppLogin(app, deps);
   registerSessionExchange(app, deps);
+  registerSessionRefresh(app, deps);
   await app.ready();
   return app;
 }

@@ -27,6 +27,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0002-jobs-flows-profile', direction: 'Up', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Up', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Up', status: 'Success' },
+        { migrationName: '0006-session-families', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -89,13 +90,14 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0006-session-families', direction: 'Down', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Down', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Down', status: 'Success' },
         { migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' },
         { migrationName: '0001-initial', direction: 'Down', status: 'Success' },
       ]);
       // Counting our tables by name in the current schema (introspection would list every schema).
-      for (const table of ['users', 'app_identities', 'union_identities', 'events', 'jobs', 'flows']) {
+      for (const table of ['users', 'app_identities', 'union_identities', 'events', 'jobs', 'flows', 'session_families', 'refresh_tokens']) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }
       expect(await opened.checkSchema()).toBe('behind');

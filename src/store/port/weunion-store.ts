@@ -7,12 +7,15 @@ import type { FlowStore } from './flow-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { SessionStore } from './session-store.js';
 
 export interface WeunionStore {
   readonly identity: IdentityStore;
   readonly jobs: JobStore;
   readonly flows: FlowStore;
   readonly profile: ProfileStore;
+  /** Session families and refresh tokens (0006). */
+  readonly sessions: SessionStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
