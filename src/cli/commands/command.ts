@@ -7,6 +7,8 @@ export interface CliCommand {
   summary: string;
   /** The `--help` text beyond the summary: options, environment, an example. */
   help: string;
+  /** True when it reads options from `args` (otherwise any argument is refused). */
+  takesArgs?: boolean;
   /** Runs it; resolves to the exit code, or to null when it keeps running (a server) until a signal. */
   run(context: CliContext): Promise<number | null>;
 }
