@@ -119,6 +119,12 @@ export const ERROR_CATALOG = {
   ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },
   ERR_EMULATOR_NOT_FOUND: { status: 404, message: 'The emulator knows no such person or app.' },
   ERR_EMULATOR_FORBIDDEN: { status: 403, message: 'The emulator control API refuses cross-site and browser-forgeable requests.' },
+  // --- sessions: refresh tokens and revocation (issue 13) ---
+  ERR_AUTH_REVOKED: { status: 401, message: 'The session of this token was revoked (logout, revoke-all or refresh token reuse): log in again.' },
+  ERR_REFRESH_INVALID: { status: 401, message: 'The refresh token is malformed or unknown.' },
+  ERR_REFRESH_EXPIRED: { status: 401, message: 'The refresh token has expired: log in again.' },
+  ERR_REFRESH_REUSED: { status: 401, message: 'The refresh token was already used: its whole session is revoked (possible token theft). Log in again.' },
+  ERR_REFRESH_REVOKED: { status: 401, message: 'The session of this refresh token was revoked: log in again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, documented error code. */

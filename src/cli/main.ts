@@ -15,6 +15,7 @@ import { usersFind } from './commands/users/find.js';
 import { usersMerge } from './commands/users/merge.js';
 import { usersShow } from './commands/users/show.js';
 import { usersUnlink } from './commands/users/unlink.js';
+import { sessionsRevoke } from './commands/sessions/revoke.js';
 import { packageVersion } from './package-version.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -29,6 +30,7 @@ const COMMANDS: readonly CliCommand[] = [
   usersUnlink,
   usersErase,
   adminKey,
+  sessionsRevoke,
 ];
 
 function usage(): string {

@@ -14,6 +14,7 @@ import { loadOrCreateDataKeys } from '../config/data-keys.js';
 import type { Config } from '../config/schema.js';
 import { type CallbackHooks, createCallbackHooks } from '../flows/oa/callback-hooks.js';
 import type { RandomBytes, WeChatGateway } from '../flows/ports.js';
+import { createSessionService } from '../flows/sessions/session-service.js';
 import { createIdentityService, createUserId } from '../identity/index.js';
 import { createJobRunner, createJobWake } from '../jobs/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
@@ -93,7 +94,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : null;
     const atRest = createAtRestCipher(keys.atRestKey);
     const random = overrides.random ?? randomBytes;
-    const sessions =
+    const tokens =
       overrides.sessions ??
       (await createSessionTokens({ signingJwk: keys.signingJwk, issuer: config.session.issuer, ttlSeconds: config.session.ttlSeconds, clock }));
     const wechat = typeof overrides.wechat === 'object' ? overrides.wechat : buildGateway();
@@ -116,6 +117,16 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       metrics,
       createIdentityService({ identity: store.identity, profile: store.profile, clock, newId: overrides.newId ?? createUserId }),
     );
+    // Session families and refresh tokens over the signing keys (flows/sessions/session-service.ts).
+    const sessions = createSessionService({
+      tokens,
+      store: store.sessions,
+      identity,
+      identities: store.identity,
+      clock,
+      random,
+      refreshTtlSeconds: config.session.refreshTtlSeconds,
+    });
     const hooks = options.hooks ?? createCallbackHooks();
     const wake = createJobWake();
     // Scan-to-follow waiters wake on a change from any instance (Redis) or this one.

@@ -12,7 +12,7 @@ import type { RandomBytes, WeChatGateway } from '../flows/ports.js';
 import type { IdentityService } from '../identity/index.js';
 import type { JobRunner, JobWake } from '../jobs/index.js';
 import type { AtRestCipher } from '../secrets/at-rest-cipher.js';
-import type { SessionTokens } from '../sessions/session-tokens.js';
+import type { SessionService } from '../flows/sessions/session-service.js';
 import type { WeunionStore } from '../store/port.js';
 import type { Flows } from './flows.js';
 import type { Readiness } from './readiness.js';
@@ -21,7 +21,7 @@ import type { ServiceMetrics } from './service-metrics.js';
 export interface AppDeps {
   config: Config;
   /** Verifies Bearer sessions and publishes the JWKS. */
-  sessions: Pick<SessionTokens, 'verify' | 'jwks'>;
+  sessions: Pick<SessionService, 'verify' | 'jwks' | 'refresh' | 'logout'>;
   identity: Pick<IdentityService, 'view'>;
   flows: Flows;
   /** A pino logger (or `false` for none). */
@@ -35,7 +35,7 @@ export interface AppDeps {
 }
 
 export interface ComposedDeps extends AppDeps {
-  sessions: SessionTokens;
+  sessions: SessionService;
   identity: IdentityService;
   store: WeunionStore;
   wechat: WeChatGateway;

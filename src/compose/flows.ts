@@ -22,14 +22,14 @@ import { createQrLogin } from '../flows/qr-login/qr-login.js';
 import { createSessionExchange } from '../flows/session-exchange.js';
 import type { IdentityService } from '../identity/index.js';
 import type { AtRestCipher } from '../secrets/at-rest-cipher.js';
-import type { SessionTokens } from '../sessions/session-tokens.js';
+import type { SessionService } from '../flows/sessions/session-service.js';
 import type { WeunionStore } from '../store/port.js';
 
 export interface FlowParts {
   config: Config;
   store: WeunionStore;
   wechat: WeChatGateway;
-  sessions: SessionTokens;
+  sessions: SessionService;
   atRest: AtRestCipher;
   identity: IdentityService;
   clock: Clock;

@@ -183,8 +183,15 @@ export const configSchema = z
           .int()
           .min(60)
           .max(30 * 86_400)
-          .default(7200),
+          .default(900),
         issuer: z.string().default('weunion'),
+        /** How long a refresh token stays usable after it was issued (each refresh issues a new one). Default 30 days. */
+        refreshTtlSeconds: z
+          .number()
+          .int()
+          .min(300)
+          .max(365 * 86_400)
+          .default(30 * 86_400),
       })
       .prefault({}),
     userData: z

@@ -1,8 +1,8 @@
 /**
  * The answer every login flow gives — mini program, mobile app, session exchange, paid unionid — so clients parse
- * one shape: `{ userId, openid, unionid, unionidConfirmed, isNewUser, token, expiresIn }`.
+ * one shape: `{ userId, openid, unionid, unionidConfirmed, isNewUser, token, expiresIn, refreshToken, refreshExpiresIn }`.
  */
-import type { SessionTokens } from '../sessions/session-tokens.js';
+import type { SessionService } from './sessions/session-service.js';
 
 export interface LoginOutcome {
   /** The live user. */
@@ -23,10 +23,13 @@ export interface LoginAnswer {
   isNewUser: boolean;
   token: string;
   expiresIn: number;
+  /** Opaque; trade it at `POST /v1/session/refresh` for a new pair (it works once). */
+  refreshToken: string;
+  refreshExpiresIn: number;
 }
 
-/** How a flow issues the session of a login: `SessionTokens.issue`. */
-export type SessionIssuer = Pick<SessionTokens, 'issue'>;
+/** How a flow issues the session of a login: `SessionService.issue` (a new session family). */
+export type SessionIssuer = Pick<SessionService, 'issue'>;
 
 /**
  * Issues a session for `outcome` and returns the answer body.
@@ -34,7 +37,7 @@ export type SessionIssuer = Pick<SessionTokens, 'issue'>;
  *   return answerLogin(sessions, { userId, appid, openid, unionid: null, unionidConfirmed: false, isNewUser: true });
  */
 export async function answerLogin(sessions: SessionIssuer, outcome: LoginOutcome): Promise<LoginAnswer> {
-  const { token, expiresIn } = await sessions.issue({ userId: outcome.userId, appid: outcome.appid, openid: outcome.openid });
+  const { token, expiresIn, refreshToken, refreshExpiresIn } = await sessions.issue({ userId: outcome.userId, appid: outcome.appid, openid: outcome.openid });
   return {
     userId: outcome.userId,
     openid: outcome.openid,
@@ -43,5 +46,7 @@ export async function answerLogin(sessions: SessionIssuer, outcome: LoginOutcome
     isNewUser: outcome.isNewUser,
     token,
     expiresIn,
+    refreshToken,
+    refreshExpiresIn,
   };
 }

@@ -26,6 +26,7 @@ import { registerOaCallback } from './routes/oa-callback.js';
 import { registerOAuthWeb } from './routes/oauth-web.js';
 import { registerQrLogin } from './routes/qr-login.js';
 import { registerSessionExchange } from './routes/session-exchange.js';
+import { registerSessionRefresh } from './routes/session-refresh.js';
 import { createAdminAuth } from './http/admin-auth.js';
 import { registerAdminUserActions } from './routes/admin-user-actions.js';
 import { registerAdminUsers } from './routes/admin-users.js';
@@ -95,4 +96,5 @@ export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps,
   const adminAuth = createAdminAuth(deps.config.admin.keys);
   registerAdminUsers(app, deps, adminAuth);
   registerAdminUserActions(app, deps, adminAuth);
+  registerSessionRefresh(app, deps);
 }

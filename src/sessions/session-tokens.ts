@@ -28,6 +28,8 @@ export interface SessionClaims {
   userId: string;
   appid: string;
   openid: string;
+  /** `sid`: the session family the token belongs to (flows/sessions/), checked against revocation; absent on tokens from before refresh tokens. */
+  sessionId?: string;
 }
 
 export interface SessionTokens {
@@ -51,7 +53,16 @@ export async function createSessionTokens(options: { signingJwk: JWK; issuer: st
   return Object.freeze({
     async issue(claims: SessionClaims) {
       const iat = nowSeconds();
-      const payload = { app: claims.appid, oid: claims.openid, iss: issuer, aud: claims.appid, sub: claims.userId, iat, exp: iat + ttlSeconds };
+      const payload = {
+        app: claims.appid,
+        oid: claims.openid,
+        ...(claims.sessionId === undefined ? {} : { sid: claims.sessionId }),
+        iss: issuer,
+        aud: claims.appid,
+        sub: claims.userId,
+        iat,
+        exp: iat + ttlSeconds,
+      };
       const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
       const signature = toLowS(signWithKey('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' }));
       return { token: `${signingInput}.${signature.toString('base64url')}`, expiresIn: ttlSeconds };
@@ -73,7 +84,8 @@ export async function createSessionTokens(options: { signingJwk: JWK; issuer: st
         // Checked after the signature: only a genuine token of ours from before the audience rule reaches this.
         if (payload.aud === undefined) throw new AppError('ERR_AUTH_EXPIRED', { message: 'The token predates session audiences: log in again.' });
         if (payload.aud !== payload.app) throw new AppError('ERR_AUTH_INVALID', { message: 'The token audience is not its app.' });
-        return { userId: payload.sub, appid: payload.app, openid: payload.oid };
+        if (payload.sid !== undefined && typeof payload.sid !== 'string') throw new AppError('ERR_AUTH_INVALID');
+        return { userId: payload.sub, appid: payload.app, openid: payload.oid, ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}) };
       } catch (e) {
         if (e instanceof AppError) throw e;
         if (e instanceof joseErrors.JWTExpired) throw new AppError('ERR_AUTH_EXPIRED');

@@ -13,6 +13,7 @@ import { JobQueries } from './job-queries.js';
 import type { IdentityStore, IdentityTx, WeunionStore } from './port.js';
 import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
+import { SessionQueries } from './session-queries.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** The identity sub-store: the reads run on the pool; `transaction` hands `fn` the same queries on one connection. */
@@ -52,6 +53,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     flows: new FlowQueries(db, dialect),
     profile: new ProfileQueries(db, dialect),
     admin: new KyselyAdminStore(db, dialect, reads),
+    sessions: new SessionQueries(db, dialect),
     close: () => (closing ??= db.destroy()),
   });
 }

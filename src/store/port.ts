@@ -3,6 +3,7 @@ export * from './port/flow-store.js';
 export * from './port/identity-store.js';
 export * from './port/job-store.js';
 export * from './port/profile-store.js';
+export * from './port/session-store.js';
 export * from './port/store-errors.js';
 export type { WeunionStore } from './port/weunion-store.js';
 export * from './port/admin-store.js';

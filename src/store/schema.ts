@@ -94,6 +94,25 @@ export interface ErasedIdentitiesTable {
   erased_at: number;
 }
 
+/** A login's session (0006): every refresh token of one login belongs to it; `revoked_at` ends them all. */
+export interface SessionFamiliesTable {
+  id: string;
+  appid: string;
+  user_id: string;
+  openid: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** One refresh token (0006), by the SHA-256 of its text; `used_at` is set when it was rotated. */
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -103,6 +122,8 @@ export interface Database {
   jobs: JobsTable;
   flows: FlowsTable;
   erased_identities: ErasedIdentitiesTable;
+  session_families: SessionFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

@@ -33,6 +33,8 @@ describe('POST /v1/app/:appid/login', () => {
       isNewUser: false,
       token: expect.any(String),
       expiresIn: expect.any(Number),
+      refreshToken: expect.any(String),
+      refreshExpiresIn: expect.any(Number),
     });
     const me = await stack.api('/v1/me', undefined, { token: r.body.token });
     expect(me.body.userId).toBe(mp.body.userId);

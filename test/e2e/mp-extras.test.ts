@@ -113,6 +113,8 @@ describe('POST /v1/mp/:appid/paid-unionid', () => {
       isNewUser: false,
       token: expect.any(String),
       expiresIn: expect.any(Number),
+      refreshToken: expect.any(String),
+      refreshExpiresIn: expect.any(Number),
     });
     expect(await stack.deps.store.identity.counts()).toMatchObject({ users: 1, appIdentities: 1, unionIdentities: 1 });
     // Another app that learns the unionid now finds this user.

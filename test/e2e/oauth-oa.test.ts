@@ -80,6 +80,8 @@ describe('OAuth callback → login code → POST /v1/session/exchange', () => {
       isNewUser: true,
       token: expect.any(String),
       expiresIn: expect.any(Number),
+      refreshToken: expect.any(String),
+      refreshExpiresIn: expect.any(Number),
     });
     expect(page.href).not.toContain(r.body.token);
     const me = await stack.api('/v1/me', undefined, { token: r.body.token });

@@ -27,6 +27,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0002-jobs-flows-profile', direction: 'Up', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Up', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Up', status: 'Success' },
+        { migrationName: '0006-session-families', direction: 'Up', status: 'Success' },
         { migrationName: '0007-admin-erase', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
@@ -91,13 +92,24 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
         { migrationName: '0007-admin-erase', direction: 'Down', status: 'Success' },
+        { migrationName: '0006-session-families', direction: 'Down', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Down', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Down', status: 'Success' },
         { migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' },
         { migrationName: '0001-initial', direction: 'Down', status: 'Success' },
       ]);
       // Counting our tables by name in the current schema (introspection would list every schema).
-      for (const table of ['users', 'app_identities', 'union_identities', 'events', 'jobs', 'flows', 'erased_identities']) {
+      for (const table of [
+        'users',
+        'app_identities',
+        'union_identities',
+        'events',
+        'jobs',
+        'flows',
+        'erased_identities',
+        'session_families',
+        'refresh_tokens',
+      ]) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }
       expect(await opened.checkSchema()).toBe('behind');

@@ -41,7 +41,9 @@ export async function postgresBackend(): Promise<Backend> {
     async open(options = {}) {
       const opened = await openStore(schema.url, options);
       if (!options.keep) {
-        await sql`truncate table events, app_identities, union_identities, users, jobs, flows restart identity`.execute(opened.db);
+        await sql`truncate table events, app_identities, union_identities, users, jobs, flows, session_families, refresh_tokens restart identity`.execute(
+          opened.db,
+        );
       }
       return opened;
     },

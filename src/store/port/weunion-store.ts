@@ -8,6 +8,7 @@ import type { FlowStore } from './flow-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { SessionStore } from './session-store.js';
 
 export interface WeunionStore {
   readonly identity: IdentityStore;
@@ -16,6 +17,8 @@ export interface WeunionStore {
   readonly profile: ProfileStore;
   /** The operators' reads and actions (issue 14). */
   readonly admin: AdminStore;
+  /** Session families and refresh tokens (0006). */
+  readonly sessions: SessionStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
