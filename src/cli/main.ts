@@ -4,13 +4,14 @@
  */
 import { AppError } from '../errors.js';
 import type { CliCommand, CliContext } from './commands/command.js';
+import { dataImport } from './commands/data/import.js';
 import { dbMigrate } from './commands/db/migrate.js';
 import { demoRun } from './commands/demo/run.js';
 import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
 import { packageVersion } from './package-version.js';
 
-const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun];
+const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun, dataImport];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);
@@ -63,7 +64,7 @@ async function main(args: readonly string[]): Promise<number | null> {
     ctx.out(`usage: weunion ${command.aliases[0] ?? command.name}   (or: weunion ${command.name})\n\n${command.summary}.\n\n${command.help}\n`);
     return 0;
   }
-  if (rest.length > 0) {
+  if (rest.length > 0 && command.takesArguments !== true) {
     ctx.err(`weunion ${command.name}: unexpected argument "${rest[0]}" (see weunion ${command.name} --help)\n`);
     return 1;
   }

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
+import { DataQueries } from './data-queries.js';
 import { FlowQueries } from './flow-queries.js';
 import { IdentityQueries, prepareHotReads, type HotReads } from './identity-queries.js';
 import { JobQueries } from './job-queries.js';
@@ -49,6 +50,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     jobs: new JobQueries(db, dialect, options.sqlite),
     flows: new FlowQueries(db, dialect),
     profile: new ProfileQueries(db, dialect),
+    data: new DataQueries(db),
     close: () => (closing ??= db.destroy()),
   });
 }

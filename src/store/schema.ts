@@ -81,6 +81,13 @@ export interface FlowsTable {
   created_at: number;
 }
 
+/** Where long data runs (import, follower backfill) keep how far they got (0008); `value` is JSON text. */
+export interface DataCursorsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -89,6 +96,7 @@ export interface Database {
   events: EventsTable;
   jobs: JobsTable;
   flows: FlowsTable;
+  data_cursors: DataCursorsTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

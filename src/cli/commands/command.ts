@@ -7,6 +7,8 @@ export interface CliCommand {
   summary: string;
   /** The `--help` text beyond the summary: options, environment, an example. */
   help: string;
+  /** It reads options and arguments of its own (`args`); without this, any argument after the command is refused. */
+  takesArguments?: boolean;
   /** Runs it; resolves to the exit code, or to null when it keeps running (a server) until a signal. */
   run(context: CliContext): Promise<number | null>;
 }

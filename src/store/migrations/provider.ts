@@ -7,6 +7,7 @@ import { migration0001Initial } from './0001-initial.js';
 import { migration0002JobsFlowsProfile } from './0002-jobs-flows-profile.js';
 import { migration0003UnionKey } from './0003-union-key.js';
 import { migration0004UnionidTrust } from './0004-unionid-trust.js';
+import { migration0008DataCursors } from './0008-data-cursors.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-jobs-flows-profile': migration0002JobsFlowsProfile,
   '0003-union-key': migration0003UnionKey,
   '0004-unionid-trust': migration0004UnionidTrust,
+  '0008-data-cursors': migration0008DataCursors,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

@@ -3,6 +3,7 @@
  * uses (`IdentityStore`, `JobStore`, `FlowStore`, `ProfileStore`), never on the whole. One Kysely implementation
  * serves SQLite and PostgreSQL (`../kysely-store.ts`); `test/store/contract.ts` is the suite it passes.
  */
+import type { DataStore } from './data-store.js';
 import type { FlowStore } from './flow-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
@@ -13,6 +14,8 @@ export interface WeunionStore {
   readonly jobs: JobStore;
   readonly flows: FlowStore;
   readonly profile: ProfileStore;
+  /** The operators' data commands: cursors of long runs, walks over one app's identities (0008). */
+  readonly data: DataStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
