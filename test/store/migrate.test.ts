@@ -27,6 +27,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0002-jobs-flows-profile', direction: 'Up', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Up', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Up', status: 'Success' },
+        { migrationName: '0008-data-cursors', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -89,6 +90,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0008-data-cursors', direction: 'Down', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Down', status: 'Success' },
         { migrationName: '0003-union-key', direction: 'Down', status: 'Success' },
         { migrationName: '0002-jobs-flows-profile', direction: 'Down', status: 'Success' },
