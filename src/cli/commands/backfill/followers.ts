@@ -26,7 +26,7 @@ async function run(ctx: CliContext): Promise<number> {
   const data = await openDataContext(ctx);
   try {
     const app = data.config.apps.find((a) => a.appid === values.app);
-    if (!app || app.kind !== 'officialAccount') {
+    if (app?.kind !== 'officialAccount') {
       ctx.err(`weunion backfill followers: --app must name a configured official account (got ${JSON.stringify(values.app ?? null)})\n`);
       return 1;
     }
