@@ -4,6 +4,7 @@
  */
 import { AppError } from '../errors.js';
 import type { CliCommand, CliContext } from './commands/command.js';
+import { appsBind } from './commands/apps/bind.js';
 import { backfillFollowersCommand } from './commands/backfill/followers.js';
 import { dataImport } from './commands/data/import.js';
 import { dbMigrate } from './commands/db/migrate.js';
@@ -12,7 +13,7 @@ import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
 import { packageVersion } from './package-version.js';
 
-const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun, dataImport, backfillFollowersCommand];
+const COMMANDS: readonly CliCommand[] = [serverStart, emulatorStart, dbMigrate, demoRun, dataImport, backfillFollowersCommand, appsBind];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);
