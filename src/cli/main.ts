@@ -4,6 +4,9 @@
  */
 import { AppError } from '../errors.js';
 import type { CliCommand, CliContext } from './commands/command.js';
+import { appsBind } from './commands/apps/bind.js';
+import { backfillFollowersCommand } from './commands/backfill/followers.js';
+import { dataImport } from './commands/data/import.js';
 import { configInit } from './commands/config/init.js';
 import { dbMigrate } from './commands/db/migrate.js';
 import { demoRun } from './commands/demo/run.js';
@@ -31,6 +34,9 @@ const COMMANDS: readonly CliCommand[] = [
   usersErase,
   adminKey,
   sessionsRevoke,
+  dataImport,
+  backfillFollowersCommand,
+  appsBind,
 ];
 
 function usage(): string {

@@ -321,7 +321,7 @@ function toUser(r: Selectable<UsersTable>): UserRow {
   return { id: r.id, createdAt: Number(r.created_at), mergedInto: r.merged_into, mergedAt: r.merged_at === null ? null : Number(r.merged_at) };
 }
 
-function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
+export function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
   return {
     appid: r.appid,
     openid: r.openid,
@@ -340,7 +340,7 @@ function toUnionIdentity(r: Selectable<UnionIdentitiesTable>): UnionIdentityRow 
   return { unionKey: r.union_key, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at), confirmed: Number(r.confirmed) === 1 };
 }
 
-function toEvent(r: Selectable<EventsTable>): EventRow {
+export function toEvent(r: Selectable<EventsTable>): EventRow {
   return {
     id: Number(r.id),
     type: r.type as EventType,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { KyselyAdminStore } from './admin-queries.js';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
+import { DataQueries } from './data-queries.js';
 import { FlowQueries } from './flow-queries.js';
 import { IdentityQueries, prepareHotReads, type HotReads } from './identity-queries.js';
 import { JobQueries } from './job-queries.js';
@@ -54,6 +55,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     profile: new ProfileQueries(db, dialect),
     admin: new KyselyAdminStore(db, dialect, reads),
     sessions: new SessionQueries(db, dialect),
+    data: new DataQueries(db),
     close: () => (closing ??= db.destroy()),
   });
 }

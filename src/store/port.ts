@@ -1,4 +1,5 @@
 /** The storage port, split by concern (port/): each consumer imports the sub-store it uses. */
+export * from './port/data-store.js';
 export * from './port/flow-store.js';
 export * from './port/identity-store.js';
 export * from './port/job-store.js';

@@ -113,6 +113,13 @@ export interface RefreshTokensTable {
   used_at: number | null;
 }
 
+/** Where long data runs (import, follower backfill) keep how far they got (0008); `value` is JSON text. */
+export interface DataCursorsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -124,6 +131,7 @@ export interface Database {
   erased_identities: ErasedIdentitiesTable;
   session_families: SessionFamiliesTable;
   refresh_tokens: RefreshTokensTable;
+  data_cursors: DataCursorsTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

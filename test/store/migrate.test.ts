@@ -29,6 +29,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0004-unionid-trust', direction: 'Up', status: 'Success' },
         { migrationName: '0006-session-families', direction: 'Up', status: 'Success' },
         { migrationName: '0007-admin-erase', direction: 'Up', status: 'Success' },
+        { migrationName: '0008-data-cursors', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -91,6 +92,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0008-data-cursors', direction: 'Down', status: 'Success' },
         { migrationName: '0007-admin-erase', direction: 'Down', status: 'Success' },
         { migrationName: '0006-session-families', direction: 'Down', status: 'Success' },
         { migrationName: '0004-unionid-trust', direction: 'Down', status: 'Success' },
@@ -109,6 +111,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         'erased_identities',
         'session_families',
         'refresh_tokens',
+        'data_cursors',
       ]) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }

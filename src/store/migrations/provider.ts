@@ -9,6 +9,7 @@ import { migration0003UnionKey } from './0003-union-key.js';
 import { migration0004UnionidTrust } from './0004-unionid-trust.js';
 import { migration0006SessionFamilies } from './0006-session-families.js';
 import { migration0007AdminErase } from './0007-admin-erase.js';
+import { migration0008DataCursors } from './0008-data-cursors.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-unionid-trust': migration0004UnionidTrust,
   '0006-session-families': migration0006SessionFamilies,
   '0007-admin-erase': migration0007AdminErase,
+  '0008-data-cursors': migration0008DataCursors,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

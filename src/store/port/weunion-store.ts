@@ -4,6 +4,7 @@
  * serves SQLite and PostgreSQL (`../kysely-store.ts`); `test/store/contract.ts` is the suite it passes.
  */
 import type { AdminStore } from './admin-store.js';
+import type { DataStore } from './data-store.js';
 import type { FlowStore } from './flow-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
@@ -19,6 +20,8 @@ export interface WeunionStore {
   readonly admin: AdminStore;
   /** Session families and refresh tokens (0006). */
   readonly sessions: SessionStore;
+  /** The operators' data commands: cursors of long runs, walks over one app's identities (0008). */
+  readonly data: DataStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,0 +1,71 @@
+/**
+ * The SQL of the data port (`DataStore`): cursors of long runs (0008) and the reads the operators' commands walk
+ * one app's identities and one user's events with. Written once for both dialects.
+ */
+import type { Kysely } from 'kysely';
+import { withDbErrors } from './db-errors.js';
+import { toAppIdentity, toEvent } from './identity-queries.js';
+import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow } from './port.js';
+import type { Database } from './schema.js';
+
+export class DataQueries implements DataStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  getCursor(name: string): Promise<unknown> {
+    return withDbErrors(async () => {
+      const row = await this.#db.selectFrom('data_cursors').select('value').where('name', '=', name).executeTakeFirst();
+      return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+    });
+  }
+
+  putCursor(name: string, value: unknown, now: number): Promise<void> {
+    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError('a cursor name is a non-empty string'));
+    const text = JSON.stringify(value);
+    return withDbErrors(async () => {
+      // Both dialects speak ON CONFLICT … DO UPDATE (SQLite ≥ 3.24).
+      await this.#db
+        .insertInto('data_cursors')
+        .values({ name, value: text, updated_at: now })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value: text, updated_at: now }))
+        .execute();
+    });
+  }
+
+  deleteCursor(name: string): Promise<void> {
+    return withDbErrors(async () => {
+      await this.#db.deleteFrom('data_cursors').where('name', '=', name).execute();
+    });
+  }
+
+  listAppIdentitiesWithoutUnionid(appid: string, options: { afterOpenid?: string; limit: number }): Promise<AppIdentityRow[]> {
+    return withDbErrors(async () => {
+      // Keyset paging on the primary key (appid, openid): each page is an index range, whatever the table's size.
+      let q = this.#db.selectFrom('app_identities').selectAll().where('appid', '=', appid).where('unionid', 'is', null);
+      if (options.afterOpenid !== undefined) q = q.where('openid', '>', options.afterOpenid);
+      const rows = await q.orderBy('openid').limit(options.limit).execute();
+      return rows.map(toAppIdentity);
+    });
+  }
+
+  countAppIdentities(appid: string): Promise<AppIdentityCounts> {
+    return withDbErrors(async () => {
+      const row = await this.#db
+        .selectFrom('app_identities')
+        .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('unionid').as('with_unionid'), eb.fn.count('pending_unionid').as('pending')])
+        .where('appid', '=', appid)
+        .executeTakeFirstOrThrow();
+      return { total: Number(row.total), withUnionid: Number(row.with_unionid), pendingUnionid: Number(row.pending) };
+    });
+  }
+
+  listUserEvents(userId: string, limit: number): Promise<EventRow[]> {
+    return withDbErrors(async () => {
+      const rows = await this.#db.selectFrom('events').selectAll().where('user_id', '=', userId).orderBy('id').limit(limit).execute();
+      return rows.map(toEvent);
+    });
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The operators' data part of the storage port (`weunion import`, `backfill followers`, `apps bind`, `doctor`):
+ * resumable cursors, and the reads that walk or count one app's identities and list one user's events. It changes
+ * no identity: links and merges go through the identity service like every login.
+ */
+import type { AppIdentityRow, EventRow } from './identity-store.js';
+
+/** How one app's identities stand: all, with a unionid, with a held (pending) decrypted unionid. */
+export interface AppIdentityCounts {
+  total: number;
+  withUnionid: number;
+  pendingUnionid: number;
+}
+
+export interface DataStore {
+  /** The JSON a run stored under `name`, or undefined when none is stored. */
+  getCursor(name: string): Promise<unknown>;
+  /** Stores (insert or replace) the JSON-serialisable `value` under `name`. */
+  putCursor(name: string, value: unknown, now: number): Promise<void>;
+  /** Removes the cursor (a run that finished); no-op when absent. */
+  deleteCursor(name: string): Promise<void>;
+  /** Up to `limit` identities of `appid` with no unionid, ordered by openid, after `afterOpenid` (exclusive). */
+  listAppIdentitiesWithoutUnionid(appid: string, options: { afterOpenid?: string; limit: number }): Promise<AppIdentityRow[]>;
+  countAppIdentities(appid: string): Promise<AppIdentityCounts>;
+  /** The events of `userId` (the row's own id, not resolved through merges), oldest first, at most `limit`. */
+  listUserEvents(userId: string, limit: number): Promise<EventRow[]>;
+}
