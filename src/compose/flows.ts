@@ -90,6 +90,6 @@ export function createFlows(p: FlowParts) {
     }),
     oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
-    admin: createAdminFlows({ config, store: store.admin, profile: store.profile, clock }),
+    admin: createAdminFlows({ config, store: store.admin, profile: store.profile, sessions: store.sessions, clock }),
   });
 }

@@ -12,6 +12,7 @@ export const EVENT_FIELDS = {
   'identity.unlinked': ['unionid', 'reason', 'appIdentities', 'by'],
   'phone.bound': ['appid', 'phoneNumber', 'purePhoneNumber', 'countryCode'],
   'user.erased': ['actor', 'reason'],
+  'sessions.revoked': ['actor', 'reason'],
 } as const;
 
 export type KnownEventType = keyof typeof EVENT_FIELDS;

@@ -42,6 +42,7 @@ function publicData(row: EventRow): Record<string, unknown> {
     case 'phone.bound':
       return { appid: d.appid, phoneNumber: d.phoneNumber, purePhoneNumber: d.purePhoneNumber, countryCode: d.countryCode };
     case 'user.erased':
+    case 'sessions.revoked':
       return { actor: d.actor ?? null, reason: d.reason ?? null };
     default: {
       // Types added later (admin actions) go out as stored, minus the union key the envelope already carries.

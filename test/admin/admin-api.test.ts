@@ -46,6 +46,28 @@ describe.each(await adminBackends())('admin API on %s', (_name, make) => {
     expect((await get(`/v1/admin/users/${b}`)).status).toBe(200);
   });
 
+  it('revokes every session of a person (merged ids included), recorded as sessions.revoked; an erasure does the same', async () => {
+    const { a, b } = await splitThenJoined();
+    const mp = await api.session(APPS.mp, 'o-mp-1');
+    const oa = await api.session(APPS.oa, 'o-oa-1');
+    for (const s of [mp, oa]) expect((await api.call('GET', '/v1/me', { token: s.token })).status).toBe(200);
+    expect((await post(`/v1/admin/users/${a}/revoke-sessions`, { reason: 'lost phone' }, KEYS.read)).status).toBe(403);
+    expect((await post(`/v1/admin/users/${a}/revoke-sessions`, {})).body.error.code).toBe('ERR_VALIDATION');
+    const r = await post(`/v1/admin/users/${a}/revoke-sessions`, { reason: 'lost phone' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ userId: b, revoked: expect.any(Number) });
+    for (const s of [mp, oa]) {
+      const me = await api.call('GET', '/v1/me', { token: s.token });
+      expect(me.status).toBe(401);
+    }
+    expect(await eventsOf('sessions.revoked')).toEqual([expect.objectContaining({ userId: b, data: expect.objectContaining({ reason: 'lost phone' }) })]);
+    const again = await api.session(APPS.oa, 'o-oa-1');
+    expect((await api.call('GET', '/v1/me', { token: again.token })).status).toBe(200);
+    const erased = await post(`/v1/admin/users/${b}/erase`, { reason: 'deletion request' });
+    expect(erased.body).toMatchObject({ userId: b, revokedSessions: expect.any(Number) });
+    expect((await api.call('GET', '/v1/me', { token: again.token })).status).toBe(401);
+  });
+
   it('finds a user by our id (a merged id says so), openid, unionid and phone number', async () => {
     const { a, b } = await splitThenJoined();
     const find = async (q: string) => (await get(`/v1/admin/users/find?${q}`)).body.matches;

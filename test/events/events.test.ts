@@ -39,6 +39,7 @@ describe('toPublicEvent', () => {
     'identity.unlinked': { unionKey: 'acme', unionid: 'un1', reason: 'r', appIdentities: 1, by: { appid: 'wxa', openid: 'o2' } },
     'phone.bound': { appid: 'wxa', unionKey: 'acme', phoneNumber: '+86138', purePhoneNumber: '138', countryCode: '86' },
     'user.erased': { unionKey: 'acme', actor: 'admin:1', reason: 'request' },
+    'sessions.revoked': { unionKey: 'acme', actor: 'admin:1', reason: 'lost phone' },
   };
   it('gives each type the envelope and exactly its documented data fields, resolving the live user', async () => {
     for (const [type, fields] of Object.entries(EVENT_FIELDS)) {

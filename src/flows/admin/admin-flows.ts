@@ -13,12 +13,15 @@ import { eraseUser } from './erase-user.js';
 import { type FindQuery, findUsers } from './find-user.js';
 import { type LinkInput, linkIdentity } from './link-identity.js';
 import { type MergeInput, mergeUsers } from './merge-users.js';
+import { revokeSessions, type SessionRevoker } from './revoke-sessions.js';
 import { type UnlinkInput, unlinkIdentity } from './unlink-identity.js';
 
 export interface AdminFlowDeps {
   config: AdminConfig;
   store: AdminStore;
   profile: Pick<ProfileStore, 'findUserPhone'>;
+  /** Session families (store.sessions): revoked by `revokeSessions` and after an erasure. */
+  sessions: SessionRevoker;
   clock: Clock;
   newId?: () => string;
   retry?: RetryOptions;
@@ -28,7 +31,7 @@ export type AdminFlows = ReturnType<typeof createAdminFlows>;
 
 /**
  * @example
- *   const admin = createAdminFlows({ config, store: store.admin, profile: store.profile, clock });
+ *   const admin = createAdminFlows({ config, store: store.admin, profile: store.profile, sessions: store.sessions, clock });
  *   await admin.merge({ name: 'ops', union: null }, { survivorId, loserId, reason: 'ticket 42' });
  */
 export function createAdminFlows(deps: AdminFlowDeps) {
@@ -51,7 +54,14 @@ export function createAdminFlows(deps: AdminFlowDeps) {
     link: (actor: AdminActor, input: LinkInput) => linkIdentity(actions, actor, input),
     unlink: (actor: AdminActor, input: UnlinkInput) => unlinkIdentity(actions, actor, input),
     merge: (actor: AdminActor, input: MergeInput) => mergeUsers(actions, actor, input),
-    erase: (actor: AdminActor, input: { userId: string; reason: string }) => eraseUser(actions, actor, input),
+    /** Erases the person, then signs them out everywhere (their tokens would otherwise live until they expire). */
+    erase: async (actor: AdminActor, input: { userId: string; reason: string }) => {
+      const erased = await eraseUser(actions, actor, input);
+      const aliases = await deps.store.listAliases(erased.userId);
+      const revokedSessions = await deps.sessions.revokeUserFamilies([erased.userId, ...aliases], deps.clock.now());
+      return { ...erased, revokedSessions };
+    },
+    revokeSessions: (actor: AdminActor, input: { userId: string; reason: string }) => revokeSessions({ ...actions, sessions: deps.sessions }, actor, input),
   });
 }
 

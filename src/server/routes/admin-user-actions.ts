@@ -1,6 +1,6 @@
 /**
  * The admin API's actions (docs/admin.md), scope `write`, each recorded as an event with the key's name as actor
- * and the body's reason: link an app identity to a user, unlink (split) one out, merge two users, erase a person;
+ * and the body's reason: link an app identity to a user, unlink (split) one out, merge two users, erase a person, revoke all of a person's sessions;
  * and export one person's data as JSON. A refused action changes nothing and answers a code saying why.
  */
 import type { FastifyInstance } from 'fastify';
@@ -30,6 +30,10 @@ export function registerAdminUserActions(app: FastifyInstance, deps: Pick<AppDep
   app.post('/v1/admin/users/:id/erase', write, async (request) => {
     const { id } = parseOrThrow(adminUserParams, request.params, 'path');
     return admin.erase(auth.actor(request), { userId: id, ...parseOrThrow(eraseBody, request.body) });
+  });
+  app.post('/v1/admin/users/:id/revoke-sessions', write, async (request) => {
+    const { id } = parseOrThrow(adminUserParams, request.params, 'path');
+    return admin.revokeSessions(auth.actor(request), { userId: id, ...parseOrThrow(eraseBody, request.body) });
   });
   app.get('/v1/admin/users/:id/export', write, async (request, reply) => {
     const { id } = parseOrThrow(adminUserParams, request.params, 'path');

@@ -71,7 +71,7 @@ describe.each(await identityBackends())('admin actions keep the invariants on %s
           try {
             const clock = new ManualClock();
             const identity = createIdentityService({ identity: opened.store.identity, profile: opened.store.profile, clock });
-            const admin = createAdminFlows({ config, store: opened.store.admin, profile: opened.store.profile, clock });
+            const admin = createAdminFlows({ config, store: opened.store.admin, profile: opened.store.profile, sessions: opened.store.sessions, clock });
             const known = new Map<number, string>();
             const userOf = (p: number) => known.get(p) ?? 'u_00000000000000000000000000';
             for (const s of steps) {

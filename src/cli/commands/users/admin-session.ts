@@ -51,7 +51,7 @@ export async function withAdmin(ctx: CliContext, fn: (admin: AdminFlows, actor: 
       ctx.err(`the database schema is ${state} of this build: run \`npx weunion migrate\` first\n`);
       return 1;
     }
-    const admin = createAdminFlows({ config, store: opened.store.admin, profile: opened.store.profile, clock: systemClock });
+    const admin = createAdminFlows({ config, store: opened.store.admin, profile: opened.store.profile, sessions: opened.store.sessions, clock: systemClock });
     return await fn(admin, { name: `cli:${loginName(ctx)}`, union: null });
   } catch (e) {
     if (e instanceof AppError) {
