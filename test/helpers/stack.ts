@@ -117,6 +117,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // As at WeChat, the browser is sent only to each OAuth app's registered domain: the server's (publicUrl's, if set).
   const oauthDomain = new URL(config.publicUrl ?? serverUrl).host;
   for (const a of config.apps) if (a.kind === 'officialAccount' || a.kind === 'website') emulator.configureApp(a.appid, { oauthDomain });
+  // Setting a callback URL makes the emulator verify it (an echostr GET, as WeChat's console does): let that land
+  // before the test starts, so it is not counted as the test's own request.
+  await emulator.settlePushes();
 
   async function control<T>(pathname: string, body?: unknown, method = 'POST'): Promise<T> {
     const res = await fetch(emulatorUrl + pathname, {

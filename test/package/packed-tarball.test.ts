@@ -67,7 +67,7 @@ describe('the packed npm package, installed with npm install --omit=dev', () => 
     expect(existsSync(path.join(installed.dir, 'node_modules/tsx'))).toBe(false);
     expect(existsSync(path.join(installed.dir, 'node_modules/typescript'))).toBe(false);
     const pkg = JSON.parse(readFileSync(path.join(installed.dir, 'node_modules/weunion/package.json'), 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './client', './fastify', './node', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './client', './client/uni', './client/taro', './client/web', './fastify', './node', './package.json']);
   });
 
   it('type-checks a consumer importing weunion, weunion/client, weunion/fastify and weunion/node', async () => {
