@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { withDbErrors } from './db-errors.js';
-import { toAppIdentity, toEvent } from './identity-queries.js';
+import { toAppIdentity, toEvent } from './identity-rows.js';
 import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow } from './port.js';
 import type { Database } from './schema.js';
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import { toAppIdentity, toEvent, toUnionIdentity, toUser } from './identity-rows.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
@@ -314,38 +315,5 @@ export function prepareHotReads(db: Kysely<Database>): HotReads {
         .where('a.appid', '=', p.appid)
         .where('a.openid', '=', p.openid),
     ),
-  };
-}
-
-function toUser(r: Selectable<UsersTable>): UserRow {
-  return { id: r.id, createdAt: Number(r.created_at), mergedInto: r.merged_into, mergedAt: r.merged_at === null ? null : Number(r.merged_at) };
-}
-
-export function toAppIdentity(r: Selectable<AppIdentitiesTable>): AppIdentityRow {
-  return {
-    appid: r.appid,
-    openid: r.openid,
-    userId: r.user_id,
-    unionid: r.unionid,
-    sessionKeyEnc: r.session_key_enc,
-    firstSeenAt: Number(r.first_seen_at),
-    lastSeenAt: Number(r.last_seen_at),
-    subscribed: r.subscribed === null ? null : Number(r.subscribed) === 1,
-    subscribedAt: r.subscribed_at === null ? null : Number(r.subscribed_at),
-    pendingUnionid: r.pending_unionid ?? null,
-  };
-}
-
-function toUnionIdentity(r: Selectable<UnionIdentitiesTable>): UnionIdentityRow {
-  return { unionKey: r.union_key, unionid: r.unionid, userId: r.user_id, createdAt: Number(r.created_at), confirmed: Number(r.confirmed) === 1 };
-}
-
-export function toEvent(r: Selectable<EventsTable>): EventRow {
-  return {
-    id: Number(r.id),
-    type: r.type as EventType,
-    userId: r.user_id,
-    data: JSON.parse(r.data) as Record<string, unknown>,
-    createdAt: Number(r.created_at),
   };
 }

@@ -14,6 +14,7 @@ import { APPS } from '../helpers/test-apps.js';
 
 const pg = await postgresAvailable();
 
+// Needs PostgreSQL (two processes share it); under CI=true postgresAvailable() throws instead of skipping.
 describe.runIf(pg)('weunion sessions revoke (a process)', () => {
   let schema: TestSchema;
   let h: RouteApp;
