@@ -19,6 +19,7 @@ import { usersMerge } from './commands/users/merge.js';
 import { usersShow } from './commands/users/show.js';
 import { usersUnlink } from './commands/users/unlink.js';
 import { sessionsRevoke } from './commands/sessions/revoke.js';
+import { doctor } from './commands/doctor/diagnose.js';
 import { packageVersion } from './package-version.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -37,6 +38,7 @@ const COMMANDS: readonly CliCommand[] = [
   dataImport,
   backfillFollowersCommand,
   appsBind,
+  doctor,
 ];
 
 function usage(): string {

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { createAdminFlows } from '../flows/admin/admin-flows.js';
 import type { CallbackHooks } from '../flows/oa/callback-hooks.js';
 import { createOaJobHandlers } from '../flows/oa/oa-jobs.js';
+import { createCallbackHealth } from '../flows/oa/callback-health.js';
 import { createOaPush } from '../flows/oa/oa-push.js';
 import { createLoginCodes } from '../flows/login-codes.js';
 import { createMpLogin } from '../flows/mp/mp-login.js';
@@ -87,6 +88,7 @@ export function createFlows(p: FlowParts) {
       clock,
       random,
       windowSeconds: config.callback.timestampWindowSeconds,
+      health: createCallbackHealth({ store: store.health, clock }),
     }),
     oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),

@@ -8,6 +8,7 @@ import { KyselyAdminStore } from './admin-queries.js';
 import { dialectName, type DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { DataQueries } from './data-queries.js';
+import { HealthQueries } from './health-queries.js';
 import { FlowQueries } from './flow-queries.js';
 import { IdentityQueries, prepareHotReads, type HotReads } from './identity-queries.js';
 import { JobQueries } from './job-queries.js';
@@ -56,6 +57,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     admin: new KyselyAdminStore(db, dialect, reads),
     sessions: new SessionQueries(db, dialect),
     data: new DataQueries(db),
+    health: new HealthQueries(db),
     close: () => (closing ??= db.destroy()),
   });
 }

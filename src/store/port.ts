@@ -8,3 +8,4 @@ export * from './port/session-store.js';
 export * from './port/store-errors.js';
 export type { WeunionStore } from './port/weunion-store.js';
 export * from './port/admin-store.js';
+export * from './port/health-store.js';

@@ -120,6 +120,17 @@ export interface DataCursorsTable {
   updated_at: number;
 }
 
+/** What each official account's callbacks last showed (0011); see port/health-store.ts. */
+export interface CallbackHealthTable {
+  appid: string;
+  last_ok_at: number | null;
+  last_failure_at: number | null;
+  last_failure_code: string | null;
+  failures_since_ok: Generated<number>;
+  skew_seconds: number | null;
+  updated_at: number;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -132,6 +143,7 @@ export interface Database {
   session_families: SessionFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   data_cursors: DataCursorsTable;
+  callback_health: CallbackHealthTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { AppConfig } from '../../config/schema.js';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 import type { FlowStore, JobStore } from '../../store/port.js';
 import type { CallbackAccount } from '../../wechat/callback/callback-account.js';
@@ -20,6 +20,7 @@ import type { MessageCrypt } from '../../wechat/crypto/msg-crypt.js';
 import type { JobWake, RandomBytes } from '../ports.js';
 import type { QrLogin } from '../qr-login/qr-login.js';
 import { qrSceneOf } from '../qr-login/qr-scene.js';
+import type { CallbackHealth } from './callback-health.js';
 import type { CallbackHooks, HookLogger } from './callback-hooks.js';
 import { planPushJob } from './push-job.js';
 import { createSignatureBinding } from './signature-binding.js';
@@ -36,6 +37,8 @@ export interface OaPushDeps {
   random: RandomBytes;
   /** `callback.timestampWindowSeconds`: pushes further from now are refused as replays. */
   windowSeconds: number;
+  /** Where each callback's outcome is remembered for `weunion doctor`. */
+  health: CallbackHealth;
 }
 
 /** What to answer WeChat. */
@@ -81,31 +84,47 @@ export function createOaPush(deps: OaPushDeps): OaPush {
 
   const signatures = createSignatureBinding(deps);
 
-  return Object.freeze({
-    async verify(app: AppConfig, query: unknown): Promise<string> {
-      const account = callbackAccount(app);
-      const q = parseOrThrow(verifyQuery, query, 'query');
-      checkSignature(account.token, q);
-      checkTimestamp(q.timestamp, deps.clock.now(), deps.windowSeconds);
-      await signatures.toVerification(q.signature);
-      return q.echostr;
-    },
+  /** Runs `fn`, then tells the health record how it went (a refusal's code; other failures are not WeChat's doing). */
+  const observed = async <T>(appid: string, query: unknown, fn: () => Promise<T>): Promise<T> => {
+    const timestamp = (query as { timestamp?: unknown } | null)?.timestamp;
+    try {
+      const result = await fn();
+      await deps.health.seen(appid, null, timestamp);
+      return result;
+    } catch (e) {
+      if (isAppError(e) && e.status < 500) await deps.health.seen(appid, e.code, timestamp);
+      throw e;
+    }
+  };
 
-    async open(app: AppConfig, query: unknown, body: string): Promise<OpenedPush> {
-      const account = callbackAccount(app);
-      accounts.set(account.appid, account);
-      const encrypted = (query as { encrypt_type?: string } | null)?.encrypt_type === 'aes';
-      const opened = openPush({
-        app: account,
-        query,
-        body,
-        nowMs: deps.clock.now(),
-        windowSeconds: deps.windowSeconds,
-        crypt: encrypted ? cryptOf(account) : undefined,
-      });
-      if (!opened.encrypted) await signatures.toBody((query as { signature: string }).signature, body);
-      return opened;
-    },
+  const verify = async (app: AppConfig, query: unknown): Promise<string> => {
+    const account = callbackAccount(app);
+    const q = parseOrThrow(verifyQuery, query, 'query');
+    checkSignature(account.token, q);
+    checkTimestamp(q.timestamp, deps.clock.now(), deps.windowSeconds);
+    await signatures.toVerification(q.signature);
+    return q.echostr;
+  };
+
+  const open = async (app: AppConfig, query: unknown, body: string): Promise<OpenedPush> => {
+    const account = callbackAccount(app);
+    accounts.set(account.appid, account);
+    const encrypted = (query as { encrypt_type?: string } | null)?.encrypt_type === 'aes';
+    const opened = openPush({
+      app: account,
+      query,
+      body,
+      nowMs: deps.clock.now(),
+      windowSeconds: deps.windowSeconds,
+      crypt: encrypted ? cryptOf(account) : undefined,
+    });
+    if (!opened.encrypted) await signatures.toBody((query as { signature: string }).signature, body);
+    return opened;
+  };
+
+  return Object.freeze({
+    verify: (app: AppConfig, query: unknown) => observed(app.appid, query, () => verify(app, query)),
+    open: (app: AppConfig, query: unknown, body: string) => observed(app.appid, query, () => open(app, query, body)),
 
     async answer(opened: OpenedPush, log: PushLogger): Promise<PushAnswer> {
       const { message } = opened;

@@ -5,6 +5,7 @@
  */
 import type { AdminStore } from './admin-store.js';
 import type { DataStore } from './data-store.js';
+import type { HealthStore } from './health-store.js';
 import type { FlowStore } from './flow-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
@@ -22,6 +23,8 @@ export interface WeunionStore {
   readonly sessions: SessionStore;
   /** The operators' data commands: cursors of long runs, walks over one app's identities (0008). */
   readonly data: DataStore;
+  /** What the official accounts' callbacks last showed (0011), for `weunion doctor`. */
+  readonly health: HealthStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
