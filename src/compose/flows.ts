@@ -5,6 +5,8 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { createAdminFlows } from '../flows/admin/admin-flows.js';
+import { adminStats } from '../flows/admin/admin-stats.js';
+import type { AdminActor } from '../flows/admin/admin-actor.js';
 import type { CallbackHooks } from '../flows/oa/callback-hooks.js';
 import { createOaJobHandlers } from '../flows/oa/oa-jobs.js';
 import { createCallbackHealth } from '../flows/oa/callback-health.js';
@@ -93,5 +95,6 @@ export function createFlows(p: FlowParts) {
     oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
     admin: createAdminFlows({ config, store: store.admin, profile: store.profile, sessions: store.sessions, clock }),
+    adminStats: (actor: AdminActor) => adminStats({ config, data: store.data, jobs: store.jobs, clock }, actor),
   });
 }

@@ -30,6 +30,7 @@ import { registerSessionRefresh } from './routes/session-refresh.js';
 import { createAdminAuth } from './http/admin-auth.js';
 import { registerAdminUserActions } from './routes/admin-user-actions.js';
 import { registerAdminUsers } from './routes/admin-users.js';
+import { registerAdminStats } from './routes/admin-stats.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -96,5 +97,6 @@ export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps,
   const adminAuth = createAdminAuth(deps.config.admin.keys);
   registerAdminUsers(app, deps, adminAuth);
   registerAdminUserActions(app, deps, adminAuth);
+  registerAdminStats(app, deps, adminAuth);
   registerSessionRefresh(app, deps);
 }

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { withDbErrors } from './db-errors.js';
 import { toAppIdentity, toEvent } from './identity-rows.js';
-import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow } from './port.js';
+import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow, UserCounts } from './port.js';
 import type { Database } from './schema.js';
 
 export class DataQueries implements DataStore {
@@ -66,6 +66,44 @@ export class DataQueries implements DataStore {
     return withDbErrors(async () => {
       const rows = await this.#db.selectFrom('events').selectAll().where('user_id', '=', userId).orderBy('id').limit(limit).execute();
       return rows.map(toEvent);
+    });
+  }
+
+  countUsers(appids?: readonly string[]): Promise<UserCounts> {
+    return withDbErrors(async () => {
+      if (appids !== undefined) {
+        if (appids.length === 0) return { live: 0, merged: null, erased: null };
+        const row = await this.#db
+          .selectFrom('app_identities')
+          .select((eb) => eb.fn.count('user_id').distinct().as('live'))
+          .where('appid', 'in', [...appids])
+          .executeTakeFirstOrThrow();
+        return { live: Number(row.live), merged: null, erased: null };
+      }
+      const row = await this.#db
+        .selectFrom('users')
+        .select((eb) => [eb.fn.countAll().as('all'), eb.fn.count('merged_into').as('merged'), eb.fn.count('erased_at').as('erased')])
+        .executeTakeFirstOrThrow();
+      const merged = Number(row.merged);
+      const erased = Number(row.erased);
+      return { live: Number(row.all) - merged - erased, merged, erased };
+    });
+  }
+
+  listMergesSince(since: number, limit: number): Promise<Array<{ at: number; unionKey: string | null }>> {
+    return withDbErrors(async () => {
+      const rows = await this.#db
+        .selectFrom('events')
+        .select(['created_at', 'data'])
+        .where('type', '=', 'user.merged')
+        .where('created_at', '>=', since)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => {
+        const d = JSON.parse(r.data) as { unionKey?: unknown };
+        return { at: Number(r.created_at), unionKey: typeof d.unionKey === 'string' ? d.unionKey : null };
+      });
     });
   }
 }

@@ -12,6 +12,13 @@ export interface AppIdentityCounts {
   pendingUnionid: number;
 }
 
+/** Users by state; `live` only when counted over a set of apps (a union's), the others are null then. */
+export interface UserCounts {
+  live: number;
+  merged: number | null;
+  erased: number | null;
+}
+
 export interface DataStore {
   /** The JSON a run stored under `name`, or undefined when none is stored. */
   getCursor(name: string): Promise<unknown>;
@@ -22,6 +29,10 @@ export interface DataStore {
   /** Up to `limit` identities of `appid` with no unionid, ordered by openid, after `afterOpenid` (exclusive). */
   listAppIdentitiesWithoutUnionid(appid: string, options: { afterOpenid?: string; limit: number }): Promise<AppIdentityRow[]>;
   countAppIdentities(appid: string): Promise<AppIdentityCounts>;
+  /** Users by state; with `appids`, only the live users holding an identity in one of them. */
+  countUsers(appids?: readonly string[]): Promise<UserCounts>;
+  /** The `user.merged` events since `since` (epoch ms), oldest first, at most `limit`: when, and in which union. */
+  listMergesSince(since: number, limit: number): Promise<Array<{ at: number; unionKey: string | null }>>;
   /** The events of `userId` (the row's own id, not resolved through merges), oldest first, at most `limit`. */
   listUserEvents(userId: string, limit: number): Promise<EventRow[]>;
 }
