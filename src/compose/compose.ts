@@ -18,6 +18,8 @@ import { createSessionService } from '../flows/sessions/session-service.js';
 import { createIdentityService, createUserId } from '../identity/index.js';
 import { createJobRunner, createJobWake } from '../jobs/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
+import { createWebhookWorker } from '../webhooks/index.js';
+import { resolveAdminUser } from '../flows/admin/live-user.js';
 import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
 import { oldestDueJobRunAt, openStore } from '../store/index.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
@@ -159,6 +161,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       maxAttempts: config.jobs.maxAttempts,
       concurrency: config.jobs.concurrency,
     });
+    // Events out (docs/events.md): started with the jobs by the entry point; idle when no endpoint is configured.
+    const webhooks = createWebhookWorker({
+      store: store.webhooks,
+      endpoints: config.webhooks.endpoints,
+      clock,
+      liveUserId: async (id) => (await resolveAdminUser(store.admin, id))?.user.id ?? id,
+      timeoutMs: config.webhooks.timeoutMs,
+      retryWindowMs: config.webhooks.retryWindowMs,
+      retryBaseMs: config.webhooks.retryBaseMs,
+      pollMs: config.webhooks.pollMs,
+      concurrency: config.webhooks.concurrency,
+      ...(logger ? { logger } : {}),
+    });
     const readiness = createReadiness({
       database: () => sql`select 1`.execute(opened.db),
       schema: () => opened.checkSchema(),
@@ -182,12 +197,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       hooks,
       wake,
       jobs,
+      webhooks,
     };
     return {
       deps,
       // Jobs in flight finish first (they need the store and the cache), then the pools close.
       close: async () => {
-        await jobs.stop();
+        await Promise.all([jobs.stop(), webhooks.stop()]);
         await closeSignals();
         await Promise.all([opened.close(), closeSharedCache(cache)]);
       },

@@ -14,6 +14,7 @@ import type { JobRunner, JobWake } from '../jobs/index.js';
 import type { AtRestCipher } from '../secrets/at-rest-cipher.js';
 import type { SessionService } from '../flows/sessions/session-service.js';
 import type { WeunionStore } from '../store/port.js';
+import type { WebhookWorker } from '../webhooks/index.js';
 import type { Flows } from './flows.js';
 import type { Readiness } from './readiness.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -47,6 +48,8 @@ export interface ComposedDeps extends AppDeps {
   wake: JobWake;
   /** The durable job runner (official-account lookups…): started by the entry point; tests drain it with runDue(). */
   jobs: JobRunner;
+  /** The webhook worker (routing events, sending deliveries): started with the jobs; tests drain it with runDue(). */
+  webhooks: WebhookWorker;
   readiness: Readiness;
   redis: Redis | null;
 }

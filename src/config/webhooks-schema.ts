@@ -31,6 +31,8 @@ export const webhooksSchema = z
       .min(1000)
       .max(7 * 86_400_000)
       .default(86_400_000),
+    /** The first retry's delay ceiling; each failure doubles it (with jitter), up to an hour. */
+    retryBaseMs: z.number().int().min(10).max(3_600_000).default(5000),
     pollMs: z.number().int().min(10).max(60_000).default(1000),
     concurrency: z.number().int().min(1).max(64).default(4),
   })

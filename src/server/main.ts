@@ -61,6 +61,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     throw e;
   }
   composed.deps.jobs.start();
+  composed.deps.webhooks.start();
   const stopHousekeeping = startHousekeeping(composed.deps);
 
   let closing: Promise<void> | null = null;

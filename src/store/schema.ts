@@ -54,6 +54,8 @@ export interface EventsTable {
   user_id: string;
   data: string;
   created_at: number;
+  /** When the webhook router turned it into deliveries (0012); null: not yet. */
+  routed_at: number | null;
 }
 
 /** Durable jobs (0002); `payload` is JSON text; `id` grows (identity / AUTOINCREMENT). */
@@ -131,6 +133,31 @@ export interface CallbackHealthTable {
   updated_at: number;
 }
 
+/** An endpoint id weunion has seen in its config (0012), and whether its receiver disabled it (410 Gone). */
+export interface WebhookEndpointsTable {
+  endpoint_id: string;
+  first_seen_at: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+}
+
+/** One event to one endpoint (0012); claimed with a lease like a job. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: number;
+  endpoint_id: string;
+  order_key: string;
+  status: string;
+  attempts: Generated<number>;
+  next_at: number;
+  locked_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -144,6 +171,8 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   data_cursors: DataCursorsTable;
   callback_health: CallbackHealthTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

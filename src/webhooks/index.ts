@@ -1,2 +1,4 @@
 export { type SignedRequest, signedRequest } from './signed-request.js';
 export { feedKeyMatches } from './feed-key.js';
+export { createWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.js';
+export { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';

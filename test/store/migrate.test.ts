@@ -31,6 +31,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0007-admin-erase', direction: 'Up', status: 'Success' },
         { migrationName: '0008-data-cursors', direction: 'Up', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Up', status: 'Success' },
+        { migrationName: '0012-webhook-deliveries', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -87,12 +88,25 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       expect(rows).toEqual([{ union_id: 'acme' }]);
     });
 
+    it('0012 marks the events already stored as routed (a first endpoint gets no replay of history) and back', async () => {
+      opened = await fresh().open();
+      const migrator = await createMigrator(opened.db);
+      expect((await migrator.migrateTo('0011-callback-health')).error).toBeUndefined();
+      await sql`insert into events (type, user_id, data, created_at) values ('user.created', 'u_1', '{}', 5)`.execute(opened.db);
+      expect((await migrator.migrateTo('0012-webhook-deliveries')).error).toBeUndefined();
+      const { rows } = await sql<{ routed_at: number | string | null }>`select routed_at from events`.execute(opened.db);
+      expect(rows.map((r) => Number(r.routed_at))).toEqual([5]);
+      expect((await migrator.migrateTo('0011-callback-health')).error).toBeUndefined();
+      await expect(sql`select routed_at from events`.execute(opened.db)).rejects.toThrow(/routed_at/);
+    });
+
     it('every migration goes down cleanly', async () => {
       opened = await fresh().open();
       await opened.migrate();
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0012-webhook-deliveries', direction: 'Down', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Down', status: 'Success' },
         { migrationName: '0008-data-cursors', direction: 'Down', status: 'Success' },
         { migrationName: '0007-admin-erase', direction: 'Down', status: 'Success' },
@@ -115,6 +129,8 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         'refresh_tokens',
         'data_cursors',
         'callback_health',
+        'webhook_endpoints',
+        'webhook_deliveries',
       ]) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }

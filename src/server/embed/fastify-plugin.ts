@@ -58,6 +58,7 @@ async function weunionPlugin(app: FastifyInstance, rawOptions: WeunionPluginOpti
   app.addHook('onReady', async () => {
     if (!options.jobs) return;
     deps.jobs.start();
+    deps.webhooks.start();
     stopHousekeeping = startHousekeeping(deps);
   });
   // The host's routes have stopped (onClose runs after the server closed): stop the jobs, then close the pools.

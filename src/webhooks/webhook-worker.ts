@@ -1,0 +1,166 @@
+/**
+ * The webhook worker of one instance: routes new events into deliveries, then claims due deliveries and sends
+ * them, every `pollMs` (and at once when poked after an event). Any number of instances may run one: the store
+ * routes with one router at a time and hands each delivery to one claimer per lease, so an event goes to an
+ * endpoint once per attempt cluster-wide; an instance killed mid-request leaves a lease that runs out and another
+ * instance sends again (at least once: receivers deduplicate on `webhook-id`).
+ *
+ * Retries: exponential backoff with jitter (jobs/backoff.ts) from `retryBaseMs` up to an hour between attempts,
+ * until `retryWindowMs` (a day by default) has passed since the delivery was queued; then it is marked failed and
+ * kept (`weunion events redeliver` queues it again). 410 Gone disables the endpoint: its deliveries wait, none
+ * dropped, until `weunion events enable-endpoint` (docs/events.md).
+ */
+import type { Clock } from '../clock.js';
+import type { WebhookEndpointConfig } from '../config/webhooks-schema.js';
+import { type LiveUserResolver, toPublicEvent } from '../events/index.js';
+import { exponentialBackoff } from '../jobs/backoff.js';
+import type { ClaimedDelivery, RouteTarget, WebhookStore } from '../store/port.js';
+import { sendDelivery, type WebhookFetch } from './send-delivery.js';
+import { signedRequest } from './signed-request.js';
+
+export interface WebhookWorkerOptions {
+  store: WebhookStore;
+  endpoints: readonly WebhookEndpointConfig[];
+  clock: Clock;
+  liveUserId: LiveUserResolver;
+  fetch?: WebhookFetch;
+  timeoutMs: number;
+  retryWindowMs: number;
+  retryBaseMs: number;
+  pollMs: number;
+  concurrency: number;
+  random?: () => number;
+  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface WebhookWorker {
+  start(): void;
+  /** Stops polling and waits for the attempts in flight. */
+  stop(): Promise<void>;
+  /** Routes and sends everything due now (in rounds of `concurrency`); resolves with how many attempts were made. */
+  runDue(): Promise<number>;
+  poke(): void;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+
+export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
+  const fetch = o.fetch ?? ((url, init) => globalThis.fetch(url, init));
+  const backoff = exponentialBackoff({ baseMs: o.retryBaseMs, maxMs: Math.max(o.retryBaseMs, MAX_BACKOFF_MS), ...(o.random ? { random: o.random } : {}) });
+  const targets: RouteTarget[] = o.endpoints.map((e) => ({ endpointId: e.id, union: e.union, types: e.events }));
+  const byId = new Map(o.endpoints.map((e) => [e.id, e]));
+  // The claim outlives the request it covers, so no second instance sends while the first still waits.
+  const leaseMs = o.timeoutMs + 30_000;
+  let registered: Promise<Set<string>> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = 0;
+  let running = false;
+  let round: Promise<number> | undefined;
+
+  /** The endpoints not disabled by their receiver (re-read each round: another instance may have disabled one). */
+  async function enabledEndpoints(): Promise<string[]> {
+    registered ??= o.store.registerEndpoints([...byId.keys()], o.clock.now()).then(() => new Set(byId.keys()));
+    await registered;
+    const states = await o.store.registerEndpoints([], o.clock.now());
+    const disabled = new Set(states.filter((s) => s.disabledAt !== null).map((s) => s.endpointId));
+    return [...byId.keys()].filter((id) => !disabled.has(id));
+  }
+
+  async function attempt(d: ClaimedDelivery): Promise<void> {
+    const endpoint = byId.get(d.endpointId);
+    if (!endpoint) return;
+    const event = await toPublicEvent(d.event, o.liveUserId);
+    const now = o.clock.now();
+    const outcome = await sendDelivery(fetch, endpoint.url, signedRequest(event, endpoint.secret, now), o.timeoutMs);
+    const done = o.clock.now();
+    if (outcome.kind === 'delivered') {
+      await o.store.finishDelivery(d.id, { now: done, attempt: d.attempts, delivered: true, status: outcome.status, error: null, retryAt: done });
+      return;
+    }
+    if (outcome.kind === 'gone') {
+      await o.store.disableEndpoint(d.endpointId, done, 'the receiver answered 410 Gone');
+      o.logger?.warn({ endpoint: d.endpointId, event: event.id }, 'webhook endpoint disabled: its receiver answered 410 Gone');
+      // Back to pending, due at once: it goes out when the endpoint is enabled again.
+      await o.store.finishDelivery(d.id, {
+        now: done,
+        attempt: d.attempts,
+        delivered: false,
+        status: 410,
+        error: 'endpoint disabled (410 Gone)',
+        retryAt: done,
+      });
+      return;
+    }
+    const retryAt = done + backoff(Math.max(1, d.attempts));
+    const giveUp = retryAt > d.createdAt + o.retryWindowMs;
+    await o.store.finishDelivery(d.id, {
+      now: done,
+      attempt: d.attempts,
+      delivered: false,
+      status: outcome.status,
+      error: outcome.error,
+      retryAt: giveUp ? null : retryAt,
+    });
+    const log = { endpoint: d.endpointId, event: event.id, attempt: d.attempts, status: outcome.status, error: outcome.error };
+    if (giveUp) o.logger?.error(log, 'webhook delivery failed for good: its retry window is over (weunion events redeliver)');
+    else o.logger?.warn(log, 'webhook delivery failed; retrying');
+  }
+
+  async function runRound(): Promise<number> {
+    let attempts = 0;
+    for (;;) {
+      const routed = await o.store.routeEvents({ now: o.clock.now(), limit: 500, targets });
+      if (routed.events < 500) break;
+    }
+    for (;;) {
+      // Re-read each batch: a 410 (here or on another instance) takes the endpoint out at once.
+      const endpointIds = await enabledEndpoints();
+      const claimed = await o.store.claimDeliveries({ now: o.clock.now(), limit: o.concurrency, leaseMs, endpointIds });
+      if (claimed.length === 0) return attempts;
+      await Promise.all(claimed.map((d) => attempt(d).catch((e) => o.logger?.error({ err: e, endpoint: d.endpointId }, 'webhook attempt failed'))));
+      attempts += claimed.length;
+    }
+  }
+
+  function runDue(): Promise<number> {
+    // One round at a time per instance; a poke during a round runs one more after it.
+    const next = (round ?? Promise.resolve(0)).catch(() => 0).then(runRound);
+    round = next;
+    return next;
+  }
+
+  function schedule(ms: number): void {
+    if (!running) return;
+    const at = Date.now() + ms;
+    if (timer) {
+      if (timerAt <= at) return; // an earlier round is already planned (a poke is never lost to a later poll)
+      clearTimeout(timer);
+    }
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      runDue()
+        .catch((e) => o.logger?.error({ err: e }, 'webhook round failed'))
+        .finally(() => schedule(o.pollMs));
+    }, ms);
+    timer.unref();
+  }
+
+  return Object.freeze({
+    start() {
+      if (running || targets.length === 0) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await round?.catch(() => undefined);
+    },
+    runDue,
+    poke() {
+      if (running) schedule(0);
+    },
+  });
+}
