@@ -1,2 +1,1 @@
 export { type SignedRequest, signedRequest } from './signed-request.js';
-export { feedKeyMatches } from './feed-key.js';
