@@ -67,6 +67,23 @@ describe.each(await adminBackends())('admin events on %s', (_name, make) => {
     expect(empty.body).toEqual({ events: [], next: r.body.next, hasMore: false });
   });
 
+  it('stops re-reading the store when a long-polling client leaves', async () => {
+    const base = await api.listen();
+    const data = api.deps.store.data;
+    let reads = 0;
+    const list = data.listEventsAfter.bind(data);
+    data.listEventsAfter = (...args) => (reads++, list(...args));
+    const gone = new AbortController();
+    const poll = fetch(`${base}/v1/admin/events?wait=30`, { headers: { authorization: `Bearer ${KEYS.read}` }, signal: gone.signal });
+    while (reads < 2) await new Promise((r) => setTimeout(r, 50)); // the poll is waiting (it re-read once)
+    gone.abort();
+    await expect(poll).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300)); // the close event reaches the server
+    const afterLeaving = reads;
+    await new Promise((r) => setTimeout(r, 600)); // three recheck intervals
+    expect(reads).toBe(afterLeaving);
+  });
+
   it('keeps a union-limited key to its union', async () => {
     await login('o-acme');
     await login('o-beta', 'beta', BETA_MP);

@@ -9,6 +9,7 @@ import type { AppDeps } from '../../compose/deps.js';
 import { parseOrThrow } from '../../parse-or-throw.js';
 import type { AdminAuth } from '../http/admin-auth.js';
 import { described } from '../http/route-contract.js';
+import { createWaiterBudget } from '../http/waiter-budget.js';
 
 const MAX_WAIT_SECONDS = 30;
 
@@ -30,7 +31,9 @@ function requestSignal(reply: FastifyReply, closing: AbortSignal): AbortSignal {
   return AbortSignal.any([gone.signal, closing]);
 }
 
-export function registerAdminEvents(app: FastifyInstance, deps: Pick<AppDeps, 'flows'>, auth: AdminAuth): void {
+export function registerAdminEvents(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'flows'>, auth: AdminAuth): void {
+  // Long polls hold sockets and timers: capped like the scan-to-follow polls (security finding #6), with its limits.
+  const budget = createWaiterBudget({ total: deps.config.flows.qrLoginMaxWaiters, perIp: deps.config.flows.qrLoginMaxWaitersPerIp });
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
     closing.abort();
@@ -45,8 +48,20 @@ export function registerAdminEvents(app: FastifyInstance, deps: Pick<AppDeps, 'f
     async (request, reply) => {
       const q = parseOrThrow(eventsQuery, request.query, 'query');
       reply.header('cache-control', 'no-store');
-      const signal = requestSignal(reply, closing.signal);
-      return deps.flows.eventFeed.read(auth.actor(request), { after: q.after, limit: q.limit, types: q.types?.split(','), waitMs: q.wait * 1000 }, signal);
+      const query = { after: q.after, limit: q.limit, types: q.types?.split(','), waitMs: q.wait * 1000 };
+      if (q.wait === 0) return deps.flows.eventFeed.read(auth.actor(request), query, closing.signal);
+      let release: () => void;
+      try {
+        release = budget.enter(request.ip);
+      } catch (e) {
+        reply.header('retry-after', '2');
+        throw e;
+      }
+      try {
+        return await deps.flows.eventFeed.read(auth.actor(request), query, requestSignal(reply, closing.signal));
+      } finally {
+        release();
+      }
     },
   );
 }
