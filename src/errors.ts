@@ -104,6 +104,7 @@ export const ERROR_CATALOG = {
   ERR_STORE_SCHEMA: { status: 500, message: 'The database schema is not at the version this build expects.' },
   // --- admin API (docs/admin.md) ---
   ERR_ADMIN_UNAUTHORIZED: { status: 401, message: 'A configured admin API key is required: Authorization: Bearer <key>.' },
+  ERR_EVENTS_CURSOR_INVALID: { status: 400, message: 'The events cursor is not one this feed handed out.' },
   ERR_ADMIN_FORBIDDEN: { status: 403, message: 'This admin key may not do this (it lacks the scope, or the person is outside its union).' },
   ERR_ADMIN_USER_ERASED: { status: 409, message: 'This user was erased: nothing can be done to a tombstone.' },
   ERR_ADMIN_IDENTITY_NOT_FOUND: { status: 404, message: 'No such app identity (appid, openid).' },

@@ -13,6 +13,7 @@ import { demoRun } from './commands/demo/run.js';
 import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
 import { adminKey } from './commands/admin/key.js';
+import { eventsList } from './commands/events/list.js';
 import { usersErase } from './commands/users/erase.js';
 import { usersFind } from './commands/users/find.js';
 import { usersMerge } from './commands/users/merge.js';
@@ -33,6 +34,7 @@ const COMMANDS: readonly CliCommand[] = [
   usersMerge,
   usersUnlink,
   usersErase,
+  eventsList,
   adminKey,
   sessionsRevoke,
   dataImport,

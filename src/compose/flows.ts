@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { createAdminFlows } from '../flows/admin/admin-flows.js';
 import { adminStats } from '../flows/admin/admin-stats.js';
+import { createEventFeed } from '../flows/admin/event-feed.js';
 import type { AdminActor } from '../flows/admin/admin-actor.js';
 import type { CallbackHooks } from '../flows/oa/callback-hooks.js';
 import { createOaJobHandlers } from '../flows/oa/oa-jobs.js';
@@ -45,6 +46,9 @@ export interface FlowParts {
 }
 
 export type Flows = ReturnType<typeof createFlows>;
+
+/** How often a long-polling pull feed re-reads the outbox (no writer notifies it yet: identity writes are in the store). */
+const EVENT_FEED_RECHECK_MS = 200;
 
 /**
  * @example
@@ -95,6 +99,7 @@ export function createFlows(p: FlowParts) {
     oaJobs: createOaJobHandlers({ config, wechat, identity, identities: store.identity, profile: store.profile, qrLogin, ...logins }),
     sessionExchange: createSessionExchange({ loginCodes, identity, identities: store.identity, sessions }),
     admin: createAdminFlows({ config, store: store.admin, profile: store.profile, sessions: store.sessions, clock }),
+    eventFeed: createEventFeed({ data: store.data, users: store.admin, signals: p.signals, recheckMs: EVENT_FEED_RECHECK_MS }),
     adminStats: (actor: AdminActor) => adminStats({ config, data: store.data, jobs: store.jobs, clock }, actor),
   });
 }

@@ -2,17 +2,20 @@
  * The SQL of the data port (`DataStore`): cursors of long runs (0008) and the reads the operators' commands walk
  * one app's identities and one user's events with. Written once for both dialects.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import type { DialectName } from './dialects/dialect-name.js';
 import { toAppIdentity, toEvent } from './identity-rows.js';
 import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow, UserCounts } from './port.js';
 import type { Database } from './schema.js';
 
 export class DataQueries implements DataStore {
   readonly #db: Kysely<Database>;
+  readonly #dialect: DialectName;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   getCursor(name: string): Promise<unknown> {
@@ -65,6 +68,21 @@ export class DataQueries implements DataStore {
   listUserEvents(userId: string, limit: number): Promise<EventRow[]> {
     return withDbErrors(async () => {
       const rows = await this.#db.selectFrom('events').selectAll().where('user_id', '=', userId).orderBy('id').limit(limit).execute();
+      return rows.map(toEvent);
+    });
+  }
+
+  listEventsAfter(afterId: number, limit: number, filter: { types?: readonly string[]; unionKey?: string } = {}): Promise<EventRow[]> {
+    return withDbErrors(async () => {
+      let query = this.#db.selectFrom('events').selectAll().where('id', '>', afterId);
+      if (filter.types && filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
+      // The union lives in the JSON text of `data` (no column of its own, and no migration for it): the dialect's
+      // JSON operator filters in SQL, so a page is `limit` matching rows walked along the primary key.
+      if (filter.unionKey !== undefined) {
+        const unionOf = this.#dialect === 'postgres' ? sql<string>`(data::jsonb ->> 'unionKey')` : sql<string>`json_extract(data, '$.unionKey')`;
+        query = query.where(unionOf, '=', filter.unionKey);
+      }
+      const rows = await query.orderBy('id').limit(limit).execute();
       return rows.map(toEvent);
     });
   }

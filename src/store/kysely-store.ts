@@ -57,7 +57,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     profile: new ProfileQueries(db, dialect),
     admin: new KyselyAdminStore(db, dialect, reads),
     sessions: new SessionQueries(db, dialect),
-    data: new DataQueries(db),
+    data: new DataQueries(db, dialect),
     health: new HealthQueries(db),
     webhooks: new WebhookQueries(db, dialect),
     close: () => (closing ??= db.destroy()),

@@ -1,4 +1,3 @@
 export { type SignedRequest, signedRequest } from './signed-request.js';
-export { feedKeyMatches } from './feed-key.js';
 export { createWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.js';
 export { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';

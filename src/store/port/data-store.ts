@@ -35,4 +35,9 @@ export interface DataStore {
   listMergesSince(since: number, limit: number): Promise<Array<{ at: number; unionKey: string | null }>>;
   /** The events of `userId` (the row's own id, not resolved through merges), oldest first, at most `limit`. */
   listUserEvents(userId: string, limit: number): Promise<EventRow[]>;
+  /**
+   * The pull feed (`GET /v1/admin/events`): up to `limit` events with an id above `afterId`, oldest first; only
+   * `types` when given (non-empty), only the events whose `data.unionKey` is `unionKey` when given.
+   */
+  listEventsAfter(afterId: number, limit: number, filter?: { types?: readonly string[]; unionKey?: string }): Promise<EventRow[]>;
 }
