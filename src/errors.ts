@@ -120,6 +120,10 @@ export const ERROR_CATALOG = {
   ERR_EMULATOR_BAD_REQUEST: { status: 400, message: 'The emulator control request is malformed.' },
   ERR_EMULATOR_NOT_FOUND: { status: 404, message: 'The emulator knows no such person or app.' },
   ERR_EMULATOR_FORBIDDEN: { status: 403, message: 'The emulator control API refuses cross-site and browser-forgeable requests.' },
+  ERR_EMULATOR_TLS: {
+    status: 500,
+    message: 'The emulator could not make or read its local CA for HTTPS (is openssl installed, is the CA directory writable?).',
+  },
   // --- sessions: refresh tokens and revocation (issue 13) ---
   ERR_AUTH_REVOKED: { status: 401, message: 'The session of this token was revoked (logout, revoke-all or refresh token reuse): log in again.' },
   ERR_REFRESH_INVALID: { status: 401, message: 'The refresh token is malformed or unknown.' },

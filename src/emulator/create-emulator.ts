@@ -12,6 +12,7 @@ import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import { installControlGuard } from './control-guard.js';
 import { DEFAULT_EMULATOR_HOST, type EmulatorAddress, emulatorAddress } from './emulator-address.js';
 import { installErrorHandling } from './error-handler.js';
+import { type HttpsListener, type HttpsListenOptions, listenHttps } from './https-listener.js';
 import { applyFault, FaultRegistry } from './faults.js';
 import { IdMinter } from './ids.js';
 import { resolveEmulatorOptions, type AdvanceableClock, type EmulatorOptions } from './options.js';
@@ -61,6 +62,16 @@ export interface Emulator {
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /** What `listen()` bound (host asked, address, port, url, whether loopback), or undefined before it. */
   address(): EmulatorAddress | undefined;
+  /**
+   * Also (or only) serve HTTPS — same routes and state — with this key and certificate, e.g. `ensureLocalCa()`'s
+   * (local-ca.ts); returns the base URL, e.g. `https://127.0.0.1:54322`. Host defaults to `127.0.0.1`, port 0 = any.
+   * @example
+   *   const ca = ensureLocalCa('.weunion/emulator-ca');
+   *   const httpsUrl = await emu.listenHttps({ key: ca.key, cert: ca.cert }); // clients trust ca.caCertPath
+   */
+  listenHttps(options: HttpsListenOptions): Promise<string>;
+  /** What `listenHttps()` bound, or undefined before it. */
+  httpsAddress(): EmulatorAddress | undefined;
   /**
    * Changes an app's settings (what `PATCH /__emulator/apps/:appid` does): an official account's push settings, e.g.
    * the callback URL once the server listens, and the OAuth domain a `redirect_uri` must be on (oauth-domain.ts).
@@ -121,8 +132,9 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   installBodyParser(app);
   installErrorHandling(app, ctx.wx);
   let bound: EmulatorAddress | undefined;
+  let tls: HttpsListener | undefined;
   // Before anything else sees a control request: what a web page could forge is refused (control-guard.ts).
-  installControlGuard(app, () => bound?.host);
+  installControlGuard(app, () => bound?.host ?? tls?.address.host);
 
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url);
@@ -176,6 +188,12 @@ export function createEmulator(input: EmulatorOptions): Emulator {
       return url;
     },
     address: () => bound,
+    async listenHttps(o: HttpsListenOptions): Promise<string> {
+      if (tls !== undefined) throw new TypeError('listenHttps(): the emulator already listens on HTTPS');
+      tls = await listenHttps(app, { ...o, host: o.host ?? DEFAULT_EMULATOR_HOST });
+      return tls.address.url;
+    },
+    httpsAddress: () => tls?.address,
     configureApp(appid: string, patch: AppSettingsPatch): AppSettingsView {
       try {
         const view = configureAppSettings(ctx.state, appid, patch);
@@ -198,6 +216,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
     async close(): Promise<void> {
       await ctx.verifier.settled();
       await pushes.close();
+      await tls?.close();
       await app.close();
     },
   });

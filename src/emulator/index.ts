@@ -1,5 +1,7 @@
 /** The local WeChat emulator: public surface. */
 export { createEmulator, type Emulator } from './create-emulator.js';
+export type { HttpsListenOptions } from './https-listener.js';
+export { ensureLocalCa, LOCAL_CA_SERVER_NAMES, type LocalCa, type LocalCaOptions } from './local-ca.js';
 export { DEFAULT_EMULATOR_HOST, type EmulatorAddress, isLoopbackAddress } from './emulator-address.js';
 export {
   APP_KINDS,
