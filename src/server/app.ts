@@ -31,6 +31,7 @@ import { createAdminAuth } from './http/admin-auth.js';
 import { registerAdminUserActions } from './routes/admin-user-actions.js';
 import { registerAdminUsers } from './routes/admin-users.js';
 import { registerAdminStats } from './routes/admin-stats.js';
+import { registerAdminConsole } from './routes/admin-console.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -98,5 +99,6 @@ export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps,
   registerAdminUsers(app, deps, adminAuth);
   registerAdminUserActions(app, deps, adminAuth);
   registerAdminStats(app, deps, adminAuth);
+  registerAdminConsole(app);
   registerSessionRefresh(app, deps);
 }
