@@ -7,10 +7,14 @@
  * Chromium's accessibility tree; the page must log no error. Screenshots go to test-artifacts/admin-console/.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import Fastify from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import weunion from '../../src/fastify.js';
 import { CONSOLE_CSP } from '../../src/server/routes/admin-console.js';
+import { MP, startEmbedWorld } from '../helpers/embed-world.js';
 import type { RouteApp } from '../helpers/route-app.js';
 import { startRouteApp } from '../helpers/route-app.js';
 import { APPS, UNION } from '../helpers/test-apps.js';
@@ -225,5 +229,31 @@ describe('admin console in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/6-zh.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('works under the prefix a host mounted weunion at (weunion/fastify): /auth/admin talks to /auth/v1/admin/…', async () => {
+    const world = await startEmbedWorld();
+    const host = Fastify({ logger: false });
+    host.get('/v1/admin/stats', async () => ({ host: 'mine' })); // the host's own route of that name: not ours
+    const sha256 = createHash('sha256').update(KEYS.write).digest('hex');
+    await host.register(weunion, { config: { ...world.config, admin: { keys: [{ name: 'ops', sha256, scopes: ['read', 'write'] }] } }, prefix: '/auth' });
+    const hostUrl = await host.listen({ port: 0, host: '127.0.0.1' });
+    const page = await browser.newPage({ locale: 'en-US' });
+    const errors = pageErrors(page);
+    try {
+      const res = await page.goto(`${hostUrl}/auth/admin`);
+      expect(res?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+      await signIn(page, KEYS.write);
+      await page.locator(`#coverage tr[data-appid=${MP}]`).waitFor();
+      expect(await page.locator('#user-counts [data-figure=live] dd').textContent()).toBe('0');
+      await page.getByRole('searchbox', { name: /Any id/ }).fill('nobody');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await expect.poll(() => page.locator('#matches').textContent()).toBe('Nobody has this id.');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await host.close();
+      await world.close();
+    }
   });
 });
