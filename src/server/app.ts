@@ -32,6 +32,7 @@ import { registerAdminUserActions } from './routes/admin-user-actions.js';
 import { registerAdminUsers } from './routes/admin-users.js';
 import { registerAdminStats } from './routes/admin-stats.js';
 import { registerAdminEvents } from './routes/admin-events.js';
+import { registerAdminConsole } from './routes/admin-console.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -100,5 +101,6 @@ export async function registerWeunionRoutes(app: FastifyInstance, deps: AppDeps,
   registerAdminUserActions(app, deps, adminAuth);
   registerAdminStats(app, deps, adminAuth);
   registerAdminEvents(app, deps, adminAuth);
+  registerAdminConsole(app);
   registerSessionRefresh(app, deps);
 }
