@@ -14,6 +14,8 @@ import { emulatorStart } from './commands/emulator/start.js';
 import { serverStart } from './commands/server/start.js';
 import { adminKey } from './commands/admin/key.js';
 import { eventsList } from './commands/events/list.js';
+import { eventsRedeliver } from './commands/events/redeliver.js';
+import { eventsEnableEndpoint } from './commands/events/enable-endpoint.js';
 import { usersErase } from './commands/users/erase.js';
 import { usersFind } from './commands/users/find.js';
 import { usersMerge } from './commands/users/merge.js';
@@ -35,6 +37,8 @@ const COMMANDS: readonly CliCommand[] = [
   usersUnlink,
   usersErase,
   eventsList,
+  eventsRedeliver,
+  eventsEnableEndpoint,
   adminKey,
   sessionsRevoke,
   dataImport,
