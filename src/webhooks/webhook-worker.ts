@@ -15,7 +15,7 @@ import type { WebhookEndpointConfig } from '../config/webhooks-schema.js';
 import { type LiveUserResolver, toPublicEvent } from '../events/index.js';
 import { exponentialBackoff } from '../jobs/backoff.js';
 import type { ClaimedDelivery, RouteTarget, WebhookStore } from '../store/port.js';
-import { sendDelivery, type WebhookFetch } from './send-delivery.js';
+import { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';
 import { signedRequest } from './signed-request.js';
 
 export interface WebhookWorkerOptions {
@@ -49,8 +49,11 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   const backoff = exponentialBackoff({ baseMs: o.retryBaseMs, maxMs: Math.max(o.retryBaseMs, MAX_BACKOFF_MS), ...(o.random ? { random: o.random } : {}) });
   const targets: RouteTarget[] = o.endpoints.map((e) => ({ endpointId: e.id, union: e.union, types: e.events }));
   const byId = new Map(o.endpoints.map((e) => [e.id, e]));
-  // The claim outlives the request it covers, so no second instance sends while the first still waits.
-  const leaseMs = o.timeoutMs + 30_000;
+  // A claim takes several deliveries per lane (fewer claims and endpoint reads per delivery); the lease outlives
+  // the requests it covers, one after another on a lane, so no second instance sends while the first still waits.
+  const perLane = 8;
+  const batch = o.concurrency * perLane;
+  const leaseMs = o.timeoutMs * perLane + 30_000;
   let registered: Promise<Set<string>> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = 0;
@@ -66,16 +69,16 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
     return [...byId.keys()].filter((id) => !disabled.has(id));
   }
 
-  async function attempt(d: ClaimedDelivery): Promise<void> {
+  async function attempt(d: ClaimedDelivery): Promise<AttemptOutcome['kind'] | undefined> {
     const endpoint = byId.get(d.endpointId);
-    if (!endpoint) return;
+    if (!endpoint) return undefined;
     const event = await toPublicEvent(d.event, o.liveUserId);
     const now = o.clock.now();
     const outcome = await sendDelivery(fetch, endpoint.url, signedRequest(event, endpoint.secret, now), o.timeoutMs);
     const done = o.clock.now();
     if (outcome.kind === 'delivered') {
       await o.store.finishDelivery(d.id, { now: done, attempt: d.attempts, delivered: true, status: outcome.status, error: null, retryAt: done });
-      return;
+      return outcome.kind;
     }
     if (outcome.kind === 'gone') {
       await o.store.disableEndpoint(d.endpointId, done, 'the receiver answered 410 Gone');
@@ -89,7 +92,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
         error: 'endpoint disabled (410 Gone)',
         retryAt: done,
       });
-      return;
+      return outcome.kind;
     }
     const retryAt = done + backoff(Math.max(1, d.attempts));
     const giveUp = retryAt > d.createdAt + o.retryWindowMs;
@@ -104,6 +107,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
     const log = { endpoint: d.endpointId, event: event.id, attempt: d.attempts, status: outcome.status, error: outcome.error };
     if (giveUp) o.logger?.error(log, 'webhook delivery failed for good: its retry window is over (weunion events redeliver)');
     else o.logger?.warn(log, 'webhook delivery failed; retrying');
+    return outcome.kind;
   }
 
   async function runRound(): Promise<number> {
@@ -115,10 +119,36 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
     for (;;) {
       // Re-read each batch: a 410 (here or on another instance) takes the endpoint out at once.
       const endpointIds = await enabledEndpoints();
-      const claimed = await o.store.claimDeliveries({ now: o.clock.now(), limit: o.concurrency, leaseMs, endpointIds });
+      const claimed = await o.store.claimDeliveries({ now: o.clock.now(), limit: batch, leaseMs, endpointIds });
       if (claimed.length === 0) return attempts;
-      await Promise.all(claimed.map((d) => attempt(d).catch((e) => o.logger?.error({ err: e, endpoint: d.endpointId }, 'webhook attempt failed'))));
-      attempts += claimed.length;
+      let next = 0;
+      let gone = false;
+      const lane = async (): Promise<void> => {
+        while (next < claimed.length) {
+          const d = claimed[next++]!;
+          // After a 410 the rest of this claim for that endpoint goes back to pending, unsent: it waits for the endpoint.
+          if (gone && d.endpointId === goneId) {
+            const now = o.clock.now();
+            await o.store.finishDelivery(d.id, {
+              now,
+              attempt: d.attempts,
+              delivered: false,
+              status: null,
+              error: 'endpoint disabled (410 Gone)',
+              retryAt: now,
+            });
+            continue;
+          }
+          const outcome = await attempt(d).catch((e) => (o.logger?.error({ err: e, endpoint: d.endpointId }, 'webhook attempt failed'), undefined));
+          if (outcome === 'gone') {
+            gone = true;
+            goneId = d.endpointId;
+          }
+          attempts++;
+        }
+      };
+      let goneId = '';
+      await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane));
     }
   }
 

@@ -169,7 +169,7 @@ describe.each(backends)('webhooks on %s', (_name, backend) => {
     await story(s);
     await drain(s, () => false, 3);
     const ids = await storedEventIds(s);
-    expect(r.attempts.length).toBe(1);
+    expect(r.attempts, JSON.stringify(await s.deps.store.webhooks.listDeliveries({ limit: 100 }))).toHaveLength(1);
     const [state] = await s.deps.store.webhooks.registerEndpoints([], s.clock.now());
     expect(state).toMatchObject({ endpointId: 'crm', disabledReason: expect.stringContaining('410') });
     expect(await s.deps.store.webhooks.enableEndpoint('crm')).toBe(true);

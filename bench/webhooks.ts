@@ -1,0 +1,129 @@
+/**
+ * Webhook deliveries/s to a loopback receiver: the worker (route the events, claim deliveries with a lease, sign,
+ * POST, record the outcome — src/webhooks/webhook-worker.ts) against a bare loop that only signs and POSTs the same
+ * events with the same concurrency (the floor: what any correct sender must do, minus the bookkeeping that makes
+ * delivery survive a crash). Target ≥ 0.7×. Each round starts from a fresh SQLite file holding BENCH_EVENTS
+ * `user.created` events of distinct users (so per-user ordering does not serialise them).
+ *   BENCH_EVENTS (default 2000), BENCH_ROUNDS (3), BENCH_CONCURRENCY (4)
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../src/clock.js';
+import { toPublicEvent } from '../src/events/index.js';
+import { createIdentityService } from '../src/identity/index.js';
+import { openStore } from '../src/store/index.js';
+import { createWebhookWorker, signedRequest } from '../src/webhooks/index.js';
+import { median } from './harness.js';
+import { row, writeBench } from './report.js';
+
+const events = Number(process.env.BENCH_EVENTS ?? 2000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const APPID = 'wxbench00000000mp1';
+
+let received = 0;
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    received++;
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+
+async function seeded() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-hooks-'));
+  const opened = await openStore(`sqlite:${path.join(dir, 'w.db')}`);
+  const { error } = await opened.migrate();
+  if (error) throw error;
+  // Seen before the events, so the router gives it every one.
+  await opened.store.webhooks.registerEndpoints(['bench'], systemClock.now() - 1000);
+  const identity = createIdentityService({ identity: opened.store.identity, profile: opened.store.profile, clock: systemClock });
+  for (let i = 0; i < events; i++) await identity.resolve({ unionKey: 'acme', appid: APPID, openid: `o-${i}` });
+  return { opened, drop: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function worker(): Promise<number> {
+  const { opened, drop } = await seeded();
+  try {
+    const w = createWebhookWorker({
+      store: opened.store.webhooks,
+      endpoints: [{ id: 'bench', union: 'acme', url, secret: SECRET, events: [] }],
+      clock: systemClock,
+      liveUserId: async (id) => id,
+      timeoutMs: 10_000,
+      retryWindowMs: 86_400_000,
+      retryBaseMs: 5000,
+      pollMs: 1000,
+      concurrency,
+    });
+    received = 0;
+    const t0 = performance.now();
+    await w.runDue();
+    const s = (performance.now() - t0) / 1000;
+    const counts = await opened.store.webhooks.deliveryCounts();
+    if (counts.delivered !== events || received !== events) throw new Error(`worker delivered ${counts.delivered}, receiver got ${received}`);
+    return events / s;
+  } finally {
+    await drop();
+  }
+}
+
+async function bareLoop(): Promise<number> {
+  const { opened, drop } = await seeded();
+  try {
+    const rows = await opened.store.identity.listEvents({ limit: events + 10 });
+    received = 0;
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < rows.length) {
+          const e = await toPublicEvent(rows[next++]!, async (id) => id);
+          const r = signedRequest(e, SECRET, Date.now());
+          const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
+          await res.body?.cancel();
+          if (res.status !== 204) throw new Error(`receiver answered ${res.status}`);
+        }
+      }),
+    );
+    const s = (performance.now() - t0) / 1000;
+    if (received !== rows.length) throw new Error(`receiver got ${received} of ${rows.length}`);
+    return rows.length / s;
+  } finally {
+    await drop();
+  }
+}
+
+try {
+  const w: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const bw = await bareLoop();
+    const ww = await worker();
+    b.push(bw);
+    w.push(ww);
+    ratios.push(ww / bw);
+    process.stdout.write(`  round ${round + 1}: worker ${ww.toFixed(0)} deliveries/s, bare signed POSTs ${bw.toFixed(0)}/s, ratio ${(ww / bw).toFixed(2)}\n`);
+  }
+  writeBench('webhooks', { events, rounds, concurrency }, [
+    row({
+      bench: 'webhooks',
+      name: 'webhook deliveries to a loopback receiver (SQLite) vs a bare loop of the same signed POSTs',
+      unit: 'deliveries/s',
+      subject: { name: 'worker', value: median(w) },
+      baseline: { name: 'bare signed POSTs', value: median(b) },
+      ratio: median(ratios),
+      perRound: ratios,
+      target: { op: '>=', value: 0.7 },
+    }),
+  ]);
+} finally {
+  receiver.close();
+}
