@@ -29,6 +29,7 @@ import { registerControlPay } from './routes/control-pay.js';
 import { registerControlPersonActions } from './routes/control-person-actions.js';
 import { registerControlPersons } from './routes/control-persons.js';
 import { registerControlPushes } from './routes/control-pushes.js';
+import { registerControlUi } from './routes/control-ui.js';
 import { registerControlWx } from './routes/control-wx.js';
 import { registerJscode2session } from './routes/jscode2session.js';
 import { registerOAuthPages } from './routes/oauth-pages.js';
@@ -175,6 +176,7 @@ export function createEmulator(input: EmulatorOptions): Emulator {
   registerControlClock(app, ctx);
   registerControlFaults(app, ctx);
   registerControlAdmin(app, ctx);
+  registerControlUi(app);
 
   const state = ctx.state.view();
   return Object.freeze({

@@ -1,0 +1,83 @@
+/**
+ * The emulator's state page (/__emulator/ui) in a real Chromium (Debian's, driven by playwright-core) against a real
+ * emulator on loopback: its apps and a person created through the control API appear, every table and heading has an
+ * accessible name, the strict CSP is sent and the page logs no error. A name that looks like markup stays text.
+ * Screenshots go to test-artifacts/emulator-ui/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { EMULATOR_UI_CSP } from '../../src/emulator/routes/control-ui.js';
+import { ALL_APPS, MINI } from './helpers.js';
+
+const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts/emulator-ui';
+
+let emu: Emulator;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 600_000 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  emu = createEmulator({ apps: ALL_APPS, logger: false });
+  url = await emu.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await emu?.app.close();
+});
+
+describe('emulator state page in Chromium', () => {
+  it('serves the page, script and stylesheet under the strict CSP, nothing inline, no innerHTML', async () => {
+    for (const [path, type] of [
+      ['/__emulator/ui', 'text/html'],
+      ['/__emulator/ui.js', 'text/javascript'],
+      ['/__emulator/ui.css', 'text/css'],
+    ] as const) {
+      const res = await fetch(url + path);
+      expect([res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([200, type]);
+      expect(res.headers.get('content-security-policy')).toBe(EMULATOR_UI_CSP);
+    }
+    expect(await (await fetch(`${url}/__emulator/ui`)).text()).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/i);
+    expect(await (await fetch(`${url}/__emulator/ui.js`)).text()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+  });
+
+  it('shows the apps and a person made through the control API; named tables; no console error', async () => {
+    const created = await fetch(`${url}/__emulator/persons`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '<b>Mei</b>' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const res = await page.goto(`${url}/__emulator/ui`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toBe(EMULATOR_UI_CSP);
+
+    const apps = page.getByRole('table', { name: 'Apps' });
+    await expect.poll(() => apps.locator('tbody tr').count()).toBe(ALL_APPS.length);
+    for (const app of ALL_APPS) expect(await apps.getByRole('cell', { name: app.appid, exact: true }).count()).toBe(1);
+    const persons = page.getByRole('table', { name: 'Persons' });
+    const row = persons.locator('tbody tr').first();
+    expect(await row.locator('td').first().textContent()).toBe(id);
+    expect(await row.locator('td').nth(1).textContent()).toBe('<b>Mei</b>'); // text, not markup
+    expect(await persons.locator('b').count()).toBe(0);
+    expect(await row.textContent()).toContain(`${MINI.appid}: `);
+    for (const name of ['Apps', 'Persons', 'Recent pushes', 'WeChat API calls']) {
+      expect(await page.getByRole('heading', { name }).count()).toBe(1);
+      expect(await page.getByRole('table', { name }).count()).toBe(1);
+    }
+    expect(await page.locator('#error').textContent()).toBe('');
+    await page.screenshot({ path: `${ARTIFACTS}/1-state.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
