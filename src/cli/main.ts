@@ -20,6 +20,8 @@ import { usersShow } from './commands/users/show.js';
 import { usersUnlink } from './commands/users/unlink.js';
 import { sessionsRevoke } from './commands/sessions/revoke.js';
 import { doctor } from './commands/doctor/diagnose.js';
+import { keysList } from './commands/keys/list.js';
+import { keysRotate } from './commands/keys/rotate.js';
 import { packageVersion } from './package-version.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -35,6 +37,8 @@ const COMMANDS: readonly CliCommand[] = [
   usersErase,
   adminKey,
   sessionsRevoke,
+  keysRotate,
+  keysList,
   dataImport,
   backfillFollowersCommand,
   appsBind,

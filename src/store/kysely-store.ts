@@ -16,6 +16,7 @@ import type { IdentityStore, IdentityTx, WeunionStore } from './port.js';
 import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
 import { SessionQueries } from './session-queries.js';
+import { SigningKeyQueries } from './signing-key-queries.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** The identity sub-store: the reads run on the pool; `transaction` hands `fn` the same queries on one connection. */
@@ -58,6 +59,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     sessions: new SessionQueries(db, dialect),
     data: new DataQueries(db),
     health: new HealthQueries(db),
+    signingKeys: new SigningKeyQueries(db, dialect),
     close: () => (closing ??= db.destroy()),
   });
 }

@@ -9,3 +9,4 @@ export * from './port/store-errors.js';
 export type { WeunionStore } from './port/weunion-store.js';
 export * from './port/admin-store.js';
 export * from './port/health-store.js';
+export * from './port/signing-key-store.js';

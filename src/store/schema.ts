@@ -131,6 +131,15 @@ export interface CallbackHealthTable {
   updated_at: number;
 }
 
+/** The session signing keys (0013); see port/signing-key-store.ts. JWKs are JSON text, the private one sealed. */
+export interface SigningKeysTable {
+  kid: string;
+  public_jwk: string;
+  private_jwk_sealed: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -144,6 +153,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   data_cursors: DataCursorsTable;
   callback_health: CallbackHealthTable;
+  signing_keys: SigningKeysTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

@@ -31,6 +31,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0007-admin-erase', direction: 'Up', status: 'Success' },
         { migrationName: '0008-data-cursors', direction: 'Up', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Up', status: 'Success' },
+        { migrationName: '0013-signing-keys', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -93,6 +94,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0013-signing-keys', direction: 'Down', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Down', status: 'Success' },
         { migrationName: '0008-data-cursors', direction: 'Down', status: 'Success' },
         { migrationName: '0007-admin-erase', direction: 'Down', status: 'Success' },
@@ -115,6 +117,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         'refresh_tokens',
         'data_cursors',
         'callback_health',
+        'signing_keys',
       ]) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }

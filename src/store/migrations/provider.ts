@@ -11,6 +11,7 @@ import { migration0006SessionFamilies } from './0006-session-families.js';
 import { migration0007AdminErase } from './0007-admin-erase.js';
 import { migration0008DataCursors } from './0008-data-cursors.js';
 import { migration0011CallbackHealth } from './0011-callback-health.js';
+import { migration0013SigningKeys } from './0013-signing-keys.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0007-admin-erase': migration0007AdminErase,
   '0008-data-cursors': migration0008DataCursors,
   '0011-callback-health': migration0011CallbackHealth,
+  '0013-signing-keys': migration0013SigningKeys,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

@@ -11,6 +11,7 @@ import type { IdentityStore } from './identity-store.js';
 import type { JobStore } from './job-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { SessionStore } from './session-store.js';
+import type { SigningKeyStore } from './signing-key-store.js';
 
 export interface WeunionStore {
   readonly identity: IdentityStore;
@@ -25,6 +26,8 @@ export interface WeunionStore {
   readonly data: DataStore;
   /** What the official accounts' callbacks last showed (0011), for `weunion doctor`. */
   readonly health: HealthStore;
+  /** The session signing keys every instance shares (0013). */
+  readonly signingKeys: SigningKeyStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
