@@ -130,6 +130,7 @@ export const ERROR_CATALOG = {
   ERR_REFRESH_EXPIRED: { status: 401, message: 'The refresh token has expired: log in again.' },
   ERR_REFRESH_REUSED: { status: 401, message: 'The refresh token was already used: its whole session is revoked (possible token theft). Log in again.' },
   ERR_REFRESH_REVOKED: { status: 401, message: 'The session of this refresh token was revoked: log in again.' },
+  ERR_SIGNING_KEY_UNAVAILABLE: { status: 500, message: 'No usable session signing key: the active key cannot be read.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, documented error code. */

@@ -23,6 +23,8 @@ import { usersShow } from './commands/users/show.js';
 import { usersUnlink } from './commands/users/unlink.js';
 import { sessionsRevoke } from './commands/sessions/revoke.js';
 import { doctor } from './commands/doctor/diagnose.js';
+import { keysList } from './commands/keys/list.js';
+import { keysRotate } from './commands/keys/rotate.js';
 import { packageVersion } from './package-version.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -41,6 +43,8 @@ const COMMANDS: readonly CliCommand[] = [
   eventsEnableEndpoint,
   adminKey,
   sessionsRevoke,
+  keysRotate,
+  keysList,
   dataImport,
   backfillFollowersCommand,
   appsBind,

@@ -21,6 +21,8 @@ import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
 import { createWebhookWorker } from '../webhooks/index.js';
 import { resolveAdminUser } from '../flows/admin/live-user.js';
 import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
+import { seedSigningKey } from '../sessions/signing-key-rotation.js';
+import { createStoredKeyring } from '../sessions/stored-keyring.js';
 import { oldestDueJobRunAt, openStore } from '../store/index.js';
 import type { HttpTransport } from '../wechat/api/http-transport.js';
 import type { ComposedDeps } from './deps.js';
@@ -61,6 +63,12 @@ export interface ComposeOptions {
   /** Official-account message/event handlers of the embedding application. */
   hooks?: CallbackHooks;
   overrides?: ComposeOverrides;
+  /**
+   * Opens the active signing key before returning (default true), so an instance whose at-rest key differs from the
+   * one that sealed it refuses to start (ERR_SIGNING_KEY_UNAVAILABLE) rather than at its first login; the configured
+   * key is seeded first. false: a caller that never signs (`weunion sessions revoke`): neither.
+   */
+  checkSigningKey?: boolean;
 }
 
 /**
@@ -96,9 +104,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : null;
     const atRest = createAtRestCipher(keys.atRestKey);
     const random = overrides.random ?? randomBytes;
-    const tokens =
-      overrides.sessions ??
-      (await createSessionTokens({ signingJwk: keys.signingJwk, issuer: config.session.issuer, ttlSeconds: config.session.ttlSeconds, clock }));
+    const tokens = overrides.sessions ?? (await storedSessionTokens());
+    /** Tokens signed with the database's keys, which every instance shares (the configured key seeds them). */
+    async function storedSessionTokens(): Promise<SessionTokens> {
+      const { ttlSeconds, issuer, keyCacheSeconds } = config.session;
+      // A caller that never signs does not seed either: its keys may not be the instances' (a CLI with its own keys.json).
+      if (options.checkSigningKey !== false)
+        await seedSigningKey({ store: store.signingKeys, cipher: atRest, clock }, keys.signingJwk, keys.signingJwkFromConfig);
+      const keyring = createStoredKeyring({ store: store.signingKeys, cipher: atRest, clock, ttlSeconds, refreshSeconds: keyCacheSeconds });
+      if (options.checkSigningKey !== false) await keyring.signingKey();
+      return createSessionTokens({ keyring, issuer, ttlSeconds, clock });
+    }
     const wechat = typeof overrides.wechat === 'object' ? overrides.wechat : buildGateway();
     function buildGateway(): WeChatGateway {
       const built = createWeChatGateway({

@@ -20,6 +20,11 @@ import type { Config } from './schema.js';
 export interface DataKeys {
   atRestKey: Buffer;
   signingJwk: JWK;
+  /**
+   * True when the signing key came from `keys.signingJwk` (the operator chose it: a new one there is a rotation),
+   * false when generated into keys.json (it only seeds an empty key table: sessions/signing-key-rotation.ts).
+   */
+  signingJwkFromConfig: boolean;
 }
 
 function parseAtRestKey(text: string, where: string): Buffer {
@@ -82,7 +87,7 @@ export async function loadOrCreateDataKeys(config: Pick<Config, 'dataDir' | 'key
     if (mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(config.dataDir, 0o700);
     writePrivateFileAtomically(file, JSON.stringify(stored, null, 2));
   }
-  return { atRestKey, signingJwk };
+  return { atRestKey, signingJwk, signingJwkFromConfig: Boolean(config.keys?.signingJwk) };
 }
 
 /** Writes `text` to `file` through `<file>.<random>.tmp`, created exclusively with mode 0600, fsynced, then renamed. */

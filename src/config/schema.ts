@@ -192,6 +192,11 @@ export const configSchema = z
           .min(300)
           .max(365 * 86_400)
           .default(30 * 86_400),
+        /**
+         * How long an instance signs with the signing key it read from the database before reading again: how soon it
+         * follows `weunion keys rotate` run elsewhere (sessions/stored-keyring.ts). Default 30 s.
+         */
+        keyCacheSeconds: z.number().int().min(1).max(3600).default(30),
       })
       .prefault({}),
     userData: z

@@ -17,12 +17,16 @@
  * Signing is done with node:crypto directly (ECDSA P-256, IEEE P1363 signature = JWS ES256) because it is on every
  * login's path: jose goes through WebCrypto, whose job dispatch cost ~120 µs of CPU per login under load (measured
  * with `BENCH_PROFILE=… npm run bench`). Verification and the JWKS stay with jose.
+ *
+ * **Keys** (issue 13): tokens name their key (`kid`, its RFC 7638 thumbprint); the keyring says which key signs and
+ * which still verify — one fixed key, or the database's keys that `weunion keys rotate` adds (stored-keyring.ts).
  */
-import { createPrivateKey, sign as signWithKey } from 'node:crypto';
-import { importJWK, jwtVerify, calculateJwkThumbprint, errors as joseErrors, type JWK, type CryptoKey } from 'jose';
+import { sign as signWithKey } from 'node:crypto';
+import { jwtVerify, errors as joseErrors, type JWK } from 'jose';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { isCanonicalBase64url, isCanonicalEs256Signature, toLowS } from './es256-signature.js';
+import { singleKeyring, type SigningKeyring } from './signing-keyring.js';
 
 export interface SessionClaims {
   userId: string;
@@ -36,19 +40,43 @@ export interface SessionTokens {
   issue(claims: SessionClaims): Promise<{ token: string; expiresIn: number }>;
   /** Throws ERR_AUTH_INVALID / ERR_AUTH_EXPIRED. */
   verify(token: string): Promise<SessionClaims>;
-  /** The public JWKS document. */
-  jwks(): { keys: JWK[] };
+  /** The public JWKS document: the signing key and the previous keys whose tokens may not have expired yet. */
+  jwks(): Promise<{ keys: JWK[] }>;
 }
 
-export async function createSessionTokens(options: { signingJwk: JWK; issuer: string; ttlSeconds: number; clock: Clock }): Promise<SessionTokens> {
-  const { signingJwk, issuer, ttlSeconds, clock } = options;
-  const kid = await calculateJwkThumbprint(signingJwk);
-  const privateKey = createPrivateKey({ key: signingJwk as Parameters<typeof createPrivateKey>[0] & object, format: 'jwk' } as never);
-  const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid, typ: 'JWT' })).toString('base64url');
-  const { d: _d, ...publicFields } = signingJwk;
-  const publicJwk: JWK = { kty: publicFields.kty, crv: publicFields.crv, x: publicFields.x, y: publicFields.y, kid, alg: 'ES256', use: 'sig' };
-  const publicKey = (await importJWK(publicJwk, 'ES256')) as CryptoKey;
+/** One fixed key (`signingJwk`), or the keys of a keyring (the database's, shared by every instance: stored-keyring.ts). */
+export type SessionKeys = { signingJwk: JWK } | { keyring: SigningKeyring };
+
+export async function createSessionTokens(options: SessionKeys & { issuer: string; ttlSeconds: number; clock: Clock }): Promise<SessionTokens> {
+  const { issuer, ttlSeconds, clock } = options;
+  const keyring = 'keyring' in options ? options.keyring : await singleKeyring(options.signingJwk);
   const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+  /** The header's kid (undefined when it names none), or ERR_AUTH_INVALID when the header is not JSON. */
+  function kidOf(headerSegment: string): string | undefined {
+    let header: unknown;
+    try {
+      header = JSON.parse(Buffer.from(headerSegment, 'base64url').toString('utf8'));
+    } catch {
+      throw new AppError('ERR_AUTH_INVALID');
+    }
+    if (typeof header !== 'object' || header === null) throw new AppError('ERR_AUTH_INVALID');
+    const kid = (header as { kid?: unknown }).kid;
+    if (kid !== undefined && typeof kid !== 'string') throw new AppError('ERR_AUTH_INVALID');
+    return kid;
+  }
+
+  /** A token whose kid is not (or no longer) ours: already past its `exp` (as it claims) is answered as expired. */
+  function unknownKey(payloadSegment: string): AppError {
+    try {
+      const exp = (JSON.parse(Buffer.from(payloadSegment, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+      // A key leaves the keyring only after every token it signed has expired: the SDK's answer is then a refresh.
+      if (typeof exp === 'number' && exp <= nowSeconds()) return new AppError('ERR_AUTH_EXPIRED');
+    } catch {
+      // not JSON: invalid
+    }
+    return new AppError('ERR_AUTH_INVALID');
+  }
 
   return Object.freeze({
     async issue(claims: SessionClaims) {
@@ -63,8 +91,9 @@ export async function createSessionTokens(options: { signingJwk: JWK; issuer: st
         iat,
         exp: iat + ttlSeconds,
       };
-      const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-      const signature = toLowS(signWithKey('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+      const key = await keyring.signingKey();
+      const signingInput = `${key.header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      const signature = toLowS(signWithKey('sha256', Buffer.from(signingInput), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
       return { token: `${signingInput}.${signature.toString('base64url')}`, expiresIn: ttlSeconds };
     },
     async verify(token: string): Promise<SessionClaims> {
@@ -73,7 +102,9 @@ export async function createSessionTokens(options: { signingJwk: JWK; issuer: st
         if (parts.length !== 3 || !isCanonicalBase64url(parts[0]!) || !isCanonicalBase64url(parts[1]!) || !isCanonicalEs256Signature(parts[2]!)) {
           throw new AppError('ERR_AUTH_INVALID');
         }
-        const { payload } = await jwtVerify(token, publicKey, {
+        const key = await keyring.verifyingKey(kidOf(parts[0]!));
+        if (!key) throw unknownKey(parts[1]!);
+        const { payload } = await jwtVerify(token, key.publicKey, {
           issuer,
           algorithms: ['ES256'],
           currentDate: new Date(clock.now()),
@@ -92,6 +123,6 @@ export async function createSessionTokens(options: { signingJwk: JWK; issuer: st
         throw new AppError('ERR_AUTH_INVALID');
       }
     },
-    jwks: () => ({ keys: [publicJwk] }),
+    jwks: async () => ({ keys: await keyring.publicJwks() }),
   });
 }

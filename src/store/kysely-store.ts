@@ -17,6 +17,7 @@ import { ProfileQueries } from './profile-queries.js';
 import type { Database } from './schema.js';
 import { SessionQueries } from './session-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
+import { SigningKeyQueries } from './signing-key-queries.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** The identity sub-store: the reads run on the pool; `transaction` hands `fn` the same queries on one connection. */
@@ -60,6 +61,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { sqlite?: Sqli
     data: new DataQueries(db, dialect),
     health: new HealthQueries(db),
     webhooks: new WebhookQueries(db, dialect),
+    signingKeys: new SigningKeyQueries(db, dialect),
     close: () => (closing ??= db.destroy()),
   });
 }

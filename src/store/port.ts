@@ -10,3 +10,4 @@ export type { WeunionStore } from './port/weunion-store.js';
 export * from './port/admin-store.js';
 export * from './port/health-store.js';
 export * from './port/webhook-store.js';
+export * from './port/signing-key-store.js';

@@ -158,6 +158,15 @@ export interface WebhookDeliveriesTable {
   delivered_at: number | null;
 }
 
+/** The session signing keys (0013); see port/signing-key-store.ts. JWKs are JSON text, the private one sealed. */
+export interface SigningKeysTable {
+  kid: string;
+  public_jwk: string;
+  private_jwk_sealed: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 /** Every table weunion owns (Kysely's own `kysely_migration*` tables are left out on purpose). */
 export interface Database {
   users: UsersTable;
@@ -173,6 +182,7 @@ export interface Database {
   callback_health: CallbackHealthTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  signing_keys: SigningKeysTable;
 }
 
 /** The constraint names, identical on both dialects, carried by `UniqueViolationError.constraint`. */

@@ -32,6 +32,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0008-data-cursors', direction: 'Up', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Up', status: 'Success' },
         { migrationName: '0012-webhook-deliveries', direction: 'Up', status: 'Success' },
+        { migrationName: '0013-signing-keys', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -106,6 +107,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0013-signing-keys', direction: 'Down', status: 'Success' },
         { migrationName: '0012-webhook-deliveries', direction: 'Down', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Down', status: 'Success' },
         { migrationName: '0008-data-cursors', direction: 'Down', status: 'Success' },
@@ -131,6 +133,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         'callback_health',
         'webhook_endpoints',
         'webhook_deliveries',
+        'signing_keys',
       ]) {
         await expect(sql`select 1 from ${sql.table(table)}`.execute(opened.db)).rejects.toThrow(/does not exist|no such table/);
       }

@@ -41,7 +41,7 @@ export async function postgresBackend(): Promise<Backend> {
     async open(options = {}) {
       const opened = await openStore(schema.url, options);
       if (!options.keep) {
-        await sql`truncate table events, app_identities, union_identities, users, jobs, flows, session_families, refresh_tokens, erased_identities, data_cursors, callback_health, webhook_endpoints, webhook_deliveries restart identity`.execute(
+        await sql`truncate table events, app_identities, union_identities, users, jobs, flows, session_families, refresh_tokens, erased_identities, data_cursors, callback_health, webhook_endpoints, webhook_deliveries, signing_keys restart identity`.execute(
           opened.db,
         );
       }

@@ -12,6 +12,7 @@ import { migration0007AdminErase } from './0007-admin-erase.js';
 import { migration0008DataCursors } from './0008-data-cursors.js';
 import { migration0011CallbackHealth } from './0011-callback-health.js';
 import { migration0012WebhookDeliveries } from './0012-webhook-deliveries.js';
+import { migration0013SigningKeys } from './0013-signing-keys.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0008-data-cursors': migration0008DataCursors,
   '0011-callback-health': migration0011CallbackHealth,
   '0012-webhook-deliveries': migration0012WebhookDeliveries,
+  '0013-signing-keys': migration0013SigningKeys,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

@@ -12,6 +12,7 @@ import type { JobStore } from './job-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { SessionStore } from './session-store.js';
 import type { WebhookStore } from './webhook-store.js';
+import type { SigningKeyStore } from './signing-key-store.js';
 
 export interface WeunionStore {
   readonly identity: IdentityStore;
@@ -28,6 +29,8 @@ export interface WeunionStore {
   readonly health: HealthStore;
   /** Webhook routing and deliveries (0012). */
   readonly webhooks: WebhookStore;
+  /** The session signing keys every instance shares (0013). */
+  readonly signingKeys: SigningKeyStore;
   /** Closes the pool / file. Idempotent. */
   close(): Promise<void>;
 }
