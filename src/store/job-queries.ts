@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import { parseRowId } from './row-id.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import type { SqliteConnection } from './dialects/sqlite-connection.js';
 import { JobEnqueueBatch } from './job-enqueue-batch.js';
@@ -135,7 +136,7 @@ export class JobQueries implements JobStore {
   ): Promise<boolean> {
     if (!Number.isSafeInteger(set.updated_at)) return Promise.reject(new TypeError('now must be an integer (epoch ms)'));
     if (attempt !== undefined && !Number.isSafeInteger(attempt)) return Promise.reject(new TypeError('attempt must be an integer'));
-    const key = jobKey(id);
+    const key = parseRowId(id);
     if (key === undefined) return Promise.resolve(false);
     return withDbErrors(async () => {
       let query = this.#db.updateTable('jobs').set(set).where('id', '=', key).where('status', '=', 'running');
@@ -146,7 +147,7 @@ export class JobQueries implements JobStore {
   }
 
   findJob(id: string): Promise<JobRow | undefined> {
-    const key = jobKey(id);
+    const key = parseRowId(id);
     if (key === undefined) return Promise.resolve(undefined);
     return withDbErrors(async () => {
       const row = await this.#db.selectFrom('jobs').selectAll().where('id', '=', key).executeTakeFirst();
@@ -173,13 +174,6 @@ export class JobQueries implements JobStore {
       return counts;
     });
   }
-}
-
-/** Job ids are the decimal text of the row id; anything else names no job. */
-function jobKey(id: string): number | undefined {
-  if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) return undefined;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** RETURNING gives no order: hand jobs out oldest first, as picked. */

@@ -6,6 +6,7 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import { parseRowId } from './row-id.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import { toEvent } from './identity-rows.js';
 import type { ClaimedDelivery, DeliveryRow, DeliveryStatus, EventRow, RouteTarget, WebhookEndpointState, WebhookStore } from './port.js';
@@ -45,8 +46,11 @@ export class WebhookQueries implements WebhookStore {
     });
   }
 
-  routeEvents(options: { now: number; limit: number; targets: readonly RouteTarget[] }): Promise<{ events: number; deliveries: number }> {
+  async routeEvents(options: { now: number; limit: number; targets: readonly RouteTarget[] }): Promise<{ events: number; deliveries: number }> {
     const { now, limit, targets } = options;
+    // Every instance polls this: an idle poll is one index read, not a write transaction (SQLite's write lock).
+    const anyUnrouted = await withDbErrors(() => this.#db.selectFrom('events').select('id').where('routed_at', 'is', null).limit(1).executeTakeFirst());
+    if (!anyUnrouted) return { events: 0, deliveries: 0 };
     return writeTransaction(this.#db, this.#dialect, async (trx) => {
       if (this.#dialect === 'postgres') {
         const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ROUTER_LOCK}) as locked`.execute(trx);
@@ -126,7 +130,7 @@ export class WebhookQueries implements WebhookStore {
     id: string,
     o: { now: number; attempt: number; delivered: boolean; status: number | null; error: string | null; retryAt: number | null },
   ): Promise<boolean> {
-    const key = rowKey(id);
+    const key = parseRowId(id);
     if (key === undefined) return Promise.resolve(false);
     const error = o.error === null ? null : o.error.length > MAX_ERROR_LENGTH ? `${o.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : o.error;
     const status: DeliveryStatus = o.delivered ? 'delivered' : o.retryAt === null ? 'failed' : 'pending';
@@ -263,12 +267,6 @@ function deliveriesFor(event: EventRow, targets: readonly RouteTarget[], now: nu
       updated_at: now,
       delivered_at: null,
     }));
-}
-
-function rowKey(id: string): number | undefined {
-  if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) return undefined;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function toDelivery(r: Selectable<WebhookDeliveriesTable>): DeliveryRow {
