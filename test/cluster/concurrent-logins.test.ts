@@ -26,6 +26,7 @@ const LOGINS = 2000;
 const FAULTS = [{ errcode: -1 }, { errcode: 45011 }, { status: 500 }, { delayMs: 2000 }];
 const FAULTY_PATHS = ['/sns/jscode2session', '/sns/oauth2/access_token', '/sns/userinfo', '/cgi-bin/user/info', '/cgi-bin/stable_token'];
 
+// Needs PostgreSQL and Redis: skipped only off CI where it is unreachable; under CI=true postgresAvailable() or redisAvailable() throws instead.
 describe.runIf(up)('a 3-instance cluster under concurrent logins with upstream faults', () => {
   it(
     '2,000 logins of 200 persons end on exactly one live user each, every identity and issued id intact',

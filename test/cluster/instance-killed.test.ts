@@ -24,6 +24,7 @@ const PERSONS = 150;
 const LOGINS_PER_PERSON = 3;
 const KILL_AFTER_ANSWERS = 120;
 
+// Needs PostgreSQL and Redis: skipped only off CI where it is unreachable; under CI=true postgresAvailable() or redisAvailable() throws instead.
 describe.runIf(up)('an instance killed mid-load', () => {
   it(
     'loses no job and no identity, and the other instances go on',

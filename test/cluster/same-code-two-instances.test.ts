@@ -24,6 +24,7 @@ async function postBoth(c: Cluster, path: string, body: unknown) {
   return Promise.all(c.instances.map((i) => jsonRequest<{ userId: string; openid: string; error?: { code: string } }>(i.url + path, body)));
 }
 
+// Needs PostgreSQL and Redis: skipped only off CI where it is unreachable; under CI=true postgresAvailable() or redisAvailable() throws instead.
 describe.runIf(up)('one login code at two instances', () => {
   it(
     'makes one upstream exchange and both instances answer the same user',

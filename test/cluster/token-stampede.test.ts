@@ -66,6 +66,7 @@ async function killTokenUpstream(c: Cluster): Promise<void> {
   await force();
 }
 
+// Needs PostgreSQL and Redis: skipped only off CI where it is unreachable; under CI=true postgresAvailable() or redisAvailable() throws instead.
 describe.runIf(up)('access_token stampede on a 4-instance cluster', () => {
   it(
     '4 × 200 concurrent token users cost exactly one token call per expiry, and one refetch after a 40001',

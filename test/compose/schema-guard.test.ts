@@ -79,6 +79,7 @@ describe('guardSchema()', () => {
   });
 });
 
+// Needs PostgreSQL: skipped only off CI where it is unreachable; under CI=true postgresAvailable() throws instead.
 describe.runIf(pgUp)('weunion start on PostgreSQL (a process)', () => {
   function configDir(storage: string): string {
     const cwd = mkdtempSync(path.join(tmpdir(), 'weunion-guard-'));

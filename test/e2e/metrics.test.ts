@@ -123,6 +123,7 @@ describe('GET /metrics', () => {
     expect(forwarded.status).toBe(403);
   });
 
+  // Needs PostgreSQL: skipped only off CI where it is unreachable; under CI=true postgresAvailable() throws instead.
   it.runIf(pgUp)('reports the PostgreSQL pool (connections by state) and the job figures on PostgreSQL', async () => {
     const schema = await createTestSchema();
     try {

@@ -77,6 +77,7 @@ async function twoInstancesOnOneDatabase(
 
 const post = <T = any>(url: string, body: unknown = {}): Promise<T> => jsonOk<T>(url, body);
 
+// Needs PostgreSQL: skipped only off CI where it is unreachable; under CI=true postgresAvailable() throws instead.
 describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', () => {
   it('a long poll on B sees the scan A received; B’s event stream sees A’s job finish; B exchanges the code', async () => {
     const { a, b, emulator, wx } = await twoInstancesOnOneDatabase();
@@ -107,6 +108,7 @@ describe.runIf(pgUp)('scan-to-follow login across two instances (PostgreSQL)', (
     expect(again.error.code).toBe('ERR_QR_LOGIN_USED');
   });
 
+  // Needs Redis: skipped only off CI where it is unreachable; under CI=true redisAvailable() throws instead.
   it.runIf(redisUp)('with a shared Redis, B’s long poll is woken by A’s scan, not by re-reading (re-reads a minute apart)', async () => {
     const { a, b, emulator, wx } = await twoInstancesOnOneDatabase({ redis: true, recheckMs: 60_000 });
     const browser = createCookieJar();

@@ -65,6 +65,7 @@ describe('claimJobs() across processes', () => {
   afterAll(async () => {
     for (const s of schemas) await s.drop();
   });
+  // Needs PostgreSQL: skipped only off CI where it is unreachable; under CI=true postgresAvailable() throws instead.
   it.runIf(pg)(
     'hands each job to exactly one of 4 processes on one PostgreSQL schema',
     async () => {

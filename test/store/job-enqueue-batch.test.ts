@@ -47,6 +47,7 @@ const variants = [
 ] as const;
 
 for (const { name, make } of variants) {
+  // Needs PostgreSQL: skipped only off CI where it is unreachable; under CI=true postgresAvailable() throws instead.
   describe.runIf(name !== 'postgres' || pgAvailable)(`JobEnqueueBatch, ${name}`, () => {
     let backend: Backend;
     beforeAll(async () => {

@@ -60,6 +60,7 @@ describe('login rate limit (in memory)', () => {
   });
 });
 
+// Needs Redis: skipped only off CI where it is unreachable; under CI=true redisAvailable() throws instead.
 describe.runIf(redisUp)('login rate limit (Redis)', () => {
   it('two instances on one Redis share the per-IP counter', async () => {
     const cache = `${TEST_REDIS_URL}?keyPrefix=${encodeURIComponent(`${keys.prefix}shared:`)}`;
