@@ -2,6 +2,7 @@
  * The emulator's state page (/__emulator/ui) in a real Chromium (Debian's, driven by playwright-core) against a real
  * emulator on loopback: its apps and a person created through the control API appear, every table and heading has an
  * accessible name, the strict CSP is sent and the page logs no error. A name that looks like markup stays text.
+ * A follow pushed to a callback and a few API calls fill the push and call tables.
  * Screenshots go to test-artifacts/emulator-ui/.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,8 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { EMULATOR_UI_CSP } from '../../src/emulator/routes/control-ui.js';
-import { ALL_APPS, MINI } from './helpers.js';
+import { ALL_APPS, MINI, OA_PUSH } from './helpers.js';
+import { startReceiver } from './push-receiver.js';
 
 const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/emulator-ui';
@@ -79,5 +81,48 @@ describe('emulator state page in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/1-state.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+  it('lists a push the emulator sent and the WeChat API calls it answered', async () => {
+    const rx = await startReceiver();
+    try {
+      const patched = await fetch(`${url}/__emulator/apps/${OA_PUSH.appid}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ callbackUrl: rx.url }),
+      });
+      expect(patched.status).toBe(200);
+      const created = await fetch(`${url}/__emulator/persons`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Lin' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const followed = await fetch(`${url}/__emulator/persons/${id}/follow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ appid: OA_PUSH.appid }),
+      });
+      expect(followed.status).toBe(200);
+      await expect.poll(() => rx.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      for (let i = 0; i < 3; i++) await fetch(`${url}/cgi-bin/token?grant_type=client_credential&appid=${OA_PUSH.appid}&secret=${OA_PUSH.secret}`);
+
+      const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1200, height: 900 } });
+      await page.goto(`${url}/__emulator/ui`);
+      const pushes = page.getByRole('table', { name: 'Recent pushes' });
+      const push = pushes.locator('tbody tr').filter({ hasText: id });
+      await expect.poll(() => push.count()).toBe(1);
+      const cells = await push.locator('td').allTextContents();
+      expect(cells).toContain(OA_PUSH.appid);
+      expect(cells).toContain(rx.url);
+      expect(cells.join(' ')).toMatch(/answered|in flight/);
+      const calls = page.getByRole('table', { name: 'WeChat API calls' });
+      const token = calls.locator('tbody tr').filter({ hasText: '/cgi-bin/token' });
+      await expect.poll(() => token.count()).toBe(1);
+      expect(Number(await token.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: `${ARTIFACTS}/2-pushes-calls.png`, fullPage: true });
+      await page.close();
+    } finally {
+      await rx.close();
+    }
   });
 });
