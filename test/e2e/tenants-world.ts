@@ -42,13 +42,17 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(backend: () => Promise<{ storage?: string; drop(): Promise<void> }>, unionidRule: 'current' | 'legacy'): Promise<World> {
+export async function startWorld(
+  backend: () => Promise<{ storage?: string; drop(): Promise<void> }>,
+  unionidRule: 'current' | 'legacy',
+  webhooks: Partial<Config['webhooks']> = {},
+): Promise<World> {
   const b = await backend();
   const receivers = { acme: await startReceiver(), beta: await startReceiver() };
   const stack = await startStack({
     unionidRule,
     ...(b.storage ? { storage: b.storage } : {}),
-    configure: (c) => tenants(c, receivers),
+    configure: (c) => tenants(c, receivers, webhooks),
     // Pushes stamped with the shared virtual clock: a test moving it gives a later push a later CreateTime.
     emulatorOptions: { pushTimes: 'virtual' },
   });
@@ -64,7 +68,7 @@ export async function startWorld(backend: () => Promise<{ storage?: string; drop
   };
 }
 
-function tenants(c: Config, receivers: World['receivers']): Config {
+function tenants(c: Config, receivers: World['receivers'], webhooks: Partial<Config['webhooks']>): Config {
   const demoOa = c.apps.find((a) => a.appid === DEMO_APPS.oa)!;
   const oa2: AppConfig = { ...demoOa, appid: OA2, secret: 'sandbox-secret-oa2', name: 'ACME second official account', originalId: 'gh_acme0000oa02' };
   const betaMp: AppConfig = { appid: BETA_MP, secret: 'secret-beta-mp', kind: 'miniprogram', union: BETA, redirectAllowList: [], trustDecryptedUnionid: false };
@@ -88,6 +92,7 @@ function tenants(c: Config, receivers: World['receivers']): Config {
       allowPrivateAddresses: true,
       retryBaseMs: 50,
       timeoutMs: 2000,
+      ...webhooks,
     },
     metrics: { ...c.metrics, enabled: true, token: METRICS_TOKEN },
   };
