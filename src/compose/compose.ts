@@ -99,6 +99,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
           jobs: () => store.jobs.jobCounts(),
           oldestDueJob: (now) => oldestDueJobRunAt(opened.db, now),
           now: () => clock.now(),
+          unionOf: (appid) => config.apps.find((a) => a.appid === appid)?.union ?? null,
+          webhooks: { endpoints: config.webhooks.endpoints, oldestUnfinished: () => store.webhooks.oldestUnfinishedDeliveries() },
           pool: opened.poolUse,
         })
       : null;
@@ -189,6 +191,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       pollMs: config.webhooks.pollMs,
       concurrency: config.webhooks.concurrency,
       ...(logger ? { logger } : {}),
+      ...(metrics ? { observe: metrics.webhookAttempt } : {}),
     });
     const readiness = createReadiness({
       database: () => sql`select 1`.execute(opened.db),

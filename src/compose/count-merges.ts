@@ -16,7 +16,7 @@ export function countMerges(metrics: Pick<ServiceMetrics, 'merged'> | null, iden
     ...identity,
     resolve: async (...args: Parameters<IdentityService['resolve']>) => {
       const result = await identity.resolve(...args);
-      metrics.merged(result.mergedUserIds.length);
+      metrics.merged(result.mergedUserIds.length, args[0].unionKey);
       return result;
     },
   });

@@ -3,15 +3,22 @@
  * a library user — never mix, and no module-level default registry is touched). Built only when
  * `config.metrics.enabled`; otherwise nothing observes anything. The server serves and feeds the HTTP part
  * (server/plugins/metrics.ts); the rest is fed by the parts compose() wires: logins (flows, with the unionid's
- * source), merges (the identity service), WeChat calls and access_token fetches (the gateway), and, read at scrape
- * time, the job queue and the PostgreSQL pool.
- * Label values are bounded: route patterns (never URLs), configured appids, WeChat endpoint paths and errcodes.
+ * source), merges (the identity service), WeChat calls and access_token fetches (the gateway), webhook attempts
+ * (the worker, webhook-metrics.ts), and, read at scrape time, the job queue, the webhook lag and the PostgreSQL pool.
+ * Logins and merges carry the app's union (`(none)` for an app bound to none): one deployment may serve several.
+ * Label values are bounded: route patterns (never URLs), configured appids, unions and endpoints, WeChat endpoint
+ * paths and errcodes.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LoginObserver } from '../flows/login-observer.js';
 import type { PoolUse } from '../store/index.js';
 import type { JobStatus } from '../store/port.js';
 import type { WeChatCallObserver } from '../wechat/api/request.js';
+import type { WebhookAttemptObserver } from '../webhooks/index.js';
+import { registerWebhookMetrics, type WebhookMetricsSources } from './webhook-metrics.js';
+
+/** The `union` label of an app bound to no union. */
+export const NO_UNION = '(none)';
 
 export interface ServiceMetricsSources {
   /** Job counts by status (the store's `jobCounts`). */
@@ -19,6 +26,10 @@ export interface ServiceMetricsSources {
   /** The due time (ms) of the oldest due pending job, or null. */
   oldestDueJob(now: number): Promise<number | null>;
   now(): number;
+  /** The union of a configured app (null: bound to none). */
+  unionOf(appid: string): string | null;
+  /** The webhook endpoints and their unfinished deliveries (webhook-metrics.ts). */
+  webhooks: Omit<WebhookMetricsSources, 'now'>;
   /** The PostgreSQL pool's use; absent or undefined for SQLite. */
   pool?: (() => PoolUse | undefined) | undefined;
 }
@@ -28,14 +39,16 @@ export interface ServiceMetrics {
   /** One answered HTTP request: route pattern (or `(no route)`), method, status, seconds. */
   httpRequest(route: string, method: string, status: number, seconds: number): void;
   logins: LoginObserver;
-  /** Users merged into another by one resolution. */
-  merged(count: number): void;
+  /** Users merged into another by one resolution in `union` (null: none). */
+  merged(count: number, union: string | null): void;
+  /** One webhook delivery attempt, by how it ended. */
+  webhookAttempt: WebhookAttemptObserver;
   wechat: { call: WeChatCallObserver; tokenRefreshed(appid: string, from: string): void };
 }
 
 /**
  * @example
- *   const metrics = createServiceMetrics({ jobs: () => store.jobs.jobCounts(), oldestDueJob, now: () => clock.now() });
+ *   const metrics = createServiceMetrics({ jobs: () => store.jobs.jobCounts(), oldestDueJob, now: () => clock.now(), unionOf, webhooks });
  *   const text = await metrics.registry.metrics();
  */
 export function createServiceMetrics(sources: ServiceMetricsSources): ServiceMetrics {
@@ -50,11 +63,16 @@ export function createServiceMetrics(sources: ServiceMetricsSources): ServiceMet
   });
   const logins = new Counter({
     name: 'weunion_logins_total',
-    help: 'Logins that succeeded, by app, road, result (new_user / returning) and where the unionid came from.',
-    labelNames: ['appid', 'road', 'result', 'unionid_source'] as const,
+    help: 'Logins that succeeded, by union, app, road, result (new_user / returning) and where the unionid came from.',
+    labelNames: ['union', 'appid', 'road', 'result', 'unionid_source'] as const,
     registers,
   });
-  const merges = new Counter({ name: 'weunion_merges_total', help: 'Users merged into another (they now resolve to it).', registers });
+  const merges = new Counter({
+    name: 'weunion_merges_total',
+    help: 'Users merged into another (they now resolve to it), by union.',
+    labelNames: ['union'] as const,
+    registers,
+  });
   const wechatCalls = new Counter({
     name: 'weunion_wechat_calls_total',
     help: 'Calls to WeChat (each attempt), by endpoint path and errcode (0 = success; http_<status>, timeout, unreachable, bad_body).',
@@ -101,15 +119,24 @@ export function createServiceMetrics(sources: ServiceMetricsSources): ServiceMet
       },
     });
   }
+  const webhookAttempt = registerWebhookMetrics(registry, { ...sources.webhooks, now: sources.now });
   return {
     registry,
     httpRequest: (route, method, status, seconds) => http.observe({ route, method, status: String(status) }, seconds),
     logins: {
-      login: (e) => logins.inc({ appid: e.appid, road: e.road, result: e.isNewUser ? 'new_user' : 'returning', unionid_source: e.unionidSource }),
+      login: (e) =>
+        logins.inc({
+          union: sources.unionOf(e.appid) ?? NO_UNION,
+          appid: e.appid,
+          road: e.road,
+          result: e.isNewUser ? 'new_user' : 'returning',
+          unionid_source: e.unionidSource,
+        }),
     },
-    merged: (count) => {
-      if (count > 0) merges.inc(count);
+    merged: (count, union) => {
+      if (count > 0) merges.inc({ union: union ?? NO_UNION }, count);
     },
+    webhookAttempt,
     wechat: {
       call: (c) => wechatCalls.inc({ endpoint: c.path, errcode: c.errcode }),
       tokenRefreshed: (appid, from) => refreshes.inc({ appid, source: from.startsWith('url:') ? 'url' : from }),

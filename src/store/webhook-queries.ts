@@ -232,6 +232,18 @@ export class WebhookQueries implements WebhookStore {
       return counts;
     });
   }
+
+  oldestUnfinishedDeliveries(): Promise<Map<string, number>> {
+    return withDbErrors(async () => {
+      const rows = await this.#db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => ['endpoint_id', eb.fn.min('created_at').as('oldest')])
+        .where('status', 'in', ['pending', 'running'])
+        .groupBy('endpoint_id')
+        .execute();
+      return new Map(rows.map((r) => [r.endpoint_id, Number(r.oldest)]));
+    });
+  }
 }
 
 async function firstSeen(trx: Kysely<Database>, targets: readonly RouteTarget[]): Promise<Map<string, number>> {

@@ -1,3 +1,9 @@
 export { type SignedRequest, signedRequest } from './signed-request.js';
-export { createWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.js';
+export {
+  createWebhookWorker,
+  type WebhookAttemptObserver,
+  type WebhookAttemptResult,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from './webhook-worker.js';
 export { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';

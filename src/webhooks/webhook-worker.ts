@@ -18,6 +18,12 @@ import type { ClaimedDelivery, RouteTarget, WebhookStore } from '../store/port.j
 import { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';
 import { signedRequest } from './signed-request.js';
 
+/** How one attempt ended: `retry` will be tried again, `failed` gave up (its retry window is over), `gone` = 410. */
+export type WebhookAttemptResult = 'delivered' | 'retry' | 'failed' | 'gone';
+
+/** Told of every attempt (the metrics); must not throw or block. */
+export type WebhookAttemptObserver = (attempt: { endpointId: string; union: string; result: WebhookAttemptResult }) => void;
+
 export interface WebhookWorkerOptions {
   store: WebhookStore;
   endpoints: readonly WebhookEndpointConfig[];
@@ -31,6 +37,7 @@ export interface WebhookWorkerOptions {
   concurrency: number;
   random?: () => number;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  observe?: WebhookAttemptObserver;
 }
 
 export interface WebhookWorker {
@@ -76,8 +83,10 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
     const now = o.clock.now();
     const outcome = await sendDelivery(fetch, endpoint.url, signedRequest(event, endpoint.secret, now), o.timeoutMs);
     const done = o.clock.now();
+    const observe = (result: WebhookAttemptResult) => o.observe?.({ endpointId: endpoint.id, union: endpoint.union, result });
     if (outcome.kind === 'delivered') {
       await o.store.finishDelivery(d.id, { now: done, attempt: d.attempts, delivered: true, status: outcome.status, error: null, retryAt: done });
+      observe('delivered');
       return outcome.kind;
     }
     if (outcome.kind === 'gone') {
@@ -92,6 +101,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
         error: 'endpoint disabled (410 Gone)',
         retryAt: done,
       });
+      observe('gone');
       return outcome.kind;
     }
     const retryAt = done + backoff(Math.max(1, d.attempts));
@@ -104,6 +114,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
       error: outcome.error,
       retryAt: giveUp ? null : retryAt,
     });
+    observe(giveUp ? 'failed' : 'retry');
     const log = { endpoint: d.endpointId, event: event.id, attempt: d.attempts, status: outcome.status, error: outcome.error };
     if (giveUp) o.logger?.error(log, 'webhook delivery failed for good: its retry window is over (weunion events redeliver)');
     else o.logger?.warn(log, 'webhook delivery failed; retrying');

@@ -94,6 +94,23 @@ describe.each(await adminBackends())('admin events on %s', (_name, make) => {
     expect((await feed(api, '')).body.events).toHaveLength(2);
   });
 
+  it('files every admin action under the union of the user it concerns', async () => {
+    const post = (url: string, body: unknown) => api.call('POST', url, { token: KEYS.write, body });
+    const types = (key: string) => async () =>
+      (await feed(api, '', key)).body.events.map((e: { type: string; union: string }) => [e.type, e.union]).filter(([t]: string[]) => t !== 'user.created');
+    const beta = (await login('o-adm-beta', 'beta', BETA_MP)).userId;
+    const a = (await login('o-adm-mp')).userId;
+    const b = (await login('o-adm-oa', UNION, APPS.oa)).userId;
+    expect((await post(`/v1/admin/users/${beta}/revoke-sessions`, { reason: 'lost phone' })).status).toBe(200);
+    expect((await post('/v1/admin/users/merge', { survivorId: a, loserId: b, reason: 'one person' })).status).toBe(200);
+    expect((await post(`/v1/admin/users/${beta}/erase`, { reason: 'deletion request' })).status).toBe(200);
+    expect(await types(KEYS.beta)()).toEqual([
+      ['sessions.revoked', 'beta'],
+      ['user.erased', 'beta'],
+    ]);
+    expect(await types(KEYS.acme)()).toEqual([['user.merged', UNION]]);
+  });
+
   it('refuses a bad cursor or limit with a typed 400, and a missing key with 401', async () => {
     for (const after of ['nope', Buffer.from('v2:1').toString('base64url'), Buffer.from('v1:-1').toString('base64url'), 'dj%3D%3D']) {
       const r = await feed(api, `?after=${after}`);

@@ -49,6 +49,15 @@ describe.each(await adminBackends())('admin stats on %s', (_name, make) => {
     expect(acme.mergesPerDay.at(-1).merges).toBe(1);
   });
 
+  it('counts an admin merge in its union’s merges', async () => {
+    const a = (await api.deps.identity.resolve({ unionKey: UNION, appid: APPS.mp, openid: 'o-adm-mp' })).userId;
+    const b = (await api.deps.identity.resolve({ unionKey: UNION, appid: APPS.oa, openid: 'o-adm-oa' })).userId;
+    const r = await api.call('POST', '/v1/admin/users/merge', { token: KEYS.write, body: { survivorId: a, loserId: b, reason: 'one person' } });
+    expect(r.status).toBe(200);
+    const merges = async (key: string) => (await stats(key)).mergesPerDay.reduce((n: number, d: { merges: number }) => n + d.merges, 0);
+    expect([await merges(KEYS.read), await merges(KEYS.acme), await merges(KEYS.beta)]).toEqual([1, 1, 0]);
+  });
+
   it('wants an admin key', async () => {
     const r = await api.call('GET', '/v1/admin/stats');
     expect([r.status, r.body.error.code]).toEqual([401, 'ERR_ADMIN_UNAUTHORIZED']);

@@ -43,6 +43,12 @@ describe('parseConfig()', () => {
     const app = { appid: 'wx2222222222222222', secret: 's', kind: 'miniprogram', union: 'nope' };
     expect(configError({ unions: [{ id: 'acme' }], apps: [app] })).toContain('apps.0.union: unknown union "nope"');
   });
+  it('names an admin key limited to an undeclared union, and keeps a declared one', () => {
+    const app = { appid: 'wx2222222222222222', secret: 's', kind: 'miniprogram', union: 'acme' };
+    const key = (union: string) => ({ admin: { keys: [{ name: 'desk', sha256: 'a'.repeat(64), scopes: ['read'], union }] } });
+    expect(configError({ unions: [{ id: 'acme' }], apps: [app], ...key('beta') })).toContain('admin.keys.0.union: unknown union "beta"');
+    expect(parseConfig({ unions: [{ id: 'acme' }], apps: [app], ...key('acme') }).admin.keys[0]).toMatchObject({ union: 'acme' });
+  });
   it('rejects duplicate appids and unknown keys', () => {
     const app = { appid: 'wx1111111111111111', secret: 's', kind: 'miniprogram' };
     expect(configError({ apps: [app, app] })).toContain('apps.1.appid: duplicate appid');

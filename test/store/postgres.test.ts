@@ -5,6 +5,7 @@ import { identityStoreContract } from './contract.js';
 import { flowStoreContract } from './flow-contract.js';
 import { jobStoreContract } from './job-contract.js';
 import { profileStoreContract } from './profile-contract.js';
+import { webhookStoreContract } from './webhook-contract.js';
 
 const available = await postgresAvailable();
 
@@ -24,4 +25,5 @@ describe.runIf(available)('PostgreSQL store', () => {
   jobStoreContract(open, openPeer);
   flowStoreContract(open, openPeer);
   profileStoreContract(open);
+  webhookStoreContract(open);
 });

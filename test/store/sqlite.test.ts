@@ -3,6 +3,7 @@ import { identityStoreContract } from './contract.js';
 import { flowStoreContract } from './flow-contract.js';
 import { jobStoreContract } from './job-contract.js';
 import { profileStoreContract } from './profile-contract.js';
+import { webhookStoreContract } from './webhook-contract.js';
 
 const backend = sqliteBackend();
 const open = async () => (await backend.open()).store;
@@ -11,3 +12,4 @@ identityStoreContract(open);
 jobStoreContract(open);
 flowStoreContract(open);
 profileStoreContract(open);
+webhookStoreContract(open);

@@ -31,6 +31,16 @@ export function unionsOf(config: AdminConfig, apps: readonly Pick<AppIdentityRow
   return [...found].sort();
 }
 
+/**
+ * The union an admin action's event belongs to (its `data.unionKey`: the envelope's `union`, the feed's filter and
+ * the webhook routing key): the user's one union, or the actor's own for a key limited to one; null for a user in
+ * no union (or, for an unlimited actor, in several: no one union's endpoints should receive it).
+ */
+export function eventUnion(actor: AdminActor, unions: readonly string[]): string | null {
+  if (actor.union !== null) return actor.union;
+  return unions.length === 1 ? unions[0]! : null;
+}
+
 /** Whether `actor` may see a user whose identities are in `unions`. */
 export function maySee(actor: AdminActor, unions: readonly string[]): boolean {
   return actor.union === null || unions.includes(actor.union);

@@ -7,7 +7,7 @@
  * reason, in the same transaction.
  */
 import { transactionWithRetries } from '../../identity/index.js';
-import { type AdminActor, requireReason, requireVisible, unionsOf } from './admin-actor.js';
+import { type AdminActor, eventUnion, requireReason, requireVisible, unionsOf } from './admin-actor.js';
 import type { AdminActionDeps } from './action-deps.js';
 import { erasedKeyHash } from './erased-key.js';
 import { lockLiveUser } from './live-user.js';
@@ -62,7 +62,12 @@ export async function eraseUser(deps: AdminActionDeps, actor: AdminActor, input:
         phone: phones > 0,
         events,
       };
-      await tx.appendEvent({ type: 'user.erased', userId: user.id, data: { actor: actor.name, reason, unions: userUnions, removed }, createdAt: now });
+      await tx.appendEvent({
+        type: 'user.erased',
+        userId: user.id,
+        data: { actor: actor.name, reason, unionKey: eventUnion(actor, userUnions), unions: userUnions, removed },
+        createdAt: now,
+      });
       return { userId: user.id, removed };
     },
     deps.retry,

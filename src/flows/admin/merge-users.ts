@@ -7,7 +7,7 @@
 import { AppError } from '../../errors.js';
 import { transactionWithRetries } from '../../identity/index.js';
 import type { AdminTx, AppIdentityRow, UnionIdentityRow } from '../../store/port.js';
-import { type AdminActor, requireOneUnion, requireReason, requireVisible, unionsOf } from './admin-actor.js';
+import { type AdminActor, eventUnion, requireOneUnion, requireReason, requireVisible, unionsOf } from './admin-actor.js';
 import type { AdminActionDeps } from './action-deps.js';
 import { lockResolved, resolveAdminUser } from './live-user.js';
 
@@ -52,8 +52,9 @@ export async function mergeUsers(deps: AdminActionDeps, actor: AdminActor, input
       const moved = await tx.moveIdentities(l.user.id, s.user.id);
       await tx.markMerged(l.user.id, s.user.id, now);
       const phoneCarried = await tx.carryPhone(l.user.id, s.user.id);
+      const unionKey = eventUnion(actor, [...new Set([...survivorUnions, ...loserUnions])]);
       const result = { mergedUserId: l.user.id, movedAppIdentities: moved.app, movedUnionIdentities: moved.union, phoneCarried };
-      await tx.appendEvent({ type: 'user.merged', userId: s.user.id, data: { ...result, actor: actor.name, reason }, createdAt: now });
+      await tx.appendEvent({ type: 'user.merged', userId: s.user.id, data: { ...result, unionKey, actor: actor.name, reason }, createdAt: now });
       return { userId: s.user.id, ...result };
     },
     deps.retry,

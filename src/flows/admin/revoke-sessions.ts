@@ -7,7 +7,7 @@
 import { transactionWithRetries } from '../../identity/index.js';
 import type { SessionStore } from '../../store/port.js';
 import type { AdminActionDeps } from './action-deps.js';
-import { type AdminActor, requireReason, requireVisible, unionsOf } from './admin-actor.js';
+import { type AdminActor, eventUnion, requireReason, requireVisible, unionsOf } from './admin-actor.js';
 import { lockLiveUser } from './live-user.js';
 
 export type SessionRevoker = Pick<SessionStore, 'revokeUserFamilies'>;
@@ -24,8 +24,10 @@ export async function revokeSessions(
     async (tx) => {
       const user = await lockLiveUser(tx, input.userId);
       const [apps, unions, aliases] = await Promise.all([tx.listAppIdentities(user.id), tx.listUnionIdentities(user.id), tx.listAliases(user.id)]);
-      requireVisible(actor, unionsOf(deps.config, apps, unions));
-      await tx.appendEvent({ type: 'sessions.revoked', userId: user.id, data: { actor: actor.name, reason }, createdAt: now });
+      const userUnions = unionsOf(deps.config, apps, unions);
+      requireVisible(actor, userUnions);
+      const data = { actor: actor.name, reason, unionKey: eventUnion(actor, userUnions) };
+      await tx.appendEvent({ type: 'sessions.revoked', userId: user.id, data, createdAt: now });
       return { userId: user.id, ids: [user.id, ...aliases] };
     },
     deps.retry,

@@ -76,4 +76,9 @@ export interface WebhookStore {
   redeliver(options: { now: number; targets: readonly RouteTarget[]; eventId?: number; from?: number; to?: number }): Promise<number>;
   listDeliveries(options: { eventId?: number; endpointId?: string; status?: DeliveryStatus; limit: number }): Promise<DeliveryRow[]>;
   deliveryCounts(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Per endpoint with any delivery still pending or running: when the oldest of them was queued (ms). The metrics'
+   * webhook lag; an endpoint with none unfinished is absent.
+   */
+  oldestUnfinishedDeliveries(): Promise<Map<string, number>>;
 }

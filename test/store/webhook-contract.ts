@@ -1,0 +1,57 @@
+/**
+ * The WebhookStore's figures for the metrics, on every implementation (SQLite, PostgreSQL): per endpoint, when its
+ * oldest unfinished (pending or running) delivery was queued; an endpoint whose deliveries all finished (delivered
+ * or failed) is absent. `open` must return an empty, migrated store; the suite closes it after each test.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RouteTarget, WeunionStore } from '../../src/store/port.js';
+
+// Beyond 2^32: bigint columns round-trip as exact numbers.
+const T0 = 1_800_000_000_123;
+const TARGETS: RouteTarget[] = [
+  { endpointId: 'a', union: 'acme', types: [] },
+  { endpointId: 'b', union: 'acme', types: [] },
+];
+
+export function webhookStoreContract(open: () => Promise<WeunionStore>): void {
+  describe('WebhookStore oldestUnfinishedDeliveries', () => {
+    let store: WeunionStore;
+    beforeEach(async () => {
+      store = await open();
+      await store.webhooks.registerEndpoints(['a', 'b'], T0 - 1000);
+    });
+    afterEach(async () => store.close());
+
+    /** Stores one event per user and routes it at `now` (one delivery per endpoint). */
+    async function routed(userIds: string[], now: number): Promise<void> {
+      await store.identity.transaction(async (tx) => {
+        for (const id of userIds) {
+          await tx.insertUser({ id, createdAt: T0, mergedInto: null, mergedAt: null });
+          await tx.appendEvent({ type: 'user.created', userId: id, data: { unionKey: 'acme' }, createdAt: T0 });
+        }
+      });
+      await store.webhooks.routeEvents({ now, limit: 100, targets: TARGETS });
+    }
+
+    it('is empty with no deliveries, then the oldest queued time of each endpoint with one pending or running', async () => {
+      expect(await store.webhooks.oldestUnfinishedDeliveries()).toEqual(new Map());
+      await routed(['u_1'], T0);
+      await routed(['u_2'], T0 + 5000);
+      expect(await store.webhooks.oldestUnfinishedDeliveries()).toEqual(
+        new Map([
+          ['a', T0],
+          ['b', T0],
+        ]),
+      );
+      // Endpoint a: the oldest delivered, the next one running (claimed) — still unfinished, queued at T0 + 5000.
+      const claimed = await store.webhooks.claimDeliveries({ now: T0 + 6000, limit: 10, leaseMs: 60_000, endpointIds: ['a'] });
+      const first = claimed.find((d) => d.eventId === Math.min(...claimed.map((c) => c.eventId)))!;
+      await store.webhooks.finishDelivery(first.id, { now: T0 + 6000, attempt: 1, delivered: true, status: 204, error: null, retryAt: T0 + 6000 });
+      // Endpoint b: both given up (failed): finished.
+      for (const d of await store.webhooks.claimDeliveries({ now: T0 + 6000, limit: 10, leaseMs: 60_000, endpointIds: ['b'] })) {
+        await store.webhooks.finishDelivery(d.id, { now: T0 + 6000, attempt: 1, delivered: false, status: 500, error: 'down', retryAt: null });
+      }
+      expect(await store.webhooks.oldestUnfinishedDeliveries()).toEqual(new Map([['a', T0 + 5000]]));
+    });
+  });
+}
