@@ -17,7 +17,7 @@ h2 { font-size: 1.25rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; word-break: break-word; }
 td.empty { color: var(--muted); font-style: italic; }
 .muted { color: var(--muted); }
 .error { color: var(--danger); }

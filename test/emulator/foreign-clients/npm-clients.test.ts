@@ -1,7 +1,8 @@
 /**
  * Other people's unchanged WeChat clients against the emulator, pointed at it only through what each exposes:
- * - `wechat-api` (callbacks): its public `endpoint` property (`setEndpoint(domain)` forces `https://`, and the
- *   emulator's HTTPS listener is not built yet), plus `mpPrefix` for showqrcode;
+ * - `wechat-api` (callbacks): its public `endpoint` property (`setEndpoint(domain)` forces `https://`; this suite
+ *   stays on the emulator's plain HTTP origin, the HTTPS listener with its local CA is covered by local-ca.test.ts),
+ *   plus `mpPrefix` for showqrcode;
  * - `co-wechat-api` (async): its public `prefix` / `mpPrefix` properties;
  * - `wechat-oauth`: its `request(url, opts, cb)` wrapper of urllib ("urllib的封装"), overridden on the instance to
  *   swap the hard-coded `https://api.weixin.qq.com` for the emulator's origin.
