@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { withDbErrors } from './db-errors.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import { toAppIdentity, toEvent } from './identity-rows.js';
-import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow, UserCounts } from './port.js';
+import type { AppIdentityCounts, AppIdentityRow, DataStore, EventRow, FeedEventRow, FeedPosition, UserCounts } from './port.js';
 import type { Database } from './schema.js';
 
 export class DataQueries implements DataStore {
@@ -72,18 +72,23 @@ export class DataQueries implements DataStore {
     });
   }
 
-  listEventsAfter(afterId: number, limit: number, filter: { types?: readonly string[]; unionKey?: string } = {}): Promise<EventRow[]> {
+  listEventsAfter(after: FeedPosition, limit: number, filter: { types?: readonly string[]; unionKey?: string } = {}): Promise<FeedEventRow[]> {
     return withDbErrors(async () => {
-      let query = this.#db.selectFrom('events').selectAll().where('id', '>', afterId);
+      let query = this.#db
+        .selectFrom('events')
+        .selectAll()
+        .where((eb) => eb(eb.refTuple('tx', 'id'), '>', eb.tuple(after.tx, after.id)));
+      // PostgreSQL: only rows of transactions older than every one still running (0014), so none can land behind us.
+      if (this.#dialect === 'postgres') query = query.where('tx', '<', sql<number>`pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
       if (filter.types && filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
       // The union lives in the JSON text of `data` (no column of its own, and no migration for it): the dialect's
-      // JSON operator filters in SQL, so a page is `limit` matching rows walked along the primary key.
+      // JSON operator filters in SQL, so a page is `limit` matching rows walked along the (tx, id) index.
       if (filter.unionKey !== undefined) {
         const unionOf = this.#dialect === 'postgres' ? sql<string>`(data::jsonb ->> 'unionKey')` : sql<string>`json_extract(data, '$.unionKey')`;
         query = query.where(unionOf, '=', filter.unionKey);
       }
-      const rows = await query.orderBy('id').limit(limit).execute();
-      return rows.map(toEvent);
+      const rows = await query.orderBy('tx').orderBy('id').limit(limit).execute();
+      return rows.map((r) => ({ ...toEvent(r), tx: Number(r.tx) }));
     });
   }
 

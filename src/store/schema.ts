@@ -56,6 +56,8 @@ export interface EventsTable {
   created_at: number;
   /** When the webhook router turned it into deliveries (0012); null: not yet. */
   routed_at: number | null;
+  /** The writing transaction's id on PostgreSQL, 0 on SQLite and before 0014: the feed's order is (tx, id). */
+  tx: Generated<number>;
 }
 
 /** Durable jobs (0002); `payload` is JSON text; `id` grows (identity / AUTOINCREMENT). */

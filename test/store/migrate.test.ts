@@ -33,6 +33,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0011-callback-health', direction: 'Up', status: 'Success' },
         { migrationName: '0012-webhook-deliveries', direction: 'Up', status: 'Success' },
         { migrationName: '0013-signing-keys', direction: 'Up', status: 'Success' },
+        { migrationName: '0014-event-feed-order', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -101,12 +102,30 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       await expect(sql`select routed_at from events`.execute(opened.db)).rejects.toThrow(/routed_at/);
     });
 
+    it('0014 gives the events already stored tx 0 and new ones their transaction id on PostgreSQL (0 on SQLite), and back', async () => {
+      opened = await fresh().open();
+      const migrator = await createMigrator(opened.db);
+      expect((await migrator.migrateTo('0013-signing-keys')).error).toBeUndefined();
+      await sql`insert into events (type, user_id, data, created_at) values ('user.created', 'u_1', '{}', 5)`.execute(opened.db);
+      expect((await migrator.migrateTo('0014-event-feed-order')).error).toBeUndefined();
+      await sql`insert into events (type, user_id, data, created_at) values ('user.created', 'u_2', '{}', 6)`.execute(opened.db);
+      const { rows } = await sql<{ user_id: string; tx: number | string }>`select user_id, tx from events order by id`.execute(opened.db);
+      expect(rows.map((r) => [r.user_id, Number(r.tx) > 0])).toEqual([
+        ['u_1', false],
+        ['u_2', name === 'PostgreSQL'],
+      ]);
+      expect(Number(rows[0]!.tx)).toBe(0);
+      expect((await migrator.migrateTo('0013-signing-keys')).error).toBeUndefined();
+      await expect(sql`select tx from events`.execute(opened.db)).rejects.toThrow(/tx/);
+    });
+
     it('every migration goes down cleanly', async () => {
       opened = await fresh().open();
       await opened.migrate();
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0014-event-feed-order', direction: 'Down', status: 'Success' },
         { migrationName: '0013-signing-keys', direction: 'Down', status: 'Success' },
         { migrationName: '0012-webhook-deliveries', direction: 'Down', status: 'Success' },
         { migrationName: '0011-callback-health', direction: 'Down', status: 'Success' },

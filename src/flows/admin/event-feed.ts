@@ -1,5 +1,5 @@
 /**
- * The pull feed (`GET /v1/admin/events`, docs/events.md "Pull feed"): the `events` outbox in id order, in the public
+ * The pull feed (`GET /v1/admin/events`, docs/events.md "Pull feed"): the `events` outbox in commit order (0014), in the public
  * shapes (events/public-event.ts), paged by an opaque cursor. A key limited to one union reads that union's events
  * only. `waitMs` long-polls: with nothing after the cursor, the store is re-read every `recheckMs` (and at once on a
  * FlowSignals notify of `events`) until an event lands, the wait ends or `signal` aborts (the client left).
@@ -39,14 +39,14 @@ export interface EventPage {
 export function createEventFeed(deps: EventFeedDeps) {
   const liveUser = async (userId: string) => (await resolveAdminUser(deps.users, userId))?.user.id ?? userId;
   async function read(actor: AdminActor, query: EventPageQuery, signal: AbortSignal): Promise<EventPage> {
-    const afterId = query.after === undefined ? 0 : decodeFeedCursor(query.after);
-    if (afterId === undefined) throw new AppError('ERR_EVENTS_CURSOR_INVALID');
+    const after = query.after === undefined ? { tx: 0, id: 0 } : decodeFeedCursor(query.after);
+    if (after === undefined) throw new AppError('ERR_EVENTS_CURSOR_INVALID');
     const filter = { ...(query.types?.length ? { types: query.types } : {}), ...(actor.union !== null ? { unionKey: actor.union } : {}) };
     // Waiting is real time (a socket held open), as the scan-to-follow long poll's is.
     const deadline = Date.now() + query.waitMs;
     for (;;) {
       // One row more than asked tells whether another page is already there.
-      const rows = await deps.data.listEventsAfter(afterId, query.limit + 1, filter);
+      const rows = await deps.data.listEventsAfter(after, query.limit + 1, filter);
       const left = deadline - Date.now();
       if (rows.length > 0 || left <= 0 || signal.aborted) {
         const page = rows.slice(0, query.limit);
@@ -54,7 +54,7 @@ export function createEventFeed(deps: EventFeedDeps) {
         const resolve = (id: string) => known.get(id) ?? known.set(id, liveUser(id)).get(id)!;
         return {
           events: await Promise.all(page.map((r) => toPublicEvent(r, resolve))),
-          next: page.length > 0 ? encodeFeedCursor(page[page.length - 1]!.id) : (query.after ?? encodeFeedCursor(0)),
+          next: page.length > 0 ? encodeFeedCursor(page[page.length - 1]!) : (query.after ?? encodeFeedCursor({ tx: 0, id: 0 })),
           hasMore: rows.length > query.limit,
         };
       }

@@ -13,6 +13,7 @@ import { migration0008DataCursors } from './0008-data-cursors.js';
 import { migration0011CallbackHealth } from './0011-callback-health.js';
 import { migration0012WebhookDeliveries } from './0012-webhook-deliveries.js';
 import { migration0013SigningKeys } from './0013-signing-keys.js';
+import { migration0014EventFeedOrder } from './0014-event-feed-order.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0011-callback-health': migration0011CallbackHealth,
   '0012-webhook-deliveries': migration0012WebhookDeliveries,
   '0013-signing-keys': migration0013SigningKeys,
+  '0014-event-feed-order': migration0014EventFeedOrder,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */

@@ -36,8 +36,19 @@ export interface DataStore {
   /** The events of `userId` (the row's own id, not resolved through merges), oldest first, at most `limit`. */
   listUserEvents(userId: string, limit: number): Promise<EventRow[]>;
   /**
-   * The pull feed (`GET /v1/admin/events`): up to `limit` events with an id above `afterId`, oldest first; only
-   * `types` when given (non-empty), only the events whose `data.unionKey` is `unionKey` when given.
+   * The pull feed (`GET /v1/admin/events`): up to `limit` committed events after `after` in commit order (tx, id),
+   * oldest first; only `types` when given (non-empty), only the events whose `data.unionKey` is `unionKey` when given.
+   * No event this omits can later appear before the last one it returns (migration 0014 says how).
    */
-  listEventsAfter(afterId: number, limit: number, filter?: { types?: readonly string[]; unionKey?: string }): Promise<EventRow[]>;
+  listEventsAfter(after: FeedPosition, limit: number, filter?: { types?: readonly string[]; unionKey?: string }): Promise<FeedEventRow[]>;
+}
+
+/** A place in the feed: the writing transaction (0 on SQLite) and the event id. */
+export interface FeedPosition {
+  tx: number;
+  id: number;
+}
+
+export interface FeedEventRow extends EventRow {
+  tx: number;
 }
