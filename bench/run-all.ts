@@ -25,6 +25,7 @@ const steps: Step[] = [
   { bench: 'growth', script: 'bench/growth.ts', env: { BENCH_ROUNDS: '5' } },
   { bench: 'metrics', script: 'bench/metrics-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
   { bench: 'webhooks', script: 'bench/webhooks.ts', env: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '5' } },
+  { bench: 'webhooks-login', script: 'bench/webhooks-login-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 const started = performance.now();

@@ -4,6 +4,8 @@
  * The job runner is not started (as in `buildApp` without main.ts): official-account pushes are enqueued, not run,
  * so bench/callback.ts measures the callback's request path only.
  * WEUNION_METRICS=<token> turns `/metrics` on with that token (bench/metrics-overhead.ts).
+ * WEUNION_WEBHOOK_URL=<url> configures one webhook endpoint for the demo union (every event type) and starts the
+ * webhook worker, as main.ts does (bench/webhooks-login-overhead.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +25,18 @@ const base = parseConfig({
   wechat: { baseUrl: emulatorUrl },
   rateLimit: { perIpPerMinute: 1e9, perAppPerMinute: 1e9 },
   ...(process.env.WEUNION_METRICS ? { metrics: { enabled: true, token: process.env.WEUNION_METRICS } } : {}),
+  ...(process.env.WEUNION_WEBHOOK_URL
+    ? {
+        webhooks: {
+          allowPrivateAddresses: true,
+          endpoints: [{ id: 'bench', union: 'acme', url: process.env.WEUNION_WEBHOOK_URL, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+        },
+      }
+    : {}),
 });
 const composed = await compose(base, { logger: false });
 const app = await buildApp(composed.deps);
+if (process.env.WEUNION_WEBHOOK_URL) composed.deps.webhooks.start();
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`LISTENING ${url}\n`);
 process.on(

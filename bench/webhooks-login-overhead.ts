@@ -1,0 +1,106 @@
+/**
+ * What configured webhooks cost a login: the same weunion (embedded defaults, client decides) in two processes, one
+ * with a webhook endpoint for its union and the webhook worker running (every event routed, claimed, signed and
+ * POSTed to a loopback receiver in this process, answering 204), one without; same emulator, fresh single-use codes
+ * (40 logins per new person, so each round creates users and their events), the emulator reset before each load;
+ * the order alternates every round and the ratio (on ÷ off) is the median of the per-round ratios. At the end the
+ * receiver must have got at least one `user.created` per person the "on" process logged in, so the deliveries are
+ * known to have happened while it was measured. Target ≥ 0.95 (issue 13: the login row drops no more than 5 %).
+ * Writes bench/results/webhooks-login.json.
+ * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_APPS } from '../src/config/demo-config.js';
+import { loadWithCodes, median, mintCodes, startPeer, type LoadResult } from './harness.js';
+import { row, writeBench } from './report.js';
+
+const logins = Number(process.env.BENCH_LOGINS ?? 8000);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
+const PER_PERSON = 40;
+
+let userCreated = 0;
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    if ((JSON.parse(body) as { type?: string }).type === 'user.created') userCreated++;
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+
+const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
+const on = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url, WEUNION_WEBHOOK_URL: hookUrl });
+const off = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url });
+const targets = [
+  { name: 'webhooks on', url: `${on.url}/v1/mp/${DEMO_APPS.mp1}/login` },
+  { name: 'webhooks off', url: `${off.url}/v1/mp/${DEMO_APPS.mp1}/login` },
+];
+const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+const ratios: number[] = [];
+let personsOn = 0;
+const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+
+try {
+  for (const t of targets) {
+    await reset();
+    await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup, PER_PERSON), connections); // warm-up (JIT)
+    if (t.name === 'webhooks on') personsOn += Math.ceil(warmup / PER_PERSON);
+  }
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...targets].reverse() : targets;
+    const rps = new Map<string, number>();
+    for (const t of order) {
+      await reset();
+      const r = await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins, PER_PERSON), connections);
+      if (t.name === 'webhooks on') personsOn += Math.ceil(logins / PER_PERSON);
+      results.get(t.name)!.push(r);
+      rps.set(t.name, r.rps);
+      process.stdout.write(
+        `  round ${round + 1}: ${t.name.padEnd(13)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}  (user.created received so far: ${userCreated})\n`,
+      );
+    }
+    ratios.push(rps.get('webhooks on')! / rps.get('webhooks off')!);
+  }
+  // The worker polls every second: give the last round's events a bounded moment to arrive.
+  for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(500);
+  process.stdout.write(`  user.created received: ${userCreated} (persons logged in on the webhooks process: ${personsOn})\n`);
+  if (userCreated < personsOn) throw new Error(`the receiver got ${userCreated} user.created events, fewer than the ${personsOn} users created`);
+  const sum = (name: string) => {
+    const rs = results.get(name)!;
+    return {
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      failures: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+    };
+  };
+  const a = sum('webhooks on');
+  const b = sum('webhooks off');
+  writeBench('webhooks-login', { logins, connections, rounds }, [
+    row({
+      bench: 'webhooks-login',
+      name: 'login (client decides) with a webhook endpoint and its worker vs none',
+      unit: 'logins/s',
+      subject: { name: 'webhooks on', value: a.rps },
+      baseline: { name: 'webhooks off', value: b.rps },
+      ratio: median(ratios),
+      perRound: ratios,
+      target: { op: '>=', value: 0.95 },
+      details: {
+        on: { p50Ms: a.p50, p99Ms: a.p99, failures: a.failures },
+        off: { p50Ms: b.p50, p99Ms: b.p99, failures: b.failures },
+        userCreatedReceived: userCreated,
+      },
+    }),
+  ]);
+} finally {
+  await Promise.all([on.stop(), off.stop()]);
+  await emulator.stop();
+  receiver.close();
+}
