@@ -6,11 +6,11 @@
  * error and change nothing; the page is Chinese for a zh browser. Every control's accessible name is read from
  * Chromium's accessibility tree; the page must log no error. Screenshots go to test-artifacts/admin-console/.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import Fastify from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchTestChromium, type TestChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import weunion from '../../src/fastify.js';
 import { CONSOLE_CSP } from '../../src/server/routes/admin-console.js';
@@ -20,26 +20,25 @@ import { startRouteApp } from '../helpers/route-app.js';
 import { APPS, UNION } from '../helpers/test-apps.js';
 import { KEYS, withAdmin } from './admin-app.js';
 
-const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/admin-console';
 
 let api: RouteApp;
 let url: string;
+let chromium: TestChromium;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Installs Debian's chromium when it is missing (apt-get, as root); fails the file, never skips it.
-  execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 600_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   api = await startRouteApp({ configure: (c) => withAdmin(c) });
   url = await api.listen();
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  chromium = await launchTestChromium();
+  browser = chromium.browser;
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await api?.close();
-});
+}, 120_000);
 
 /**
  * One person seen in three apps: the mini program's openid came first without a unionid (a user of its own), then

@@ -5,32 +5,32 @@
  * A follow pushed to a callback and a few API calls fill the push and call tables.
  * Screenshots go to test-artifacts/emulator-ui/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchTestChromium, type TestChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { EMULATOR_UI_CSP } from '../../src/emulator/routes/control-ui.js';
 import { ALL_APPS, MINI, OA_PUSH } from './helpers.js';
 import { startReceiver } from './push-receiver.js';
 
-const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/emulator-ui';
 
 let emu: Emulator;
 let url: string;
+let chromium: TestChromium;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 600_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   emu = createEmulator({ apps: ALL_APPS, logger: false });
   url = await emu.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  chromium = await launchTestChromium();
+  browser = chromium.browser;
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await emu?.app.close();
 });
 

@@ -5,25 +5,23 @@
  * has no EventSource — and by the official account's OAuth, the person acting through the emulator's control API and
  * its consent page. Screenshots go to test-artifacts/web-sdk/ (git-ignored).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchTestChromium, type TestChromium } from '../../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personView } from '../../helpers/login-flows.js';
 import { type Stack, startStack } from '../../helpers/stack.js';
 import { type PageServer, startPageServer } from './page-server.js';
 import { bundleWebSdk, testPage } from './test-page.js';
 
-const CHROMIUM = process.env.WEUNION_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/web-sdk';
 
 let stack: Stack;
 let site: PageServer;
+let chromium: TestChromium;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Installs Debian's chromium when it is missing (apt-get, as root); fails the file, never skips it.
-  execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 600_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({ unionidRule: 'legacy' });
   const html = (t: 'sse' | 'poll') => ({ type: 'text/html; charset=utf-8', body: testPage(stack.apps.oa, t) });
@@ -34,11 +32,12 @@ beforeAll(async () => {
   });
   // WeChat sends the OAuth browser only to the account's registered domain: here, the site's.
   stack.emulator.configureApp(stack.apps.oa, { oauthDomain: new URL(site.url).host });
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  chromium = await launchTestChromium();
+  browser = chromium.browser;
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await site?.close();
   await stack?.close();
 });
