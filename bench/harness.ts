@@ -216,3 +216,13 @@ export function cpuSeconds(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** The medians of several load runs of one subject (rps, p50, p99) and their failures summed. */
+export function summarizeLoads(rs: readonly LoadResult[]): { rps: number; p50: number; p99: number; failures: number } {
+  return {
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    failures: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+  };
+}

@@ -11,7 +11,7 @@
  * BENCH_PROFILE=dir (a V8 CPU profile of each weunion process).
  */
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { cpuSeconds, loadWithBodies, median, mintServerDecidesLogins, peakRssMiB, startPeer, type LoadResult } from './harness.js';
+import { cpuSeconds, type LoadResult, loadWithBodies, median, mintServerDecidesLogins, peakRssMiB, startPeer, summarizeLoads } from './harness.js';
 import { row, writeBench, type BenchRow } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 10_000);
@@ -61,12 +61,8 @@ async function world(rule: 'current' | 'legacy'): Promise<BenchRow[]> {
     await emulator.stop();
   }
   const sum = (name: string) => {
-    const rs = results.get(name)!;
     return {
-      rps: median(rs.map((r) => r.rps)),
-      p50: median(rs.map((r) => r.p50)),
-      p99: median(rs.map((r) => r.p99)),
-      failures: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+      ...summarizeLoads(results.get(name)!),
       cpuMsPerLogin: cpuMs.get(name)!.length ? median(cpuMs.get(name)!) : undefined,
     };
   };

@@ -8,7 +8,7 @@
  * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
  */
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { loadWithCodes, median, mintCodes, startPeer, type LoadResult } from './harness.js';
+import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
@@ -57,15 +57,7 @@ try {
   const sent = results.get('metrics on')!.reduce((s, r) => s + r.requests - r.non2xx - r.errors, 0);
   process.stdout.write(`  scraped weunion_logins_total: ${counted} (successful measured logins sent: ${sent}, plus the warm-up)\n`);
   if (counted < sent) throw new Error(`the enabled process counted ${counted} logins, fewer than the ${sent} that succeeded`);
-  const sum = (name: string) => {
-    const rs = results.get(name)!;
-    return {
-      rps: median(rs.map((r) => r.rps)),
-      p50: median(rs.map((r) => r.p50)),
-      p99: median(rs.map((r) => r.p99)),
-      failures: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
-    };
-  };
+  const sum = (name: string) => summarizeLoads(results.get(name)!);
   const a = sum('metrics on');
   const b = sum('metrics off');
   writeBench('metrics', { logins, connections, rounds }, [

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { loadWithCodes, median, mintCodes, startPeer, type LoadResult } from './harness.js';
+import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
@@ -71,15 +71,7 @@ try {
   for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(500);
   process.stdout.write(`  user.created received: ${userCreated} (persons logged in on the webhooks process: ${personsOn})\n`);
   if (userCreated < personsOn) throw new Error(`the receiver got ${userCreated} user.created events, fewer than the ${personsOn} users created`);
-  const sum = (name: string) => {
-    const rs = results.get(name)!;
-    return {
-      rps: median(rs.map((r) => r.rps)),
-      p50: median(rs.map((r) => r.p50)),
-      p99: median(rs.map((r) => r.p99)),
-      failures: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
-    };
-  };
+  const sum = (name: string) => summarizeLoads(results.get(name)!);
   const a = sum('webhooks on');
   const b = sum('webhooks off');
   writeBench('webhooks-login', { logins, connections, rounds }, [
