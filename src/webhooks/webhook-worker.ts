@@ -150,6 +150,10 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
             });
             continue;
           }
+          // A claim this instance sat on past its lease (a stall, a paused process) may be another's now: sending
+          // the rest of it would repeat what that one sends and could overtake a user's later event. Only a request
+          // that can end within the lease goes out; the rest waits for whoever claims it next.
+          if (d.lockedUntil !== null && o.clock.now() + o.timeoutMs >= d.lockedUntil) continue;
           const outcome = await attempt(d).catch((e) => (o.logger?.error({ err: e, endpoint: d.endpointId }, 'webhook attempt failed'), undefined));
           if (outcome === 'gone') {
             gone = true;
