@@ -37,11 +37,15 @@ export function pinThisProcess(role: 'measured' | 'support'): void {
   selfPinned = true;
 }
 
+/** `node <argv>` as a command and its arguments, pinned as `role` says (see above): for a process spawned by hand. */
+export function nodeCommand(argv: string[], role: 'measured' | 'support'): [string, string[]] {
+  return pinning ? ['taskset', ['-c', role === 'measured' ? '0' : supportCpus, process.execPath, ...argv]] : [process.execPath, argv];
+}
+
 /** `role`: the server being measured (CPU 0) or a support process such as the emulator (the other CPUs). */
 export function startPeer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = [], role: 'measured' | 'support' = 'measured'): Promise<Peer> {
   pinThisProcess('support');
-  const argv = [...nodeArgs, '--import', 'tsx', script];
-  const [command, args] = pinning ? ['taskset', ['-c', role === 'measured' ? '0' : supportCpus, process.execPath, ...argv]] : [process.execPath, argv];
+  const [command, args] = nodeCommand([...nodeArgs, '--import', 'tsx', script], role);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buffered = '';

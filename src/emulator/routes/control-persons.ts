@@ -2,6 +2,8 @@
  * Control API for persons: create, read, flag (risk-blocked, declines user info), set the phone number, record an
  * OAuth authorisation, and rotate a session_key behind the app's back. Follow / unfollow / scan / message, which push
  * to the official account's callback, are in control-person-actions.ts.
+ * `POST /persons/bulk { count, follows? }` makes `count` persons at once (a benchmark's million followers), each
+ * following the given official accounts from now (scene ADD_SCENE_OTHERS) as `/follow` would, but pushing nothing.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -22,16 +24,37 @@ const patchSchema = z.strictObject({
   phoneNumber: z.string().regex(PHONE, 'a phone number like +86 13800138000').optional(),
 });
 const appidSchema = z.strictObject({ appid: z.string().min(1) });
+/** The most persons one bulk call makes. */
+const BULK_MAX = 1_000_000;
+const bulkSchema = z.strictObject({
+  count: z.number().int().min(1).max(BULK_MAX),
+  follows: z.array(z.string().min(1)).max(16).default([]),
+});
 
 type IdParams = { Params: { id: string } };
 
 export function registerControlPersons(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { state } = ctx;
+  const { state, clock } = ctx;
   const base = `${CONTROL_PREFIX}/persons`;
 
   app.post(base, async (request, reply) => {
     const person = state.persons.create(parseBody(createSchema, request.body));
     return reply.code(201).send({ id: person.id });
+  });
+
+  app.post(`${base}/bulk`, async (request, reply) => {
+    const call = parseBody(bulkSchema, request.body);
+    const follows = call.follows.map((appid) => requireApp(state, appid, ['officialAccount']).appid); // all checked before any is made
+    const sub = { at: clock.now(), scene: 'ADD_SCENE_OTHERS', qrScene: 0, qrSceneStr: '' };
+    let first = '';
+    let last = '';
+    for (let i = 0; i < call.count; i++) {
+      const person = state.persons.create({});
+      for (const appid of follows) state.persons.follow(person, appid, sub);
+      if (i === 0) first = person.id;
+      last = person.id;
+    }
+    return reply.code(201).send({ created: call.count, first, last });
   });
 
   app.get(base, async () => state.persons.list().map((p) => state.persons.snapshot(p)));

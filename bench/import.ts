@@ -1,0 +1,145 @@
+/**
+ * `weunion import --file users.jsonl` against the bulk seeding of bench/seed-users.ts, same row count, same store
+ * kind: a fresh SQLite file each round for each. The import is driven as the CLI drives it — the exported command
+ * (`dataImport.run`, what `node src/cli/main.ts import --file …` calls) with a config file naming the store — in
+ * this process, as `seedUsers` is: both include opening and migrating the fresh store, neither a Node start-up.
+ * The JSONL is made once, in a temp dir, in groups of four rows (half of them with a unionid):
+ *   mp1 openid a (no unionid) → created X;  mp2 openid b + unionid u → created Y;
+ *   mp1 openid a + unionid u → X merged into Y (merge by unionid);  mp1 openid e (no unionid) → created Z.
+ * After each round the store is counted (users, live users, app identities, union identities) against what those
+ * rows must leave, and the seeded store against its count, so both figures are known to be real work. Rounds
+ * alternate who goes first; ratio = median of per-round ratios (import rows/s ÷ seeded users/s). Target ≥ 0.5.
+ * Writes bench/results/import.json.
+ * Knobs: BENCH_ROWS (rows per round, a multiple of 4, default 20000), BENCH_ROUNDS (3).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dataImport } from '../src/cli/commands/data/import.js';
+import { DEMO_APPS, demoConfig } from '../src/config/demo-config.js';
+import { openStore } from '../src/store/index.js';
+import { median, pinThisProcess } from './harness.js';
+import { row, writeBench } from './report.js';
+import { seedUsers } from './seed-users.js';
+
+const rows = Math.max(4, Math.floor(Number(process.env.BENCH_ROWS ?? 20_000) / 4) * 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const groups = rows / 4;
+
+pinThisProcess('measured'); // both loops run here: keep them on one CPU with their GC threads
+const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-import-'));
+const openidLike = () => `o${randomBytes(21).toString('base64url')}`;
+
+const file = path.join(dir, 'users.jsonl');
+const lines: string[] = [];
+for (let g = 0; g < groups; g++) {
+  const [a, b, u, e] = [openidLike(), openidLike(), openidLike(), openidLike()];
+  lines.push(
+    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a }),
+    JSON.stringify({ appid: DEMO_APPS.mp2, openid: b, unionid: u }),
+    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a, unionid: u }),
+    JSON.stringify({ appid: DEMO_APPS.mp1, openid: e }),
+  );
+}
+writeFileSync(file, `${lines.join('\n')}\n`);
+const expected = { users: 3 * groups, liveUsers: 2 * groups, appIdentities: 3 * groups, unionIdentities: groups };
+const { unions, apps } = demoConfig();
+
+interface Counts {
+  users: number;
+  liveUsers: number;
+  appIdentities: number;
+  unionIdentities: number;
+}
+
+async function countsOf(storage: string): Promise<Counts> {
+  const opened = await openStore(storage);
+  try {
+    const { users, liveUsers, appIdentities, unionIdentities } = await opened.store.identity.counts();
+    return { users, liveUsers, appIdentities, unionIdentities };
+  } finally {
+    await opened.close();
+  }
+}
+
+function check(what: string, got: Counts, want: Counts): void {
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${what}: the store holds ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+}
+
+let n = 0;
+const freshDb = () => `sqlite:${path.join(dir, `r${n++}.db`)}`;
+
+/** One import of the file into a fresh SQLite file, as `weunion import --file users.jsonl --quiet` runs it. */
+async function importRound(): Promise<{ seconds: number; out: string }> {
+  const storage = freshDb();
+  const cwd = mkdtempSync(path.join(dir, 'cli-'));
+  writeFileSync(path.join(cwd, 'weunion.config.json'), JSON.stringify({ storage, migrations: 'auto', unions, apps }));
+  let out = '';
+  let err = '';
+  const t0 = performance.now();
+  const code = await dataImport.run({
+    args: ['--file', file, '--quiet'],
+    env: { ...process.env, WEUNION_CONFIG: undefined },
+    cwd,
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`weunion import exited ${code}: ${err}`);
+  check('after the import', await countsOf(storage), expected);
+  return { seconds, out: out.trim() };
+}
+
+async function seedRound(): Promise<number> {
+  const storage = freshDb();
+  const seconds = await seedUsers(storage, rows);
+  check('after the seeding', await countsOf(storage), { users: rows, liveUsers: rows, appIdentities: rows, unionIdentities: rows });
+  return seconds;
+}
+
+const imported: number[] = [];
+const seeded: number[] = [];
+const ratios: number[] = [];
+let summary = '';
+try {
+  await importRound(); // warm-up (JIT), both
+  await seedRound();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? (['seed', 'import'] as const) : (['import', 'seed'] as const);
+    const rps: Record<string, number> = {};
+    for (const which of order) {
+      if (which === 'import') {
+        const r = await importRound();
+        summary = r.out;
+        rps.import = rows / r.seconds;
+        imported.push(rps.import);
+      } else {
+        rps.seed = rows / (await seedRound());
+        seeded.push(rps.seed);
+      }
+      process.stdout.write(`  round ${round + 1}: ${which.padEnd(6)} ${rps[which]!.toFixed(0).padStart(7)} rows/s\n`);
+    }
+    ratios.push(rps.import! / rps.seed!);
+  }
+  process.stdout.write(`  import said: ${summary}\n`);
+  writeBench('import', { rows, rounds, store: 'sqlite (fresh file per round)' }, [
+    row({
+      bench: 'import',
+      name: 'weunion import --file users.jsonl vs bulk seeding (SQLite)',
+      unit: 'rows/s',
+      subject: { name: 'import', value: median(imported) },
+      baseline: { name: 'bulk seed', value: median(seeded) },
+      ratio: median(ratios),
+      perRound: ratios,
+      target: { op: '>=', value: 0.5 },
+      details: { rows, expectedAfterImport: expected, importSummary: summary },
+    }),
+  ]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
