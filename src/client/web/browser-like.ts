@@ -6,7 +6,7 @@
 /** `window.fetch`. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; credentials: 'include'; signal?: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; credentials: 'include' | 'same-origin'; signal?: AbortSignal },
 ) => Promise<{
   status: number;
   text(): Promise<string>;
