@@ -129,7 +129,8 @@ export function createMiniProgramClient(options: MiniProgramClientOptions): Mini
         header: { 'content-type': 'application/json', ...withoutAuthorization(opts.header), authorization: `Bearer ${token}` },
       });
     const stored = store.read();
-    let token = fresh(stored) ? stored.token : (await renewal.renew()).token;
+    const staleToken = stored?.token;
+    let token = fresh(stored) ? stored.token : (await (staleToken === undefined ? renewal.renew() : renewal.renewAfter(staleToken))).token;
     let res = await send(token);
     if (res.statusCode === 401 && errorCode(res.data) === SERVER_ERROR_CODES.AUTH_EXPIRED) {
       token = (await renewal.renewAfter(token)).token;

@@ -25,6 +25,11 @@ export interface RenewalDeps<S extends RenewableSession> {
   fallback?(): Promise<S>;
   /** Where the renewal throws when there is no fallback. */
   loggedOut?(cause?: unknown): Error;
+  /**
+   * Runs the renewal under a lock shared by every holder of the storage (web: the tabs of one origin, Web Locks), so
+   * two of them never send the same refresh token; inside it the storage is read again.
+   */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface Renewal<S> {
@@ -55,9 +60,16 @@ export function createRenewal<S extends RenewableSession>(deps: RenewalDeps<S>):
   // Bumped by forget(): a refresh answer that lands after a logout is dropped, not stored.
   let epoch = 0;
 
-  async function run(): Promise<S> {
+  function run(staleToken: string | undefined): Promise<S> {
+    return deps.exclusive ? deps.exclusive(() => attempt(staleToken)) : attempt(staleToken);
+  }
+
+  async function attempt(staleToken: string | undefined): Promise<S> {
     const started = epoch;
-    const refreshToken = deps.read()?.refreshToken;
+    const current = deps.read();
+    // Another holder of the storage renewed while this one waited for the lock.
+    if (staleToken !== undefined && current !== null && current.token !== staleToken) return current;
+    const refreshToken = current?.refreshToken;
     if (refreshToken !== undefined) {
       try {
         const res = await deps.refresh(refreshToken);
@@ -83,9 +95,9 @@ export function createRenewal<S extends RenewableSession>(deps: RenewalDeps<S>):
     return deps.loggedOut?.(cause) ?? new WeUnionClientError(CLIENT_ERROR_CODES.LOGGED_OUT, { message: 'No session to renew: log in again.', cause });
   }
 
-  function renew(): Promise<S> {
+  function start(staleToken: string | undefined): Promise<S> {
     if (inflight === null) {
-      inflight = run().finally(() => {
+      inflight = run(staleToken).finally(() => {
         inflight = null;
       });
     }
@@ -93,11 +105,11 @@ export function createRenewal<S extends RenewableSession>(deps: RenewalDeps<S>):
   }
 
   return {
-    renew,
+    renew: () => start(undefined),
     renewAfter(staleToken) {
       if (inflight !== null) return inflight;
       const s = deps.read();
-      return s !== null && s.token !== staleToken ? Promise.resolve(s) : renew();
+      return s !== null && s.token !== staleToken ? Promise.resolve(s) : start(staleToken);
     },
     forget() {
       epoch++;

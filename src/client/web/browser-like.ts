@@ -32,6 +32,11 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
+/** `navigator.locks` (https://developer.mozilla.org/docs/Web/API/LockManager/request): one holder per name across the origin's tabs. */
+export interface LocksLike {
+  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
 /** `window.location`: where an OAuth login starts from and comes back to. */
 export interface LocationLike {
   readonly href: string;

@@ -3,6 +3,14 @@ export { createWebClient, type OAuthStart, type QrLoginStart, type WebClient, ty
 export type { FollowOptions, QrLoginState, QrLoginStatus } from './qr-follow.js';
 export { DEFAULT_WEB_STORAGE_KEY, type WebSession } from './web-session.js';
 export type { WebRequestOptions, WebResponse } from './web-request.js';
-export { memoryStorage, type EventSourceConstructor, type EventSourceLike, type FetchLike, type LocationLike, type StorageLike } from './browser-like.js';
+export {
+  memoryStorage,
+  type EventSourceConstructor,
+  type EventSourceLike,
+  type FetchLike,
+  type LocationLike,
+  type LocksLike,
+  type StorageLike,
+} from './browser-like.js';
 export type { LoginResponse } from '../weunion-api.js';
 export { CLIENT_ERROR_CODES, WeUnionClientError, isWeUnionClientError, type ClientErrorCode } from '../errors.js';

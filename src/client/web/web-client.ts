@@ -8,8 +8,9 @@
 import { CLIENT_ERROR_CODES, WeUnionClientError } from '../errors.js';
 import { createRenewal } from '../session-renewal.js';
 import { isLoginResponse, type LoginResponse } from '../weunion-api.js';
-import { type EventSourceConstructor, type FetchLike, type LocationLike, memoryStorage, type StorageLike } from './browser-like.js';
+import { type EventSourceConstructor, type FetchLike, type LocationLike, type LocksLike, memoryStorage, type StorageLike } from './browser-like.js';
 import { type FollowOptions, followQrLogin, type QrLoginState } from './qr-follow.js';
+import { type StorageEventTarget, tabLock } from './tab-lock.js';
 import { createWebHttp } from './web-http.js';
 import { createWebRequest, type WebRequestOptions, type WebResponse } from './web-request.js';
 import { DEFAULT_WEB_STORAGE_KEY, type WebSession, createWebSessionStore } from './web-session.js';
@@ -28,6 +29,11 @@ export interface WebClientOptions {
   location?: LocationLike;
   /** Clock (epoch ms) for `expiresAt`; default `Date.now`. */
   now?: () => number;
+  /**
+   * Default `navigator.locks` when the page has it: the tabs sharing the storage refresh one at a time, so two never
+   * send the same refresh token (which would revoke the session). `null` for none.
+   */
+  locks?: LocksLike | null;
 }
 
 /** `POST /v1/oa/:appid/qr-login`'s answer: show `qrUrl` as an image. */
@@ -95,7 +101,15 @@ export interface WebClient {
  *   await client.logout();
  */
 export function createWebClient(options: WebClientOptions = {}): WebClient {
-  const g = globalThis as { fetch?: FetchLike; EventSource?: EventSourceConstructor; localStorage?: StorageLike; location?: LocationLike };
+  const g = globalThis as {
+    fetch?: FetchLike;
+    EventSource?: EventSourceConstructor;
+    localStorage?: StorageLike;
+    location?: LocationLike;
+    navigator?: { locks?: LocksLike };
+    addEventListener?: StorageEventTarget['addEventListener'];
+    removeEventListener?: StorageEventTarget['removeEventListener'];
+  };
   const location = options.location ?? g.location;
   const base = (options.baseUrl ?? location?.href ?? '').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(base)) throw new TypeError('baseUrl must be an http(s) URL (or run on a page)');
@@ -104,7 +118,9 @@ export function createWebClient(options: WebClientOptions = {}): WebClient {
   if (typeof doFetch !== 'function') throw new TypeError('fetch is missing');
   const ES = options.EventSource === undefined ? (g.EventSource ?? null) : options.EventSource;
   const now = options.now ?? (() => Date.now());
-  const store = createWebSessionStore(options.storage ?? defaultStorage(g), options.storageKey ?? DEFAULT_WEB_STORAGE_KEY, now);
+  const storageKey = options.storageKey ?? DEFAULT_WEB_STORAGE_KEY;
+  const store = createWebSessionStore(options.storage ?? defaultStorage(g), storageKey, now);
+  const locks = options.locks === undefined ? (g.navigator?.locks ?? null) : options.locks;
   const http = createWebHttp(doFetch);
   const renewal = createRenewal<WebSession>({
     read: () => store.read(),
@@ -115,6 +131,9 @@ export function createWebClient(options: WebClientOptions = {}): WebClient {
       if (!isLoginResponse(res)) throw new WeUnionClientError(CLIENT_ERROR_CODES.BAD_RESPONSE, { message: 'unexpected refresh answer' });
       return res;
     },
+    ...(locks
+      ? { exclusive: tabLock(locks, `weunion:refresh:${storageKey}`, storageKey, typeof g.addEventListener === 'function' ? (g as StorageEventTarget) : null) }
+      : {}),
   });
   const request = createWebRequest({ fetch: doFetch, root, read: () => store.read(), renewal, now });
   const follow = (id: string, o?: FollowOptions) => followQrLogin(http, ES, `${root}/v1/qr-login/${encodeURIComponent(id)}`, o);

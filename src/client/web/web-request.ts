@@ -62,7 +62,8 @@ export function createWebRequest(deps: WebRequestDeps): (options: WebRequestOpti
     };
 
     const stored = deps.read();
-    let token = stored !== null && stored.expiresAt - EXPIRY_SKEW_MS > deps.now() ? stored.token : (await deps.renewal.renew()).token;
+    const fresh = stored !== null && stored.expiresAt - EXPIRY_SKEW_MS > deps.now();
+    let token = fresh ? stored.token : (await (stored ? deps.renewal.renewAfter(stored.token) : deps.renewal.renew())).token;
     let res = await send(token);
     if (res.status === 401 && errorCode(res.data) === SERVER_ERROR_CODES.AUTH_EXPIRED) {
       token = (await deps.renewal.renewAfter(token)).token;

@@ -159,6 +159,28 @@ describe('web SDK in Chromium: refresh and logout', () => {
     await page.close();
   }, 60_000);
 
+  it('two tabs of one site renewing at once send the refresh token once (Web Locks), and stay logged in', async () => {
+    const context = await browser.newContext();
+    const [tab1, tab2] = [await context.newPage(), await context.newPage()];
+    await tab1.goto(`${site.url}/`);
+    const userId = await qrLogin(tab1, await stack.createPerson(), 'two-tabs');
+    await tab2.goto(`${site.url}/`); // the same localStorage: the same session
+    expect(await tab2.evaluate(() => [typeof (globalThis as any).navigator.locks, (globalThis as any).isSecureContext])).toEqual(['object', true]);
+    stack.clock.advance(stack.config.session.ttlSeconds + 60);
+    const me = (tab: Page) =>
+      tab.evaluate(() =>
+        (globalThis as any).client.request({ url: '/v1/me' }).then(
+          (r: any) => r.status,
+          (e: any) => e.code,
+        ),
+      );
+    expect(await Promise.all([me(tab1), me(tab2)])).toEqual([200, 200]);
+    const refreshes = async (tab: Page) => tab.evaluate(() => (globalThis as any).refreshes as number);
+    expect((await refreshes(tab1)) + (await refreshes(tab2))).toBe(1);
+    expect(await keptOn(tab2)).toMatchObject({ userId });
+    await context.close();
+  }, 60_000);
+
   it('refresh() with a refresh token used elsewhere first clears the session and rejects ERR_CLIENT_SESSION_REVOKED', async () => {
     const { page, kept } = await loggedIn('reuse');
     expect((await stack.api('/v1/session/refresh', { refreshToken: kept.refreshToken })).status).toBe(200);
