@@ -18,6 +18,16 @@ export const SERVER_ERROR_CODES = {
   AUTH_EXPIRED: 'ERR_AUTH_EXPIRED',
   AUTH_INVALID: 'ERR_AUTH_INVALID',
   AUTH_MISSING: 'ERR_AUTH_MISSING',
+  /** 401: the access token's session was revoked (logout, revoke-all, refresh token reuse) → the SDK forgets it. */
+  AUTH_REVOKED: 'ERR_AUTH_REVOKED',
+  /** 401: the refresh token is unknown (another deployment, a reset database) → log in again (silently where possible). */
+  REFRESH_INVALID: 'ERR_REFRESH_INVALID',
+  /** 401: the refresh token is past `session.refreshTtlSeconds` → log in again (silently where possible). */
+  REFRESH_EXPIRED: 'ERR_REFRESH_EXPIRED',
+  /** 401: a rotated refresh token came back: the whole session is revoked → the SDK forgets it. */
+  REFRESH_REUSED: 'ERR_REFRESH_REUSED',
+  /** 401: the refresh token's session was revoked → the SDK forgets it. */
+  REFRESH_REVOKED: 'ERR_REFRESH_REVOKED',
   /** 400: the wx.login code was already exchanged (40163). */
   WECHAT_CODE_USED: 'ERR_WECHAT_CODE_USED',
   /** 400: the wx.login code is unknown or older than 5 minutes (40029). */
@@ -32,6 +42,13 @@ export const CLIENT_ERROR_CODES = {
   WX: 'ERR_CLIENT_WX',
   /** The server answered, but not with the contract's shape (no JSON, missing fields). */
   BAD_RESPONSE: 'ERR_CLIENT_BAD_RESPONSE',
+  /**
+   * The server revoked the session (ERR_REFRESH_REUSED, ERR_REFRESH_REVOKED or ERR_AUTH_REVOKED, kept as `cause`): the
+   * stored session is cleared; log in again.
+   */
+  SESSION_REVOKED: 'ERR_CLIENT_SESSION_REVOKED',
+  /** Web SDK: no session to use or renew (none stored, no refresh token, or it expired — then `cause`): log in again. */
+  LOGGED_OUT: 'ERR_CLIENT_LOGGED_OUT',
 } as const;
 
 /** Any code the SDK raises or forwards from the server. */

@@ -1,13 +1,17 @@
 /** The weunion session as kept in the mini program's storage (wx.setStorageSync). */
 import type { WxLike } from './wx-like.js';
 
-/** What the SDK stores after a login. `expiresAt` is epoch ms. Never contains a session_key. */
+/**
+ * What the SDK stores after a login. `expiresAt` is epoch ms. Never contains a session_key. `refreshToken` is there
+ * when the server issued one (sessions saved by older SDKs or servers have none, and still load).
+ */
 export interface StoredSession {
   token: string;
   userId: string;
   openid: string;
   unionid: string | null;
   expiresAt: number;
+  refreshToken?: string;
 }
 
 /** Default storage key. */
@@ -56,6 +60,7 @@ function isStoredSession(v: unknown): v is StoredSession {
     typeof s.userId === 'string' &&
     typeof s.openid === 'string' &&
     (typeof s.unionid === 'string' || s.unionid === null) &&
-    typeof s.expiresAt === 'number'
+    typeof s.expiresAt === 'number' &&
+    (s.refreshToken === undefined || typeof s.refreshToken === 'string')
   );
 }

@@ -1,4 +1,4 @@
-/** The two weunion mini program endpoints, over wx.request, with the server's errors mapped to WeUnionClientError. */
+/** The weunion endpoints of the mini program SDK (login, unionid, session refresh and logout), over wx.request, with the server's errors mapped to WeUnionClientError. */
 import { CLIENT_ERROR_CODES, WeUnionClientError } from './errors.js';
 import { wxRequest } from './wx-calls.js';
 import type { WxLike, WxUserData } from './wx-like.js';
@@ -14,6 +14,10 @@ export interface LoginResponse {
   token: string;
   /** Seconds. */
   expiresIn: number;
+  /** Opaque, single use: `POST /v1/session/refresh` trades it for a new session (absent from older servers). */
+  refreshToken?: string;
+  /** Seconds the refresh token lives. */
+  refreshExpiresIn?: number;
 }
 
 /** The user data fields the server accepts (the rest of `WxUserData`, e.g. `userInfo`, stays on the device). */
@@ -22,16 +26,26 @@ export type SealedUserData = Pick<WxUserData, 'encryptedData' | 'iv' | 'rawData'
 export interface WeUnionApi {
   login(code: string, data?: SealedUserData): Promise<LoginResponse>;
   unionid(token: string, data: SealedUserData): Promise<LoginResponse>;
+  /** `POST /v1/session/refresh`: the session's new tokens, for the live user (a merge's survivor). */
+  refresh(refreshToken: string): Promise<LoginResponse>;
+  /** `POST /v1/session/logout`: revokes the session at the server. */
+  logout(refreshToken: string): Promise<void>;
 }
 
 export function createWeUnionApi(wx: WxLike, baseUrl: string, appid: string): WeUnionApi {
-  const base = `${baseUrl.replace(/\/+$/, '')}/v1/mp/${encodeURIComponent(appid)}`;
+  const root = baseUrl.replace(/\/+$/, '');
+  const base = `${root}/v1/mp/${encodeURIComponent(appid)}`;
 
-  async function post(url: string, body: Record<string, unknown>, token?: string): Promise<LoginResponse> {
+  async function send(url: string, body: Record<string, unknown>, token?: string): Promise<{ statusCode: number; data: unknown }> {
     const header: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== undefined) header.authorization = `Bearer ${token}`;
     const res = await wxRequest(wx, { url, method: 'POST', data: body, header });
     if (res.statusCode < 200 || res.statusCode >= 300) throw errorFromResponse(res.statusCode, res.data);
+    return res;
+  }
+
+  async function post(url: string, body: Record<string, unknown>, token?: string): Promise<LoginResponse> {
+    const res = await send(url, body, token);
     if (!isLoginResponse(res.data)) {
       throw new WeUnionClientError(CLIENT_ERROR_CODES.BAD_RESPONSE, {
         status: res.statusCode,
@@ -47,6 +61,12 @@ export function createWeUnionApi(wx: WxLike, baseUrl: string, appid: string): We
     },
     unionid(token, data) {
       return post(`${base}/unionid`, pickSealed(data), token);
+    },
+    refresh(refreshToken) {
+      return post(`${root}/v1/session/refresh`, { refreshToken });
+    },
+    async logout(refreshToken) {
+      await send(`${root}/v1/session/logout`, { refreshToken });
     },
   };
 }
@@ -78,7 +98,8 @@ export function errorFromResponse(status: number, data: unknown): WeUnionClientE
   });
 }
 
-function isLoginResponse(v: unknown): v is LoginResponse {
+/** The login answer's required fields (a refresh answer has the same shape). */
+export function isLoginResponse(v: unknown): v is LoginResponse {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
@@ -86,6 +107,7 @@ function isLoginResponse(v: unknown): v is LoginResponse {
     typeof r.openid === 'string' &&
     (typeof r.unionid === 'string' || r.unionid === null) &&
     typeof r.token === 'string' &&
-    typeof r.expiresIn === 'number'
+    typeof r.expiresIn === 'number' &&
+    (r.refreshToken === undefined || typeof r.refreshToken === 'string')
   );
 }

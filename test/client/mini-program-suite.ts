@@ -11,15 +11,15 @@ import { rejection } from '../helpers/expect-error.js';
 import { type Stack, startStack, trustDecryptedUnionids } from '../helpers/stack.js';
 import type { Framework } from './frameworks.js';
 
-type AppKey = 'mp1' | 'mp2' | 'mpUnbound';
+export type AppKey = 'mp1' | 'mp2' | 'mpUnbound';
 
-interface Harness {
+export interface Harness {
   wx: EmulatorWx & { calls: string[] };
   client: MiniProgramClient;
 }
 
 /** An emulator wx that records the weunion paths it requests; `beforeUserData` runs before each data prompt. */
-function harness(
+export function harness(
   framework: Framework,
   stack: Stack,
   person: string,
@@ -158,7 +158,7 @@ export function miniProgramClientSuite(framework: Framework): void {
       }
     });
 
-    it('request() logs in again once on 401 ERR_AUTH_EXPIRED', async () => {
+    it('request() renews the session once on 401 ERR_AUTH_EXPIRED (refresh-suite.ts has the rest)', async () => {
       const { wx, client } = harness(framework, stack, await stack.createPerson(), 'mp1');
       const r = await client.login();
       // Only the server's clock moves: the client still believes its token is fresh.
@@ -166,7 +166,7 @@ export function miniProgramClientSuite(framework: Framework): void {
       wx.calls.length = 0;
       const me = await client.request({ url: '/v1/me' });
       expect(me.statusCode).toBe(200);
-      expect(wx.calls).toEqual(['GET /v1/me', login('mp1'), 'GET /v1/me']);
+      expect(wx.calls).toEqual(['GET /v1/me', 'POST /v1/session/refresh', 'GET /v1/me']);
       expect(client.session()?.token).not.toBe(r.token);
     });
 

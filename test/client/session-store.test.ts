@@ -31,8 +31,17 @@ describe('createSessionStore()', () => {
     expect(store.read()).toEqual(session);
   });
 
+  it('read() keeps the refresh token, and loads a session saved without one (older SDKs and servers)', () => {
+    const store = createSessionStore(wxWith(new Map()), 'k');
+    store.write({ ...session, refreshToken: 'r' });
+    expect(store.read()).toEqual({ ...session, refreshToken: 'r' });
+    store.write(session);
+    expect(store.read()).toEqual(session);
+    expect(store.read()).not.toHaveProperty('refreshToken');
+  });
+
   it('read() returns null for a malformed value', () => {
-    for (const bad of ['{not json', { ...session, token: 1 }, { ...session, unionid: undefined }, 42]) {
+    for (const bad of ['{not json', { ...session, token: 1 }, { ...session, unionid: undefined }, { ...session, refreshToken: 7 }, 42]) {
       expect(createSessionStore(wxWith(new Map([['k', bad]])), 'k').read()).toBeNull();
     }
   });

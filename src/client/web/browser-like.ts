@@ -6,7 +6,7 @@
 /** `window.fetch`. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; credentials: 'include'; signal?: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; credentials: 'include' | 'same-origin'; signal?: AbortSignal },
 ) => Promise<{
   status: number;
   text(): Promise<string>;
@@ -30,6 +30,11 @@ export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+}
+
+/** `navigator.locks` (https://developer.mozilla.org/docs/Web/API/LockManager/request): one holder per name across the origin's tabs. */
+export interface LocksLike {
+  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
 
 /** `window.location`: where an OAuth login starts from and comes back to. */

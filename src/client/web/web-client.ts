@@ -6,10 +6,13 @@
  * QR login's binding cookie is SameSite=Lax with `Path=/v1/qr-login/`.
  */
 import { CLIENT_ERROR_CODES, WeUnionClientError } from '../errors.js';
-import type { LoginResponse } from '../weunion-api.js';
-import { type EventSourceConstructor, type FetchLike, type LocationLike, memoryStorage, type StorageLike } from './browser-like.js';
+import { createRenewal } from '../session-renewal.js';
+import { isLoginResponse, type LoginResponse } from '../weunion-api.js';
+import { type EventSourceConstructor, type FetchLike, type LocationLike, type LocksLike, memoryStorage, type StorageLike } from './browser-like.js';
 import { type FollowOptions, followQrLogin, type QrLoginState } from './qr-follow.js';
+import { type StorageEventTarget, tabLock } from './tab-lock.js';
 import { createWebHttp } from './web-http.js';
+import { createWebRequest, type WebRequestOptions, type WebResponse } from './web-request.js';
 import { DEFAULT_WEB_STORAGE_KEY, type WebSession, createWebSessionStore } from './web-session.js';
 
 export interface WebClientOptions {
@@ -26,6 +29,11 @@ export interface WebClientOptions {
   location?: LocationLike;
   /** Clock (epoch ms) for `expiresAt`; default `Date.now`. */
   now?: () => number;
+  /**
+   * Default `navigator.locks` when the page has it: the tabs sharing the storage refresh one at a time, so two never
+   * send the same refresh token (which would revoke the session). `null` for none.
+   */
+  locks?: LocksLike | null;
 }
 
 /** `POST /v1/oa/:appid/qr-login`'s answer: show `qrUrl` as an image. */
@@ -62,9 +70,26 @@ export interface WebClient {
   startOAuthLogin(start: OAuthStart): void;
   /** On the page OAuth came back to: exchanges its `?code=` (null when there is none); `?error=` rejects with that code. */
   completeOAuthLogin(href?: string): Promise<LoginResponse | null>;
+  /**
+   * `fetch` with the session's Bearer token: renews the session first when it is (nearly) expired and once more on
+   * 401 ERR_AUTH_EXPIRED, then sends the call again once. Rejects ERR_CLIENT_LOGGED_OUT when there is no session or it
+   * cannot be renewed, ERR_CLIENT_SESSION_REVOKED (session cleared) when the server revoked it.
+   */
+  request(options: WebRequestOptions): Promise<WebResponse>;
+  /**
+   * Renews the session now with its refresh token (`POST /v1/session/refresh`; concurrent callers share one call).
+   * The new session names the live user (after a merge, the survivor). Rejects ERR_CLIENT_SESSION_REVOKED when the
+   * refresh token was reused or its session revoked, ERR_CLIENT_LOGGED_OUT when there is none or it expired; both
+   * clear the session.
+   */
+  refresh(): Promise<WebSession>;
   /** The kept session (possibly expired: compare `expiresAt`), or null. */
   session(): WebSession | null;
-  logout(): void;
+  /**
+   * Forgets the session at once, then revokes it at the server. Never rejects: `revoked` is false when there was no
+   * refresh token or the server could not be told.
+   */
+  logout(): Promise<{ revoked: boolean }>;
 }
 
 /**
@@ -72,9 +97,19 @@ export interface WebClient {
  *   const client = createWebClient();
  *   const session = await client.loginWithQr('wxOA', { onStart: ({ qrUrl }) => (img.src = qrUrl) });
  *   console.log(session.userId);
+ *   const orders = await client.request({ url: '/api/orders' }); // renews the session itself when it expires
+ *   await client.logout();
  */
 export function createWebClient(options: WebClientOptions = {}): WebClient {
-  const g = globalThis as { fetch?: FetchLike; EventSource?: EventSourceConstructor; localStorage?: StorageLike; location?: LocationLike };
+  const g = globalThis as {
+    fetch?: FetchLike;
+    EventSource?: EventSourceConstructor;
+    localStorage?: StorageLike;
+    location?: LocationLike;
+    navigator?: { locks?: LocksLike };
+    addEventListener?: StorageEventTarget['addEventListener'];
+    removeEventListener?: StorageEventTarget['removeEventListener'];
+  };
   const location = options.location ?? g.location;
   const base = (options.baseUrl ?? location?.href ?? '').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(base)) throw new TypeError('baseUrl must be an http(s) URL (or run on a page)');
@@ -82,8 +117,25 @@ export function createWebClient(options: WebClientOptions = {}): WebClient {
   const doFetch = options.fetch ?? g.fetch?.bind(globalThis);
   if (typeof doFetch !== 'function') throw new TypeError('fetch is missing');
   const ES = options.EventSource === undefined ? (g.EventSource ?? null) : options.EventSource;
-  const store = createWebSessionStore(options.storage ?? defaultStorage(g), options.storageKey ?? DEFAULT_WEB_STORAGE_KEY, options.now ?? (() => Date.now()));
+  const now = options.now ?? (() => Date.now());
+  const storageKey = options.storageKey ?? DEFAULT_WEB_STORAGE_KEY;
+  const store = createWebSessionStore(options.storage ?? defaultStorage(g), storageKey, now);
+  const locks = options.locks === undefined ? (g.navigator?.locks ?? null) : options.locks;
   const http = createWebHttp(doFetch);
+  const renewal = createRenewal<WebSession>({
+    read: () => store.read(),
+    save: (res) => store.save(res),
+    clear: () => store.clear(),
+    async refresh(refreshToken) {
+      const res = await http('POST', `${root}/v1/session/refresh`, { body: { refreshToken } });
+      if (!isLoginResponse(res)) throw new WeUnionClientError(CLIENT_ERROR_CODES.BAD_RESPONSE, { message: 'unexpected refresh answer' });
+      return res;
+    },
+    ...(locks
+      ? { exclusive: tabLock(locks, `weunion:refresh:${storageKey}`, storageKey, typeof g.addEventListener === 'function' ? (g as StorageEventTarget) : null) }
+      : {}),
+  });
+  const request = createWebRequest({ fetch: doFetch, root, read: () => store.read(), renewal, now });
   const follow = (id: string, o?: FollowOptions) => followQrLogin(http, ES, `${root}/v1/qr-login/${encodeURIComponent(id)}`, o);
 
   async function exchange(code: string): Promise<LoginResponse> {
@@ -125,8 +177,20 @@ export function createWebClient(options: WebClientOptions = {}): WebClient {
       const code = q.get('code');
       return code === null ? null : exchange(code);
     },
+    request,
+    refresh: () => renewal.renew(),
     session: () => store.read(),
-    logout: () => store.clear(),
+    async logout() {
+      const refreshToken = store.read()?.refreshToken;
+      renewal.forget();
+      if (refreshToken === undefined) return { revoked: false };
+      try {
+        await http('POST', `${root}/v1/session/logout`, { body: { refreshToken } });
+        return { revoked: true };
+      } catch {
+        return { revoked: false };
+      }
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import type { FetchLike } from './browser-like.js';
 
 export type WebHttp = (method: 'GET' | 'POST', url: string, options?: { body?: unknown; token?: string; signal?: AbortSignal }) => Promise<unknown>;
 
-/** Resolves the parsed 2xx body; rejects the server's `{ error }` as its code, no answer as ERR_CLIENT_NETWORK. */
+/** Resolves the parsed 2xx body (undefined for 204); rejects the server's `{ error }` as its code, no answer as ERR_CLIENT_NETWORK. */
 export function createWebHttp(doFetch: FetchLike): WebHttp {
   return async (method, url, options = {}) => {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -35,6 +35,7 @@ export function createWebHttp(doFetch: FetchLike): WebHttp {
       /* not JSON: left as text, refused below */
     }
     if (status < 200 || status >= 300) throw errorFromResponse(status, data);
+    if (status === 204) return undefined; // logout
     if (typeof data !== 'object' || data === null)
       throw new WeUnionClientError(CLIENT_ERROR_CODES.BAD_RESPONSE, { status, message: `unexpected answer from ${url}` });
     return data;

@@ -2,13 +2,14 @@
 import type { LoginResponse } from '../weunion-api.js';
 import type { StorageLike } from './browser-like.js';
 
-/** What the web SDK stores after a login. `expiresAt` is epoch ms. */
+/** What the web SDK stores after a login. `expiresAt` is epoch ms; `refreshToken` is absent from older sessions. */
 export interface WebSession {
   token: string;
   userId: string;
   openid: string;
   unionid: string | null;
   expiresAt: number;
+  refreshToken?: string;
 }
 
 export const DEFAULT_WEB_STORAGE_KEY = 'weunion:web-session';
@@ -34,6 +35,7 @@ export function createWebSessionStore(storage: StorageLike, key: string, now: ()
     },
     save(res) {
       const session: WebSession = { token: res.token, userId: res.userId, openid: res.openid, unionid: res.unionid, expiresAt: now() + res.expiresIn * 1000 };
+      if (typeof res.refreshToken === 'string') session.refreshToken = res.refreshToken;
       try {
         storage.setItem(key, JSON.stringify(session));
       } catch {
@@ -59,6 +61,7 @@ function isWebSession(v: unknown): v is WebSession {
     typeof s.userId === 'string' &&
     typeof s.openid === 'string' &&
     (typeof s.unionid === 'string' || s.unionid === null) &&
-    typeof s.expiresAt === 'number'
+    typeof s.expiresAt === 'number' &&
+    (s.refreshToken === undefined || typeof s.refreshToken === 'string')
   );
 }

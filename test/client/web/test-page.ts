@@ -1,7 +1,7 @@
 /**
  * The test website's one page, using the bundled web SDK as a site would: a button starts the scan-to-follow QR
  * login and shows the QR code, another starts the official-account OAuth login; the page shows each status and,
- * once logged in, the user id. It counts its event streams and long polls so the test can tell which road it took.
+ * once logged in, the user id. It counts its event streams, long polls and refreshes so the test can tell which road it took.
  */
 import { build } from 'esbuild';
 
@@ -28,11 +28,17 @@ import { createWebClient } from '/weunion-web.js';
 window.streams = 0;
 window.polls = 0;
 window.statuses = [];
+window.refreshes = 0;
 class CountingEventSource extends EventSource {
   constructor(url, init) { super(url, init); window.streams++; }
 }
-const countingFetch = (url, init) => { if (url.includes('wait=')) window.polls++; return fetch(url, init); };
+const countingFetch = (url, init) => {
+  if (url.includes('wait=')) window.polls++;
+  if (url.endsWith('/v1/session/refresh')) window.refreshes++;
+  return fetch(url, init);
+};
 const client = createWebClient({ fetch: countingFetch, EventSource: ${transport === 'poll' ? 'null' : 'CountingEventSource'} });
+window.client = client; // the refresh tests drive request() / refresh() / logout() from page.evaluate
 const $ = (id) => document.getElementById(id);
 const show = (session) => { $('user').textContent = session.userId; $('status').textContent = 'logged in'; };
 const fail = (e) => { $('error').textContent = e.code || String(e); };
