@@ -9,6 +9,9 @@
  * After each round the store is counted (users, live users, app identities, union identities) against what those
  * rows must leave, and the seeded store against its count, so both figures are known to be real work. Rounds
  * alternate who goes first; ratio = median of per-round ratios (import rows/s ÷ seeded users/s). Target ≥ 0.5.
+ * A third loop measures the floor of any row-at-a-time importer: the same rows fed straight to the identity
+ * service's `resolve` (one write transaction per row, as a login does; no file parsing, no idempotence checks,
+ * no cursor), on a fresh file too; its rows show how much of the gap to bulk seeding is the per-row transaction.
  * Writes bench/results/import.json.
  * Knobs: BENCH_ROWS (rows per round, a multiple of 4, default 20000), BENCH_ROUNDS (3).
  */
@@ -18,6 +21,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dataImport } from '../src/cli/commands/data/import.js';
 import { DEMO_APPS, demoConfig } from '../src/config/demo-config.js';
+import { systemClock } from '../src/clock.js';
+import { createIdentityService } from '../src/identity/index.js';
 import { openStore } from '../src/store/index.js';
 import { median, pinThisProcess } from './harness.js';
 import { row, writeBench } from './report.js';
@@ -102,6 +107,28 @@ async function seedRound(): Promise<number> {
   return seconds;
 }
 
+/** The floor: every row of the file through identity.resolve, one transaction each, on a fresh store. */
+async function resolveRound(): Promise<number> {
+  const storage = freshDb();
+  const opened = await openStore(storage);
+  const { error } = await opened.migrate();
+  if (error) throw error;
+  const parsed = lines.map((l) => JSON.parse(l) as { appid: string; openid: string; unionid?: string });
+  const identity = createIdentityService({ identity: opened.store.identity, profile: opened.store.profile, clock: systemClock });
+  const t0 = performance.now();
+  try {
+    for (const r of parsed) await identity.resolve({ unionKey: 'acme', appid: r.appid, openid: r.openid, unionid: r.unionid ?? null }, { markSeen: false });
+  } finally {
+    await opened.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  check('after the resolve loop', await countsOf(storage), expected);
+  return seconds;
+}
+
+const floor: number[] = [];
+const floorRatios: number[] = [];
+const overFloor: number[] = [];
 const imported: number[] = [];
 const seeded: number[] = [];
 const ratios: number[] = [];
@@ -125,6 +152,11 @@ try {
       process.stdout.write(`  round ${round + 1}: ${which.padEnd(6)} ${rps[which]!.toFixed(0).padStart(7)} rows/s\n`);
     }
     ratios.push(rps.import! / rps.seed!);
+    rps.resolve = rows / (await resolveRound());
+    floor.push(rps.resolve);
+    floorRatios.push(rps.resolve / rps.seed!);
+    overFloor.push(rps.import! / rps.resolve);
+    process.stdout.write(`  round ${round + 1}: resolve loop (floor) ${rps.resolve.toFixed(0).padStart(7)} rows/s\n`);
   }
   process.stdout.write(`  import said: ${summary}\n`);
   writeBench('import', { rows, rounds, store: 'sqlite (fresh file per round)' }, [
@@ -138,6 +170,26 @@ try {
       perRound: ratios,
       target: { op: '>=', value: 0.5 },
       details: { rows, expectedAfterImport: expected, importSummary: summary },
+    }),
+    row({
+      bench: 'import',
+      name: 'floor: the same rows through identity.resolve, one transaction each, vs bulk seeding',
+      unit: 'rows/s',
+      subject: { name: 'resolve loop', value: median(floor) },
+      baseline: { name: 'bulk seed', value: median(seeded) },
+      ratio: median(floorRatios),
+      perRound: floorRatios,
+      target: null,
+    }),
+    row({
+      bench: 'import',
+      name: 'weunion import vs that floor (the resolve loop)',
+      unit: 'rows/s',
+      subject: { name: 'import', value: median(imported) },
+      baseline: { name: 'resolve loop', value: median(floor) },
+      ratio: median(overFloor),
+      perRound: overFloor,
+      target: null,
     }),
   ]);
 } finally {
