@@ -14,11 +14,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createEmulatorWx, createMiniProgramClient } from '../../../client/index.js';
 import { DEMO_APPS, demoConfig } from '../../../config/demo-config.js';
 import { parseConfig } from '../../../config/load-config.js';
-import { startService } from '../../../server/main.js';
-import { startSandbox } from '../../sandbox/start-sandbox.js';
 import type { CliCommand, CliContext } from '../command.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -107,6 +104,12 @@ async function everyChannel(api: string, emulatorUrl: string, control: Control, 
 
 async function runDemo(ctx: CliContext): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weunion-demo-'));
+  // Loaded here, not at the top: the other commands need none of the server's, the emulator's or the SDK's modules.
+  const [{ createEmulatorWx, createMiniProgramClient }, { startService }, { startSandbox }] = await Promise.all([
+    import('../../../client/index.js'),
+    import('../../../server/main.js'),
+    import('../../sandbox/start-sandbox.js'),
+  ]);
   const sandbox = await startSandbox(parseConfig(demoConfig({ port: 0, emulatorPort: 0, dataDir: dir }), ctx.env));
   const service = await startService({ config: sandbox.config, clock: sandbox.clock, logLevel: ctx.env.LOG_LEVEL ?? 'silent' }).catch(async (e: unknown) => {
     await sandbox.close();

@@ -1,8 +1,7 @@
 /** `weunion emulator` (`weunion emulator start`): the local WeChat alone (the configured apps, or the sandbox's), for your own tests. */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEmulator, type EmulatorApp, ensureLocalCa } from '../../../emulator/index.js';
-import { applySeed, readSeed } from '../../../emulator/seed.js';
+import type { EmulatorApp } from '../../../emulator/index.js';
 import { loadCliConfig } from '../../load-cli-config.js';
 import { emulatorAppsFor } from '../../sandbox/emulator-apps.js';
 import type { CliCommand, CliContext } from '../command.js';
@@ -61,6 +60,11 @@ async function run(ctx: CliContext): Promise<number | null> {
   }
   const seedPath = args.seed;
   // Before listening: a CA that cannot be made should stop the start, not leave a half-up emulator.
+  // Loaded here, not at the top: the other commands need none of the emulator's modules.
+  const [{ createEmulator, ensureLocalCa }, { applySeed, readSeed }] = await Promise.all([
+    import('../../../emulator/index.js'),
+    import('../../../emulator/seed.js'),
+  ]);
   const ca = args.https ? ensureLocalCa(resolve(ctx.cwd, args['ca-dir'] ?? join(config.dataDir, 'emulator-ca'))) : undefined;
   const seed = seedPath === undefined ? undefined : readSeed(resolve(ctx.cwd, seedPath));
   const apps: EmulatorApp[] = seed?.apps ?? emulatorAppsFor(config);

@@ -9,10 +9,10 @@ import { DEMO_APPS } from '../../../config/demo-config.js';
 import { refuseUnsafeProduction } from '../../../config/production-guard.js';
 import type { Config } from '../../../config/schema.js';
 import { AppError } from '../../../errors.js';
-import { type RunningService, startService } from '../../../server/main.js';
+import type { RunningService } from '../../../server/main.js';
 import { loadCliConfig } from '../../load-cli-config.js';
 import { stopWhenNpmParentExits } from '../../npm-parent-watch.js';
-import { type Sandbox, startSandbox } from '../../sandbox/start-sandbox.js';
+import type { Sandbox } from '../../sandbox/start-sandbox.js';
 import type { CliCommand, CliContext } from '../command.js';
 
 const HELP = `Runs weunion. Reads ./weunion.config.json (or the file in WEUNION_CONFIG); without one it runs the
@@ -49,6 +49,8 @@ async function run(ctx: CliContext): Promise<null> {
   let sandbox: Sandbox | null = null;
   let service: RunningService;
   try {
+    // Loaded here, not at the top: the other commands (an import, a backfill) need none of the server's modules.
+    const [{ startService }, { startSandbox }] = await Promise.all([import('../../../server/main.js'), import('../../sandbox/start-sandbox.js')]);
     sandbox = loaded.config.wechat.emulator ? await startSandbox(loaded.config) : null;
     service = await startService({
       config: sandbox?.config ?? loaded.config,
