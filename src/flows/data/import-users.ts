@@ -4,11 +4,16 @@
  * unionid) but without marking the person seen. Re-running changes nothing (a row already in resolves to the same
  * user and writes nothing); a bad row is reported with its line number and skipped; a cursor in the database
  * (`data_cursors`) lets a stopped import go on from the line it reached.
+ *
+ * Rows are written in batches: up to BATCH rows in one write transaction, each checked and resolved inside it exactly
+ * as alone (resolve-in-tx.ts, the same locks), so the file is not paid one commit per row. A batch that throws — a
+ * race lost to a concurrent login on PostgreSQL, say — rolls back whole and is done again row by row, each row its
+ * own retried transaction as before; the cursor only ever names a line whose batch has committed.
  */
 import type { Clock } from '../../clock.js';
 import type { AppConfig } from '../../config/schema.js';
-import { createIdentityService, createUserId, resolveUserId } from '../../identity/index.js';
-import type { DataStore, IdentityStore, ProfileStore } from '../../store/port.js';
+import { createIdentityService, createUserId, resolveInTx, resolveUserId } from '../../identity/index.js';
+import type { DataStore, IdentityStore, IdentityTx, ProfileStore } from '../../store/port.js';
 import type { ImportRow, ParsedLine } from './import-row.js';
 
 export type RowOutcome = 'created' | 'linked' | 'merged' | 'unchanged' | 'held';
@@ -47,12 +52,18 @@ export interface ImportRun {
 }
 
 const CURSOR_EVERY = 500;
+/** Rows per write transaction (CURSOR_EVERY is a multiple of it, so a cursor falls on a committed batch's end). */
+const BATCH = 250;
+
+type RowReport = { outcome: RowOutcome | 'bad'; text: string };
+type Lookups = Pick<IdentityTx, 'findAppIdentity' | 'findUser' | 'findUnionIdentity'>;
 
 /** @example const summary = await importUsers(deps, { lines, cursorName: 'import:abc', dryRun: false }); */
 export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<ImportSummary> {
   const apps = new Map(deps.apps.map((a) => [a.appid, a]));
   let keep: string | null = null; // the userId the next created user takes
-  const identity = createIdentityService({ identity: deps.identity, profile: deps.profile, clock: deps.clock, newId: () => keep ?? createUserId() });
+  const newId = () => keep ?? createUserId();
+  const identity = createIdentityService({ identity: deps.identity, profile: deps.profile, clock: deps.clock, newId });
   const stored = run.restart ? undefined : ((await deps.data.getCursor(run.cursorName)) as { line?: number } | undefined);
   const after = typeof stored?.line === 'number' ? stored.line : 0;
   const summary: ImportSummary = {
@@ -67,49 +78,120 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
   const save = async (line: number) => {
     if (!run.dryRun) await deps.data.putCursor(run.cursorName, { line }, deps.clock.now());
   };
-  for await (const { lineNo, parsed } of run.lines) {
-    if (lineNo <= after || parsed.ok === 'skip') continue;
-    if (run.maxRows !== undefined && summary.rows + summary.bad >= run.maxRows) {
-      summary.finished = false;
-      break;
-    }
-    lastLine = lineNo;
-    const report = parsed.ok ? await oneRow(parsed.row) : { outcome: 'bad' as const, text: parsed.reason };
+  /** The reads of `refusal` on the pool (the union identity is read in a transaction, as the port offers it). */
+  const pool: Lookups = {
+    findAppIdentity: (appid, openid) => deps.identity.findAppIdentity(appid, openid),
+    findUser: (id) => deps.identity.findUser(id),
+    findUnionIdentity: (unionKey, unionid) => deps.identity.transaction((tx) => tx.findUnionIdentity(unionKey, unionid)),
+  };
+
+  type Line = { lineNo: number; parsed: Exclude<ParsedLine, { ok: 'skip' }> };
+  let batch: Line[] = [];
+  const record = (lineNo: number, report: RowReport) => {
     if (report.outcome === 'bad') summary.bad++;
     else {
       summary.rows++;
       summary.outcomes[report.outcome]++;
     }
     run.onRow?.(lineNo, report);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const reports = run.dryRun ? await rowByRow(batch) : await inOneTransaction(batch).catch(() => rowByRow(batch));
+    reports.forEach((report, i) => record(batch[i]!.lineNo, report));
+    const last = batch[batch.length - 1]!.lineNo;
+    batch = [];
     if ((summary.rows + summary.bad) % CURSOR_EVERY === 0) {
-      await save(lineNo);
-      run.onProgress?.(lineNo, summary);
+      await save(last);
+      run.onProgress?.(last, summary);
     }
+  };
+  for await (const { lineNo, parsed } of run.lines) {
+    if (lineNo <= after || parsed.ok === 'skip') continue;
+    if (run.maxRows !== undefined && summary.rows + summary.bad + batch.length >= run.maxRows) {
+      summary.finished = false;
+      break;
+    }
+    lastLine = lineNo;
+    batch.push({ lineNo, parsed } as Line);
+    if (batch.length === BATCH) await flush();
   }
+  await flush();
   run.onProgress?.(lastLine, summary);
   if (summary.finished && !run.dryRun) await deps.data.deleteCursor(run.cursorName);
   else await save(lastLine);
   return summary;
 
-  async function oneRow(row: ImportRow): Promise<{ outcome: RowOutcome | 'bad'; text: string }> {
-    const app = apps.get(row.appid);
-    if (!app) return { outcome: 'bad', text: `appid ${row.appid} is not configured` };
-    if (row.unionid !== null && app.union === null) return { outcome: 'bad', text: `a unionid was given but ${row.appid} is bound to no union` };
-    const existing = await deps.identity.findAppIdentity(row.appid, row.openid);
-    if (row.userId !== null && !existing && (await deps.identity.findUser(row.userId))) {
-      const owner = row.unionid === null ? undefined : await ownerOf(app.union!, row.unionid);
-      if (owner === undefined) {
-        return { outcome: 'bad', text: `userId ${row.userId} is already another identity's, and without a unionid the two cannot be joined` };
+  /** Each row alone (a dry run, or a batch that failed as a whole): the pool's reads and a transaction per row. */
+  async function rowByRow(lines: Line[]): Promise<RowReport[]> {
+    const reports: RowReport[] = [];
+    for (const { parsed } of lines) reports.push(parsed.ok ? await oneRow(parsed.row) : { outcome: 'bad', text: parsed.reason });
+    return reports;
+  }
+
+  /** The batch in one write transaction: every read goes through `tx` (on SQLite the pool is this one connection). */
+  function inOneTransaction(lines: Line[]): Promise<RowReport[]> {
+    return deps.identity.transaction(async (tx) => {
+      const reports: RowReport[] = [];
+      const notKept = summary.userIdNotKept;
+      for (const { parsed } of lines) {
+        if (!parsed.ok) {
+          reports.push({ outcome: 'bad', text: parsed.reason });
+          continue;
+        }
+        const row = parsed.row;
+        const app = apps.get(row.appid);
+        const bad = await refusal(tx, row, app);
+        if (bad !== undefined || !app) {
+          reports.push({ outcome: 'bad', text: bad ?? '' });
+          continue;
+        }
+        keep = row.userId;
+        try {
+          const r = await resolveInTx(
+            tx,
+            { newId, now: deps.clock.now(), touch: false },
+            { unionKey: app.union, appid: row.appid, openid: row.openid, unionid: row.unionid },
+          );
+          if (row.userId !== null && (await resolveUserId(tx, row.userId)) !== r.userId) summary.userIdNotKept++;
+          reports.push(report(r));
+        } catch (e) {
+          summary.userIdNotKept = notKept; // the batch is done again row by row, which counts afresh
+          throw e;
+        } finally {
+          keep = null;
+        }
       }
-    }
-    if (run.dryRun) return predict(app, row, existing?.userId);
+      return reports;
+    });
+  }
+
+  /** Why the row cannot be imported, judged on the database as `store` sees it; undefined when it can. */
+  async function refusal(store: Lookups, row: ImportRow, app: AppConfig | undefined): Promise<string | undefined> {
+    if (!app) return `appid ${row.appid} is not configured`;
+    if (row.unionid !== null && app.union === null) return `a unionid was given but ${row.appid} is bound to no union`;
+    if (row.userId === null || (await store.findAppIdentity(row.appid, row.openid)) || !(await store.findUser(row.userId))) return undefined;
+    const owner = row.unionid === null ? undefined : await store.findUnionIdentity(app.union!, row.unionid);
+    if (owner === undefined) return `userId ${row.userId} is already another identity's, and without a unionid the two cannot be joined`;
+    return undefined;
+  }
+
+  function report(r: Awaited<ReturnType<typeof identity.resolve>>): RowReport {
+    const outcome: RowOutcome = r.isNewUser ? 'created' : r.mergedUserIds.length > 0 ? 'merged' : r.held ? 'held' : r.linked ? 'linked' : 'unchanged';
+    const merged = r.mergedUserIds.length > 0 ? ` (merged ${r.mergedUserIds.join(', ')})` : '';
+    return { outcome, text: `${outcome} ${r.userId}${merged}` };
+  }
+
+  async function oneRow(row: ImportRow): Promise<RowReport> {
+    const app = apps.get(row.appid);
+    const bad = await refusal(pool, row, app);
+    if (bad !== undefined || !app) return { outcome: 'bad', text: bad ?? '' };
+    if (run.dryRun) return predict(app, row, (await deps.identity.findAppIdentity(row.appid, row.openid))?.userId);
     keep = row.userId;
     try {
       const r = await identity.resolve({ unionKey: app.union, appid: row.appid, openid: row.openid, unionid: row.unionid }, { markSeen: false });
       if (row.userId !== null && (await resolveUserId(deps.identity, row.userId)) !== r.userId) summary.userIdNotKept++;
-      const outcome: RowOutcome = r.isNewUser ? 'created' : r.mergedUserIds.length > 0 ? 'merged' : r.held ? 'held' : r.linked ? 'linked' : 'unchanged';
-      const merged = r.mergedUserIds.length > 0 ? ` (merged ${r.mergedUserIds.join(', ')})` : '';
-      return { outcome, text: `${outcome} ${r.userId}${merged}` };
+      return report(r);
     } finally {
       keep = null;
     }
