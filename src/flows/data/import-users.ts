@@ -98,7 +98,7 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
   const flush = async () => {
     if (batch.length === 0) return;
     const reports = run.dryRun ? await rowByRow(batch) : await inOneTransaction(batch).catch(() => rowByRow(batch));
-    reports.forEach((report, i) => record(batch[i]!.lineNo, report));
+    for (const [i, report] of reports.entries()) record(batch[i]!.lineNo, report);
     const last = batch[batch.length - 1]!.lineNo;
     batch = [];
     if ((summary.rows + summary.bad) % CURSOR_EVERY === 0) {
