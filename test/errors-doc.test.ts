@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_ERROR_CODES } from '../src/client/index.js';
 import { AppError, ERROR_CATALOG, type ErrorCode } from '../src/errors.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map<string, number>();
 for (const m of doc.matchAll(/^\|\s*`(ERR_[A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)) rows.set(m[1]!, Number(m[2]));
+const clientRows = [...doc.matchAll(/^\|\s*`(ERR_[A-Z0-9_]+)`\s*\|\s*SDK\s*\|/gm)].map((m) => m[1]!);
 
 describe('docs/errors.md', () => {
   it('lists every ErrorCode with its HTTP status', () => {
@@ -15,6 +17,15 @@ describe('docs/errors.md', () => {
   it('lists no code that does not exist', () => {
     const unknown = [...rows.keys()].filter((c) => !(c in ERROR_CATALOG));
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('docs/errors.md, client SDK codes', () => {
+  it('lists every code the client SDK raises itself, and none it does not', () => {
+    expect([...clientRows].sort()).toEqual(Object.values(CLIENT_ERROR_CODES).sort());
+  });
+  it('keeps them apart from the server codes (the server never sends one)', () => {
+    for (const code of clientRows) expect(code in ERROR_CATALOG, code).toBe(false);
   });
 });
 
