@@ -6,8 +6,10 @@
  */
 import type { Config } from '../config/schema.js';
 import { guardSchema, migrationsModeFor } from '../compose/schema-guard.js';
-import { openStore, type OpenedStore } from '../store/index.js';
-import { createAccessTokenManager, type AccessTokenManager, WeChatHttp } from '../wechat/index.js';
+// From their own modules, not the index files: those load every dialect (pg) and every WeChat API schema.
+import { openStore, type OpenedStore } from '../store/open-store.js';
+import { WeChatHttp } from '../wechat/api/request.js';
+import { createAccessTokenManager, type AccessTokenManager } from '../wechat/tokens/access-token.js';
 import { systemClock } from '../clock.js';
 import { loadCliConfig } from './load-cli-config.js';
 import type { CliContext } from './commands/command.js';

@@ -3,53 +3,9 @@
  * is read once, by the command; `--help` anywhere prints help and never acts.
  */
 import { AppError } from '../errors.js';
-import type { CliCommand, CliContext } from './commands/command.js';
-import { appsBind } from './commands/apps/bind.js';
-import { backfillFollowersCommand } from './commands/backfill/followers.js';
-import { dataImport } from './commands/data/import.js';
-import { configInit } from './commands/config/init.js';
-import { dbMigrate } from './commands/db/migrate.js';
-import { demoRun } from './commands/demo/run.js';
-import { emulatorStart } from './commands/emulator/start.js';
-import { serverStart } from './commands/server/start.js';
-import { adminKey } from './commands/admin/key.js';
-import { eventsList } from './commands/events/list.js';
-import { eventsRedeliver } from './commands/events/redeliver.js';
-import { eventsEnableEndpoint } from './commands/events/enable-endpoint.js';
-import { usersErase } from './commands/users/erase.js';
-import { usersFind } from './commands/users/find.js';
-import { usersMerge } from './commands/users/merge.js';
-import { usersShow } from './commands/users/show.js';
-import { usersUnlink } from './commands/users/unlink.js';
-import { sessionsRevoke } from './commands/sessions/revoke.js';
-import { doctor } from './commands/doctor/diagnose.js';
-import { keysList } from './commands/keys/list.js';
-import { keysRotate } from './commands/keys/rotate.js';
+import type { CliContext } from './commands/command.js';
+import { COMMANDS, type CommandEntry } from './command-table.js';
 import { packageVersion } from './package-version.js';
-
-const COMMANDS: readonly CliCommand[] = [
-  serverStart,
-  emulatorStart,
-  dbMigrate,
-  demoRun,
-  configInit,
-  usersFind,
-  usersShow,
-  usersMerge,
-  usersUnlink,
-  usersErase,
-  eventsList,
-  eventsRedeliver,
-  eventsEnableEndpoint,
-  adminKey,
-  sessionsRevoke,
-  keysRotate,
-  keysList,
-  dataImport,
-  backfillFollowersCommand,
-  appsBind,
-  doctor,
-];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${[...c.aliases, c.name].join(', ').padEnd(34)} ${c.summary}`);
@@ -68,10 +24,10 @@ function usage(): string {
 }
 
 /** The command `args` name (`start`, `server start`…) and the arguments after it, or undefined. */
-function find(args: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
-  for (const command of COMMANDS) {
-    for (const words of [command.name, ...command.aliases].map((w) => w.split(' ')).sort((a, b) => b.length - a.length)) {
-      if (words.every((w, i) => args[i] === w)) return { command, rest: args.slice(words.length) };
+function find(args: readonly string[]): { entry: CommandEntry; rest: readonly string[] } | undefined {
+  for (const entry of COMMANDS) {
+    for (const words of [entry.name, ...entry.aliases].map((w) => w.split(' ')).sort((a, b) => b.length - a.length)) {
+      if (words.every((w, i) => args[i] === w)) return { entry, rest: args.slice(words.length) };
     }
   }
   return undefined;
@@ -97,7 +53,8 @@ async function main(args: readonly string[]): Promise<number | null> {
     ctx.err(`unknown command "${args.join(' ')}"\n\n${usage()}`);
     return 1;
   }
-  const { command, rest } = found;
+  const { rest } = found;
+  const command = await found.entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     ctx.out(`usage: weunion ${command.aliases[0] ?? command.name}   (or: weunion ${command.name})\n\n${command.summary}.\n\n${command.help}\n`);
     return 0;

@@ -3,7 +3,6 @@
  * Kysely and the store, and hands back migrate/check/close bound to it.
  */
 import { Kysely, type MigrationResultSet } from 'kysely';
-import { createPostgresDialect } from './dialects/postgres.js';
 import { createSqliteDialect } from './dialects/sqlite.js';
 import { SqliteConnection } from './dialects/sqlite-connection.js';
 import type { DialectName } from './dialects/dialect-name.js';
@@ -71,6 +70,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     dialect = 'postgres';
     const logger = options.logger;
+    // Loaded here, not at import: the CLI's data commands on SQLite (data-context.ts) never load pg.
+    const { createPostgresDialect } = await import('./dialects/postgres.js');
     db = new Kysely<Database>({
       dialect: createPostgresDialect(url, {
         ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
