@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ERROR_CODES } from '../src/client/index.js';
+import { CLIENT_ERROR_CODES, SERVER_ERROR_CODES } from '../src/client/index.js';
+import { CLIENT_ERROR_CODES as WEB_CLIENT_ERROR_CODES } from '../src/client/web/index.js';
 import { AppError, ERROR_CATALOG, type ErrorCode } from '../src/errors.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
@@ -26,6 +27,13 @@ describe('docs/errors.md, client SDK codes', () => {
   });
   it('keeps them apart from the server codes (the server never sends one)', () => {
     for (const code of clientRows) expect(code in ERROR_CATALOG, code).toBe(false);
+  });
+  it('the web SDK exports the same client codes', () => {
+    expect(WEB_CLIENT_ERROR_CODES).toBe(CLIENT_ERROR_CODES);
+  });
+  it('the server codes the SDK reacts to exist in the server catalogue (and so in the doc)', () => {
+    const unknown = Object.values(SERVER_ERROR_CODES).filter((c) => !(c in ERROR_CATALOG) || !rows.has(c));
+    expect(unknown).toEqual([]);
   });
 });
 

@@ -186,6 +186,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       clock,
       liveUserId: async (id) => (await resolveAdminUser(store.admin, id))?.user.id ?? id,
       timeoutMs: config.webhooks.timeoutMs,
+      ...(config.webhooks.leaseMs !== undefined ? { leaseMs: config.webhooks.leaseMs } : {}),
       retryWindowMs: config.webhooks.retryWindowMs,
       retryBaseMs: config.webhooks.retryBaseMs,
       pollMs: config.webhooks.pollMs,

@@ -17,6 +17,14 @@ const endpointSchema = z.strictObject({
   events: z.array(z.string().regex(/^[a-z]+\.[a-z_]+$/, 'an event type looks like user.merged')).default([]),
 });
 
+/** Deliveries a lane sends one after another under one claim, at most (webhook-worker.ts). */
+export const WEBHOOK_PER_LANE = 8;
+
+/** The claim lease when `webhooks.leaseMs` is not set: long enough for a full claim's requests one after another, plus 30 s. */
+export function defaultWebhookLeaseMs(timeoutMs: number): number {
+  return timeoutMs * WEBHOOK_PER_LANE + 30_000;
+}
+
 export const webhooksSchema = z
   .strictObject({
     endpoints: z.array(endpointSchema).default([]),
@@ -24,6 +32,12 @@ export const webhooksSchema = z
     allowPrivateAddresses: z.boolean().default(false),
     /** A receiver slower than this is cut off and the delivery retried. */
     timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    /**
+     * How long a worker's claim on deliveries lasts before another instance may take them over (an instance killed
+     * mid-request is covered by another after this). Must exceed `timeoutMs`: a request only starts when it can end
+     * within the lease. Default: `defaultWebhookLeaseMs(timeoutMs)` = timeoutMs × 8 + 30 s.
+     */
+    leaseMs: z.number().int().positive().max(86_400_000).optional(),
     /** How long a delivery is retried (exponential backoff with jitter) before it is marked failed. */
     retryWindowMs: z
       .number()
@@ -37,6 +51,13 @@ export const webhooksSchema = z
     concurrency: z.number().int().min(1).max(64).default(4),
   })
   .superRefine((w, ctx) => {
+    if (w.leaseMs !== undefined && w.leaseMs <= w.timeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['leaseMs'],
+        message: `the claim lease (${w.leaseMs} ms) must exceed the delivery timeout (timeoutMs ${w.timeoutMs} ms)`,
+      });
+    }
     const ids = new Set<string>();
     w.endpoints.forEach((e, i) => {
       if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'id'], message: `duplicate endpoint id "${e.id}"` });

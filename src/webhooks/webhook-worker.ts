@@ -11,7 +11,8 @@
  * dropped, until `weunion events enable-endpoint` (docs/events.md).
  */
 import type { Clock } from '../clock.js';
-import type { WebhookEndpointConfig } from '../config/webhooks-schema.js';
+import { defaultWebhookLeaseMs, WEBHOOK_PER_LANE, type WebhookEndpointConfig } from '../config/webhooks-schema.js';
+import { AppError } from '../errors.js';
 import { type LiveUserResolver, toPublicEvent } from '../events/index.js';
 import { exponentialBackoff } from '../jobs/backoff.js';
 import type { ClaimedDelivery, RouteTarget, WebhookStore } from '../store/port.js';
@@ -31,6 +32,8 @@ export interface WebhookWorkerOptions {
   liveUserId: LiveUserResolver;
   fetch?: WebhookFetch;
   timeoutMs: number;
+  /** The claim lease (`webhooks.leaseMs`), greater than `timeoutMs`; default `defaultWebhookLeaseMs(timeoutMs)`. */
+  leaseMs?: number;
   retryWindowMs: number;
   retryBaseMs: number;
   pollMs: number;
@@ -56,11 +59,15 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   const backoff = exponentialBackoff({ baseMs: o.retryBaseMs, maxMs: Math.max(o.retryBaseMs, MAX_BACKOFF_MS), ...(o.random ? { random: o.random } : {}) });
   const targets: RouteTarget[] = o.endpoints.map((e) => ({ endpointId: e.id, union: e.union, types: e.events }));
   const byId = new Map(o.endpoints.map((e) => [e.id, e]));
-  // A claim takes several deliveries per lane (fewer claims and endpoint reads per delivery); the lease outlives
-  // the requests it covers, one after another on a lane, so no second instance sends while the first still waits.
-  const perLane = 8;
+  const leaseMs = o.leaseMs ?? defaultWebhookLeaseMs(o.timeoutMs);
+  if (!Number.isInteger(leaseMs) || leaseMs <= o.timeoutMs) {
+    throw new AppError('ERR_CONFIG_INVALID', { message: `webhooks.leaseMs (${leaseMs} ms) must be an integer above timeoutMs (${o.timeoutMs} ms)` });
+  }
+  // A claim takes several deliveries per lane (fewer claims and endpoint reads per delivery), as many as can be sent
+  // one after another, each within its timeout, inside the lease (8 with the default lease; 1 when the lease barely
+  // exceeds the timeout), so no second instance sends while the first still waits.
+  const perLane = Math.min(WEBHOOK_PER_LANE, Math.max(1, Math.ceil(leaseMs / o.timeoutMs) - 1));
   const batch = o.concurrency * perLane;
-  const leaseMs = o.timeoutMs * perLane + 30_000;
   let registered: Promise<Set<string>> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = 0;

@@ -6,13 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { defaultWebhookLeaseMs } from '../../src/config/webhooks-schema.js';
 import { createIdentityService } from '../../src/identity/index.js';
 import { openStore, type OpenedStore } from '../../src/store/index.js';
 import { createWebhookWorker } from '../../src/webhooks/index.js';
 import { type Receiver, SECRET, startReceiver } from './webhook-receiver.js';
 
 const TIMEOUT_MS = 1000;
-const LEASE_S = (TIMEOUT_MS * 8 + 30_000) / 1000; // the worker's lease for concurrency 1 (webhook-worker.ts)
+const LEASE_S = defaultWebhookLeaseMs(TIMEOUT_MS) / 1000; // the worker's lease when webhooks.leaseMs is not set
 
 let opened: OpenedStore | undefined;
 let receiver: Receiver | undefined;

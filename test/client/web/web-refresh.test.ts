@@ -1,8 +1,8 @@
 /**
  * The web SDK's refresh in Node (its fetch and a memory storage injected) against the real weunion server and the
- * emulator: what the Chromium test (web-sdk.browser.test.ts) cannot set up cheaply — a session split from its
- * person's unionid, merged at the server — and sessions kept by an older SDK. The refresh endpoint is the same for
- * every app's session, so the split session comes from the mini program road.
+ * emulator: a session split from its person's unionid, merged at the server (the same in a real page:
+ * web-merge-refresh.browser.test.ts), and sessions kept by an older SDK. The refresh endpoint is the same for every
+ * app's session, so the split session comes from the mini program road.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorWx, createMiniProgramClient } from '../../../src/client/index.js';

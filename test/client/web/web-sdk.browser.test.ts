@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personView } from '../../helpers/login-flows.js';
 import { type Stack, startStack } from '../../helpers/stack.js';
 import { type PageServer, startPageServer } from './page-server.js';
+import { qrLoginOnPage } from './qr-login-page.js';
 import { bundleWebSdk, testPage } from './test-page.js';
 
 const ARTIFACTS = 'test-artifacts/web-sdk';
@@ -50,19 +51,7 @@ async function oaUserOf(person: string): Promise<string | undefined> {
 }
 
 /** Clicks "scan to log in", lets `person` scan the QR code the page shows, and waits for the user id. */
-async function qrLogin(page: Page, person: string, shot: string): Promise<string> {
-  await page.click('#qr');
-  const ticket = await page.locator('#qrimg[data-ticket]').getAttribute('data-ticket');
-  await expect.poll(() => page.locator('#status').textContent()).toBe('pending');
-  await page.screenshot({ path: `${ARTIFACTS}/${shot}-1-qr.png` });
-  const scan = await stack.control<{ pushId: string }>(`/__emulator/persons/${person}/scan`, { appid: stack.apps.oa, ticket });
-  await stack.control(`/__emulator/pushes/${scan.pushId}?wait=5`, undefined, 'GET');
-  await expect.poll(() => page.locator('#status').textContent()).toBe('scanned');
-  await stack.settle(); // the lookup job resolves the person: the login is done
-  await expect.poll(() => page.locator('#user').textContent(), { timeout: 10_000 }).not.toBe('');
-  await page.screenshot({ path: `${ARTIFACTS}/${shot}-2-logged-in.png` });
-  return (await page.locator('#user').textContent())!;
-}
+const qrLogin = (page: Page, person: string, shot: string): Promise<string> => qrLoginOnPage(stack, page, person, `${ARTIFACTS}/${shot}`);
 
 describe('web SDK in Chromium', () => {
   it('scan-to-follow QR login over server-sent events: the page shows the user id, and keeps the session', async () => {
