@@ -86,7 +86,7 @@ describe('loadOrCreateDataKeys()', () => {
   });
 });
 
-// POSIX file modes do not exist on Windows; every machine this project's CI runs on is Linux.
+// POSIX file modes do not exist on Windows; every machine this project’s CI runs on is Linux, so CI=true never skips it.
 describe.skipIf(process.platform === 'win32')('loadOrCreateDataKeys(): file modes (#13)', () => {
   const mode = (p: string) => statSync(p).mode & 0o777;
   // The usual umask, so that what is checked is the modes the code sets, not the environment's umask.

@@ -97,7 +97,13 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const reports = run.dryRun ? await rowByRow(batch) : await inOneTransaction(batch).catch(() => rowByRow(batch));
+    const notKept = summary.userIdNotKept;
+    const reports = run.dryRun
+      ? await rowByRow(batch)
+      : await inOneTransaction(batch).catch(() => {
+          summary.userIdNotKept = notKept; // the batch is done again row by row, which counts afresh
+          return rowByRow(batch);
+        });
     for (const [i, report] of reports.entries()) record(batch[i]!.lineNo, report);
     const last = batch[batch.length - 1]!.lineNo;
     batch = [];
@@ -133,7 +139,6 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
   function inOneTransaction(lines: Line[]): Promise<RowReport[]> {
     return deps.identity.transaction(async (tx) => {
       const reports: RowReport[] = [];
-      const notKept = summary.userIdNotKept;
       for (const { parsed } of lines) {
         if (!parsed.ok) {
           reports.push({ outcome: 'bad', text: parsed.reason });
@@ -155,9 +160,6 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
           );
           if (row.userId !== null && (await resolveUserId(tx, row.userId)) !== r.userId) summary.userIdNotKept++;
           reports.push(report(r));
-        } catch (e) {
-          summary.userIdNotKept = notKept; // the batch is done again row by row, which counts afresh
-          throw e;
         } finally {
           keep = null;
         }
