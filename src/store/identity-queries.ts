@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { withDbErrors } from './db-errors.js';
+import { findAppIdentities, findUnionIdentities, insertMany } from './identity-bulk-queries.js';
 import { toAppIdentity, toEvent, toUnionIdentity, toUser } from './identity-rows.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
@@ -16,6 +17,7 @@ import type {
   IdentityCounts,
   IdentityTx,
   NewAppIdentityRow,
+  NewRows,
   NewUnionIdentityRow,
   UnionIdentityRow,
   UserRow,
@@ -201,6 +203,18 @@ export class IdentityQueries implements IdentityTx {
         .values({ type: event.type, user_id: event.userId, data: JSON.stringify(event.data), created_at: event.createdAt })
         .execute();
     });
+  }
+
+  findAppIdentities(keys: readonly { appid: string; openid: string }[]): Promise<AppIdentityRow[]> {
+    return run(() => findAppIdentities(this.#db, keys));
+  }
+
+  findUnionIdentities(keys: readonly { unionKey: string; unionid: string }[]): Promise<UnionIdentityRow[]> {
+    return run(() => findUnionIdentities(this.#db, keys));
+  }
+
+  insertMany(rows: NewRows): Promise<void> {
+    return run(() => insertMany(this.#db, rows));
   }
 
   listAppIdentities(userId: string): Promise<AppIdentityRow[]> {

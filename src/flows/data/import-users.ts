@@ -6,7 +6,9 @@
  * (`data_cursors`) lets a stopped import go on from the line it reached.
  *
  * Rows are written in batches: up to BATCH rows in one write transaction, each checked and resolved inside it exactly
- * as alone (resolve-in-tx.ts, the same locks), so the file is not paid one commit per row. A batch that throws — a
+ * as alone (resolve-in-tx.ts, the same locks), so the file is not paid one commit per row; the batch's keys are read
+ * in one statement and the rows it creates written in a few multi-row INSERTs (write-behind-tx.ts), so it is not paid
+ * several statements per row either. A batch that throws — a
  * race lost to a concurrent login on PostgreSQL, say — rolls back whole and is done again row by row, each row its
  * own retried transaction as before; the cursor only ever names a line whose batch has committed.
  */
@@ -15,6 +17,7 @@ import type { AppConfig } from '../../config/schema.js';
 import { createIdentityService, createUserId, resolveInTx, resolveUserId } from '../../identity/index.js';
 import type { DataStore, IdentityStore, IdentityTx, ProfileStore } from '../../store/port.js';
 import type { ImportRow, ParsedLine } from './import-row.js';
+import { WriteBehindTx } from './write-behind-tx.js';
 
 export type RowOutcome = 'created' | 'linked' | 'merged' | 'unchanged' | 'held';
 
@@ -137,7 +140,15 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
 
   /** The batch in one write transaction: every read goes through `tx` (on SQLite the pool is this one connection). */
   function inOneTransaction(lines: Line[]): Promise<RowReport[]> {
-    return deps.identity.transaction(async (tx) => {
+    return deps.identity.transaction(async (inner) => {
+      // The batch's rows are created in memory and written in a few multi-row INSERTs (write-behind-tx.ts).
+      const tx = new WriteBehindTx(inner);
+      const rows = lines.flatMap((l) => (l.parsed.ok ? [l.parsed.row] : []));
+      const unionOf = (r: ImportRow) => apps.get(r.appid)?.union ?? null;
+      await tx.prefetch(
+        rows,
+        rows.flatMap((r) => (r.unionid !== null && unionOf(r) !== null ? [{ unionKey: unionOf(r)!, unionid: r.unionid }] : [])),
+      );
       const reports: RowReport[] = [];
       for (const { parsed } of lines) {
         if (!parsed.ok) {
@@ -164,6 +175,7 @@ export async function importUsers(deps: ImportDeps, run: ImportRun): Promise<Imp
           keep = null;
         }
       }
+      await tx.flush();
       return reports;
     });
   }

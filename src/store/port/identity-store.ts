@@ -105,6 +105,24 @@ export interface IdentityTx {
    */
   carryPhone(loserId: string, survivorId: string): Promise<boolean>;
   appendEvent(event: Omit<EventRow, 'id'>): Promise<void>;
+  /** The app identities among `keys` that exist (any order; absent keys are simply missing). One read for a batch. */
+  findAppIdentities(keys: readonly { appid: string; openid: string }[]): Promise<AppIdentityRow[]>;
+  /** The union identities among `keys` that exist (any order). One read for a batch. */
+  findUnionIdentities(keys: readonly { unionKey: string; unionid: string }[]): Promise<UnionIdentityRow[]>;
+  /**
+   * Inserts many rows in few statements: the users (those merged into another after the others, so the reference
+   * exists), then union and app identities, then the events in the order given. Throws UniqueViolationError on a
+   * duplicate key, as the single inserts do.
+   */
+  insertMany(rows: NewRows): Promise<void>;
+}
+
+/** What `insertMany` writes. */
+export interface NewRows {
+  users: readonly UserRow[];
+  unionIdentities: readonly NewUnionIdentityRow[];
+  appIdentities: readonly NewAppIdentityRow[];
+  events: readonly Omit<EventRow, 'id'>[];
 }
 
 export interface IdentityStore {
