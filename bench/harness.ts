@@ -67,6 +67,21 @@ export function startPeer(script: string, env: Record<string, string> = {}, node
   });
 }
 
+/**
+ * `fn` against a fresh `startPeer(script, env)`, stopped afterwards: for A-vs-B benches where each measurement should
+ * be the only subject alive. With both subjects up for a whole run, the one started first was about 7 % slower every
+ * round even with identical configs (an A/A run of bench/metrics-overhead.ts, 2026-12-07: 0.93×; start order
+ * swapped: 1.05×), more than the effects those benches measure.
+ */
+export async function withPeer<T>(script: string, env: Record<string, string>, fn: (peer: Peer) => Promise<T>): Promise<T> {
+  const peer = await startPeer(script, env);
+  try {
+    return await fn(peer);
+  } finally {
+    await peer.stop();
+  }
+}
+
 async function post(url: string, body: unknown): Promise<any> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);

@@ -1,14 +1,15 @@
 /**
- * What `/metrics` costs a login: the same weunion (embedded defaults, client decides) in two processes, one with
- * `metrics.enabled` (every request observed by the HTTP histogram, every login, WeChat call and merge counted) and
- * one without, against the same emulator, fresh single-use codes each, on a freshly reset emulator; the order
- * alternates every round and the ratio (on ÷ off) is the median of the per-round ratios. After each round the
- * enabled one is scraped, as Prometheus would, and its login count checked, so the figures are known to have been
- * kept. Target ≥ 0.95. Writes bench/results/metrics.json.
+ * What `/metrics` costs a login: the same weunion (embedded defaults, client decides), once with `metrics.enabled`
+ * (every request observed by the HTTP histogram, every login, WeChat call and merge counted) and once without, each
+ * measurement a fresh process of its own (started, warmed up, measured, stopped: never two alive at once), against
+ * the same emulator, fresh single-use codes each, on a freshly reset emulator; the order alternates every round and
+ * the ratio (on ÷ off) is the median of the per-round ratios. After each enabled measurement the process is scraped,
+ * as Prometheus would, and its login count checked against the logins that succeeded, so the figures are known to
+ * have been kept. Target ≥ 0.95. Writes bench/results/metrics.json.
  * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
  */
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads } from './harness.js';
+import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads, withPeer } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
@@ -18,45 +19,56 @@ const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
 const TOKEN = 'bench-metrics-token-0123456789';
 
 const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
-const on = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url, WEUNION_METRICS: TOKEN });
-const off = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url });
-const targets = [
-  { name: 'metrics on', url: `${on.url}/v1/mp/${DEMO_APPS.mp1}/login` },
-  { name: 'metrics off', url: `${off.url}/v1/mp/${DEMO_APPS.mp1}/login` },
+const configs: { name: string; env: Record<string, string> }[] = [
+  { name: 'metrics on', env: { EMULATOR_URL: emulator.url, WEUNION_METRICS: TOKEN } },
+  { name: 'metrics off', env: { EMULATOR_URL: emulator.url } },
 ];
-const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+const results = new Map<string, LoadResult[]>(configs.map((t) => [t.name, []]));
 const ratios: number[] = [];
 const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
 /** The enabled process's successful-login count, from a scrape. */
-async function scrapedLogins(): Promise<number> {
-  const text = await (await fetch(`${on.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+async function scrapedLogins(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
   return text
     .split('\n')
     .filter((l) => l.startsWith('weunion_logins_total{'))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** One measurement in a process of its own, the only weunion alive (harness.ts, withPeer). */
+function measure(config: (typeof configs)[number]): Promise<{ r: LoadResult; counted: number | null }> {
+  return withPeer('bench/servers/weunion.ts', config.env, async (peer) => {
+    const url = `${peer.url}/v1/mp/${DEMO_APPS.mp1}/login`;
+    const w = await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup), connections); // warm-up (JIT)
+    await reset();
+    const r = await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins), connections);
+    const warmed = w.requests - w.non2xx - w.errors;
+    return { r, counted: 'WEUNION_METRICS' in config.env ? (await scrapedLogins(peer.url)) - warmed : null };
+  });
+}
+
+let counted = 0;
 try {
-  for (const t of targets) await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup), connections); // warm-up (JIT)
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...targets].reverse() : targets;
+    const order = round % 2 ? [...configs].reverse() : configs;
     const rps = new Map<string, number>();
     for (const t of order) {
-      await reset();
-      const r = await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins), connections);
+      const { r, counted: c } = await measure(t);
       results.get(t.name)!.push(r);
       rps.set(t.name, r.rps);
+      const ok = r.requests - r.non2xx - r.errors;
+      if (c !== null) {
+        // The figures were kept: the scrape counts every login of the measurement that succeeded.
+        if (c < ok) throw new Error(`the enabled process counted ${c} measured logins, fewer than the ${ok} that succeeded`);
+        counted += c;
+      }
       process.stdout.write(
-        `  round ${round + 1}: ${t.name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}\n`,
+        `  round ${round + 1}: ${t.name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}${c === null ? '' : `  scraped ${c}`}\n`,
       );
     }
     ratios.push(rps.get('metrics on')! / rps.get('metrics off')!);
   }
-  const counted = await scrapedLogins();
-  const sent = results.get('metrics on')!.reduce((s, r) => s + r.requests - r.non2xx - r.errors, 0);
-  process.stdout.write(`  scraped weunion_logins_total: ${counted} (successful measured logins sent: ${sent}, plus the warm-up)\n`);
-  if (counted < sent) throw new Error(`the enabled process counted ${counted} logins, fewer than the ${sent} that succeeded`);
   const sum = (name: string) => summarizeLoads(results.get(name)!);
   const a = sum('metrics on');
   const b = sum('metrics off');
@@ -74,6 +86,5 @@ try {
     }),
   ]);
 } finally {
-  await Promise.all([on.stop(), off.stop()]);
   await emulator.stop();
 }

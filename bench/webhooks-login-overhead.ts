@@ -1,7 +1,8 @@
 /**
- * What configured webhooks cost a login: the same weunion (embedded defaults, client decides) in two processes, one
- * with a webhook endpoint for its union and the webhook worker running (every event routed, claimed, signed and
- * POSTed to a loopback receiver in this process, answering 204), one without; same emulator, fresh single-use codes
+ * What configured webhooks cost a login: the same weunion (embedded defaults, client decides), each measurement a
+ * fresh process of its own (never two alive at once: harness.ts, withPeer), once with a webhook endpoint for its
+ * union and the webhook worker running (every event routed, claimed, signed and POSTed to a loopback receiver in
+ * this process, answering 204), once without; same emulator, fresh single-use codes
  * (40 logins per new person, so each round creates users and their events), the emulator reset before each load;
  * the order alternates every round and the ratio (on ÷ off) is the median of the per-round ratios. At the end the
  * receiver must have got at least one `user.created` per person the "on" process logged in, so the deliveries are
@@ -13,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads } from './harness.js';
+import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads, withPeer } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
@@ -35,30 +36,42 @@ await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
 const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
-const on = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url, WEUNION_WEBHOOK_URL: hookUrl });
-const off = await startPeer('bench/servers/weunion.ts', { EMULATOR_URL: emulator.url });
-const targets = [
-  { name: 'webhooks on', url: `${on.url}/v1/mp/${DEMO_APPS.mp1}/login` },
-  { name: 'webhooks off', url: `${off.url}/v1/mp/${DEMO_APPS.mp1}/login` },
+const configs: { name: string; env: Record<string, string> }[] = [
+  { name: 'webhooks on', env: { EMULATOR_URL: emulator.url, WEUNION_WEBHOOK_URL: hookUrl } },
+  { name: 'webhooks off', env: { EMULATOR_URL: emulator.url } },
 ];
-const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+const results = new Map<string, LoadResult[]>(configs.map((t) => [t.name, []]));
 const ratios: number[] = [];
 let personsOn = 0;
 const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
-try {
-  for (const t of targets) {
+/**
+ * One measurement in a process of its own, the only weunion alive (harness.ts, withPeer). The webhooks process is
+ * stopped only once the receiver has every `user.created` of its persons (warm-up included; the worker polls every
+ * second, so a bounded wait), since its store goes with it.
+ */
+function measure(config: (typeof configs)[number]): Promise<LoadResult> {
+  const on = 'WEUNION_WEBHOOK_URL' in config.env;
+  return withPeer('bench/servers/weunion.ts', config.env, async (peer) => {
+    const url = `${peer.url}/v1/mp/${DEMO_APPS.mp1}/login`;
     await reset();
-    await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup, PER_PERSON), connections); // warm-up (JIT)
-    if (t.name === 'webhooks on') personsOn += Math.ceil(warmup / PER_PERSON);
-  }
+    await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup, PER_PERSON), connections); // warm-up (JIT)
+    await reset();
+    const r = await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins, PER_PERSON), connections);
+    if (on) {
+      personsOn += Math.ceil(warmup / PER_PERSON) + Math.ceil(logins / PER_PERSON);
+      for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(500);
+    }
+    return r;
+  });
+}
+
+try {
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...targets].reverse() : targets;
+    const order = round % 2 ? [...configs].reverse() : configs;
     const rps = new Map<string, number>();
     for (const t of order) {
-      await reset();
-      const r = await loadWithCodes(t.url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins, PER_PERSON), connections);
-      if (t.name === 'webhooks on') personsOn += Math.ceil(logins / PER_PERSON);
+      const r = await measure(t);
       results.get(t.name)!.push(r);
       rps.set(t.name, r.rps);
       process.stdout.write(
@@ -67,8 +80,6 @@ try {
     }
     ratios.push(rps.get('webhooks on')! / rps.get('webhooks off')!);
   }
-  // The worker polls every second: give the last round's events a bounded moment to arrive.
-  for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(500);
   process.stdout.write(`  user.created received: ${userCreated} (persons logged in on the webhooks process: ${personsOn})\n`);
   if (userCreated < personsOn) throw new Error(`the receiver got ${userCreated} user.created events, fewer than the ${personsOn} users created`);
   const sum = (name: string) => summarizeLoads(results.get(name)!);
@@ -92,7 +103,6 @@ try {
     }),
   ]);
 } finally {
-  await Promise.all([on.stop(), off.stop()]);
   await emulator.stop();
   receiver.close();
 }
