@@ -6,5 +6,6 @@ export { oldestDueJobRunAt } from './job-queue-age.js';
 export { migrate, checkSchema, createMigrator, type SchemaState } from './migrations/migrate.js';
 export { MIGRATIONS, migrationProvider } from './migrations/provider.js';
 export { createSqliteDialect, type SqliteDialectOptions } from './dialects/sqlite.js';
-export { createPostgresDialect, type PostgresDialectOptions } from './dialects/postgres.js';
+// The PostgreSQL dialect is not re-exported: importing this index must not load `pg` (open-store.ts loads it only
+// for a postgres URL; the CLI's peak RSS depends on it, BENCHMARKS.md "backfill").
 export type { DialectName } from './dialects/dialect-name.js';
