@@ -126,32 +126,21 @@ export class WebhookQueries implements WebhookStore {
     });
   }
 
-  finishDelivery(
-    id: string,
-    o: { now: number; attempt: number; delivered: boolean; status: number | null; error: string | null; retryAt: number | null },
-  ): Promise<boolean> {
-    const key = parseRowId(id);
-    if (key === undefined) return Promise.resolve(false);
-    const error = o.error === null ? null : o.error.length > MAX_ERROR_LENGTH ? `${o.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : o.error;
-    const status: DeliveryStatus = o.delivered ? 'delivered' : o.retryAt === null ? 'failed' : 'pending';
-    return withDbErrors(async () => {
-      const r = await this.#db
-        .updateTable('webhook_deliveries')
-        .set({
-          status,
-          locked_until: null,
-          last_status: o.status,
-          last_error: o.delivered ? null : error,
-          updated_at: o.now,
-          ...(o.delivered ? { delivered_at: o.now } : {}),
-          ...(o.retryAt === null ? {} : { next_at: o.retryAt }),
-        })
-        .where('id', '=', key)
-        .where('status', '=', 'running')
-        .where('attempts', '=', o.attempt)
-        .executeTakeFirst();
-      return r.numUpdatedRows > 0n;
-    });
+  finishDelivery(id: string, outcome: DeliveryOutcome): Promise<boolean> {
+    return withDbErrors(() => finishOne(this.#db, id, outcome));
+  }
+
+  /** Several outcomes in one write transaction (one commit instead of one each); resolves with how many applied. */
+  finishDeliveries(outcomes: readonly { id: string; outcome: DeliveryOutcome }[]): Promise<number> {
+    if (outcomes.length === 0) return Promise.resolve(0);
+    if (outcomes.length === 1) return this.finishDelivery(outcomes[0]!.id, outcomes[0]!.outcome).then(Number);
+    return withDbErrors(() =>
+      writeTransaction(this.#db, this.#dialect, async (trx) => {
+        let applied = 0;
+        for (const { id, outcome } of outcomes) if (await finishOne(trx, id, outcome)) applied++;
+        return applied;
+      }),
+    );
   }
 
   disableEndpoint(endpointId: string, now: number, reason: string): Promise<void> {
@@ -298,4 +287,30 @@ function toDelivery(r: Selectable<WebhookDeliveriesTable>): DeliveryRow {
     updatedAt: Number(r.updated_at),
     deliveredAt: num(r.delivered_at),
   };
+}
+
+type DeliveryOutcome = Parameters<WebhookStore['finishDelivery']>[1];
+
+/** One attempt's outcome, fenced by the claim's attempt number (a delivery claimed again since is left alone). */
+async function finishOne(db: Kysely<Database>, id: string, o: DeliveryOutcome): Promise<boolean> {
+  const key = parseRowId(id);
+  if (key === undefined) return false;
+  const error = o.error === null ? null : o.error.length > MAX_ERROR_LENGTH ? `${o.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : o.error;
+  const status: DeliveryStatus = o.delivered ? 'delivered' : o.retryAt === null ? 'failed' : 'pending';
+  const r = await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status,
+      locked_until: null,
+      last_status: o.status,
+      last_error: o.delivered ? null : error,
+      updated_at: o.now,
+      ...(o.delivered ? { delivered_at: o.now } : {}),
+      ...(o.retryAt === null ? {} : { next_at: o.retryAt }),
+    })
+    .where('id', '=', key)
+    .where('status', '=', 'running')
+    .where('attempts', '=', o.attempt)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }

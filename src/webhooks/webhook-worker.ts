@@ -73,6 +73,8 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   let timerAt = 0;
   let running = false;
   let round: Promise<number> | undefined;
+  /** This claim's successful deliveries, not yet recorded (runRound writes them when the claim is done). */
+  const delivered: { id: string; outcome: Parameters<WebhookStore['finishDelivery']>[1] }[] = [];
 
   /** The endpoints not disabled by their receiver (re-read each round: another instance may have disabled one). */
   async function enabledEndpoints(): Promise<string[]> {
@@ -92,7 +94,9 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
     const done = o.clock.now();
     const observe = (result: WebhookAttemptResult) => o.observe?.({ endpointId: endpoint.id, union: endpoint.union, result });
     if (outcome.kind === 'delivered') {
-      await o.store.finishDelivery(d.id, { now: done, attempt: d.attempts, delivered: true, status: outcome.status, error: null, retryAt: done });
+      // Recorded with the rest of its claim (runRound): until then it is still `running` under this claim's lease, so
+      // no one sends it again, and the user's next event waits for it as it would for any running delivery.
+      delivered.push({ id: d.id, outcome: { now: done, attempt: d.attempts, delivered: true, status: outcome.status, error: null, retryAt: done } });
       observe('delivered');
       return outcome.kind;
     }
@@ -170,7 +174,13 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
         }
       };
       let goneId = '';
-      await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane));
+      try {
+        await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane));
+      } finally {
+        // One commit for the claim's successes. Lost only with the process: then the lease runs out and they are
+        // sent again (at least once), as a delivery in flight would be.
+        await o.store.finishDeliveries(delivered.splice(0));
+      }
     }
   }
 

@@ -53,5 +53,33 @@ export function webhookStoreContract(open: () => Promise<WeunionStore>): void {
       }
       expect(await store.webhooks.oldestUnfinishedDeliveries()).toEqual(new Map([['a', T0 + 5000]]));
     });
+
+    it("finishDeliveries records a claim's outcomes together, each fenced by its attempt", async () => {
+      await routed(['u_1', 'u_2', 'u_3'], T0);
+      const first = await store.webhooks.claimDeliveries({ now: T0 + 1000, limit: 10, leaseMs: 1000, endpointIds: ['a'] });
+      expect(first).toHaveLength(3);
+      // The lease runs out and one delivery is claimed again (attempt 2): the first claim's outcome for it is stale.
+      const again = await store.webhooks.claimDeliveries({ now: T0 + 2500, limit: 1, leaseMs: 60_000, endpointIds: ['a'] });
+      expect(again).toHaveLength(1);
+      const reclaimed = again[0]!;
+      expect(reclaimed.attempts).toBe(2);
+      expect(first.map((d) => d.id)).toContain(reclaimed.id);
+      const outcome = (attempt: number) => ({ now: T0 + 3000, attempt, delivered: true, status: 204, error: null, retryAt: T0 + 3000 });
+      const applied = await store.webhooks.finishDeliveries([
+        ...first.filter((d) => d.id !== reclaimed.id).map((d) => ({ id: d.id, outcome: outcome(1) })),
+        { id: reclaimed.id, outcome: outcome(1) }, // stale: claimed again since
+        { id: 'not-a-row-id', outcome: outcome(1) },
+      ]);
+      expect(applied).toBe(2);
+      const delivered = await store.webhooks.listDeliveries({ endpointId: 'a', status: 'delivered', limit: 10 });
+      expect(delivered.map((d) => d.id).sort()).toEqual(
+        first
+          .filter((d) => d.id !== reclaimed.id)
+          .map((d) => d.id)
+          .sort(),
+      );
+      expect((await store.webhooks.listDeliveries({ endpointId: 'a', status: 'running', limit: 10 })).map((d) => d.id)).toEqual([reclaimed.id]);
+      expect(await store.webhooks.finishDeliveries([])).toBe(0);
+    });
   });
 }

@@ -66,6 +66,11 @@ export interface WebhookStore {
     id: string,
     outcome: { now: number; attempt: number; delivered: boolean; status: number | null; error: string | null; retryAt: number | null },
   ): Promise<boolean>;
+  /**
+   * Several attempts' outcomes, each fenced as in `finishDelivery`, in one write transaction: the worker records a
+   * claim's successful deliveries together (one commit, not one per delivery). Resolves with how many applied.
+   */
+  finishDeliveries(outcomes: readonly { id: string; outcome: Parameters<WebhookStore['finishDelivery']>[1] }[]): Promise<number>;
   /** A receiver answered 410 Gone: the endpoint takes nothing until it is enabled again; its deliveries wait. */
   disableEndpoint(endpointId: string, now: number, reason: string): Promise<void>;
   enableEndpoint(endpointId: string): Promise<boolean>;
