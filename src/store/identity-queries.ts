@@ -9,11 +9,10 @@ import { findAppIdentities, findUnionIdentities, insertMany } from './identity-b
 import { toAppIdentity, toEvent, toUnionIdentity, toUser } from './identity-rows.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { DialectName } from './dialects/dialect-name.js';
-import type { AppIdentitiesTable, Database, EventsTable, UnionIdentitiesTable, UsersTable } from './schema.js';
+import type { AppIdentitiesTable, Database } from './schema.js';
 import type {
   AppIdentityRow,
   EventRow,
-  EventType,
   IdentityCounts,
   IdentityTx,
   NewAppIdentityRow,
