@@ -1,8 +1,8 @@
 /**
  * Webhook deliveries/s to a loopback receiver: the worker (route the events, claim deliveries with a lease, sign,
  * POST, record the outcome — src/webhooks/webhook-worker.ts) against a bare loop that only signs and POSTs the same
- * events with the same concurrency (what any sender must do, minus the bookkeeping that makes delivery survive a
- * crash). Target ≥ 0.7×. A third loop measures the floor of a crash-safe sender: the same signed POSTs plus one
+ * events with the same concurrency and the same HTTP client (what any sender must do, minus the bookkeeping that makes
+ * delivery survive a crash). Target ≥ 0.7×. A third loop measures the floor of a crash-safe sender: the same signed POSTs plus one
  * durable write per delivery (marking its already-routed row delivered, a single autocommit UPDATE, the least an
  * at-least-once sender that resends only what was in flight must record; routing is done before its clock starts),
  * so the worker's ratio can be read against the floor's. Each round starts from a fresh SQLite file holding
@@ -19,7 +19,7 @@ import { systemClock } from '../src/clock.js';
 import { toPublicEvent } from '../src/events/index.js';
 import { createIdentityService } from '../src/identity/index.js';
 import { openStore } from '../src/store/index.js';
-import { createWebhookWorker, signedRequest } from '../src/webhooks/index.js';
+import { createUndiciWebhookFetch, createWebhookWorker, signedRequest } from '../src/webhooks/index.js';
 import { median } from './harness.js';
 import { row, writeBench } from './report.js';
 
@@ -52,6 +52,9 @@ async function seeded() {
   return { opened, drop: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
+/** One HTTP client for all three loops, the worker's own (src/webhooks/undici-webhook-fetch.ts): the same POSTs. */
+const post = createUndiciWebhookFetch();
+
 async function worker(): Promise<number> {
   const { opened, drop } = await seeded();
   try {
@@ -65,6 +68,7 @@ async function worker(): Promise<number> {
       retryBaseMs: 5000,
       pollMs: 1000,
       concurrency,
+      fetch: post, // the client compose() gives the worker
     });
     received = 0;
     const t0 = performance.now();
@@ -90,7 +94,7 @@ async function bareLoop(): Promise<number> {
         while (next < rows.length) {
           const e = await toPublicEvent(rows[next++]!, async (id) => id);
           const r = signedRequest(e, SECRET, Date.now());
-          const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
+          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
           await res.body?.cancel();
           if (res.status !== 204) throw new Error(`receiver answered ${res.status}`);
         }
@@ -120,7 +124,7 @@ async function floorLoop(): Promise<number> {
           const d = rows[next++]!;
           const e = await toPublicEvent(byEvent.get(Number(d.event_id))!, async (id) => id);
           const r = signedRequest(e, SECRET, Date.now());
-          const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
+          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
           await res.body?.cancel();
           if (res.status !== 204) throw new Error(`receiver answered ${res.status}`);
           const now = Date.now();
@@ -195,5 +199,6 @@ try {
     }),
   ]);
 } finally {
+  await post.close();
   receiver.close();
 }

@@ -18,7 +18,7 @@ import { createSessionService } from '../flows/sessions/session-service.js';
 import { createIdentityService, createUserId } from '../identity/index.js';
 import { createJobRunner, createJobWake } from '../jobs/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
-import { createWebhookWorker } from '../webhooks/index.js';
+import { createUndiciWebhookFetch, createWebhookWorker } from '../webhooks/index.js';
 import { resolveAdminUser } from '../flows/admin/live-user.js';
 import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
 import { seedSigningKey } from '../sessions/signing-key-rotation.js';
@@ -85,6 +85,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const opened = await openStore(config.storage, { poolSize: config.storagePoolSize, ...(logger ? { logger } : {}) });
   let cache: OpenedCache | null = null;
   let closeSignals = async (): Promise<void> => undefined;
+  let closeWebhookFetch = async (): Promise<void> => undefined;
   try {
     if (options.migrate !== false) {
       const mode: MigrationsMode = options.migrate === true ? 'auto' : migrationsModeFor(config);
@@ -180,8 +181,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       concurrency: config.jobs.concurrency,
     });
     // Events out (docs/events.md): started with the jobs by the entry point; idle when no endpoint is configured.
+    const webhookFetch = createUndiciWebhookFetch();
+    closeWebhookFetch = () => webhookFetch.close();
     const webhooks = createWebhookWorker({
       store: store.webhooks,
+      fetch: webhookFetch,
       endpoints: config.webhooks.endpoints,
       clock,
       liveUserId: async (id) => (await resolveAdminUser(store.admin, id))?.user.id ?? id,
@@ -224,12 +228,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       // Jobs in flight finish first (they need the store and the cache), then the pools close.
       close: async () => {
         await Promise.all([jobs.stop(), webhooks.stop()]);
-        await closeSignals();
+        await Promise.all([closeSignals(), closeWebhookFetch()]);
         await Promise.all([opened.close(), closeSharedCache(cache)]);
       },
     };
   } catch (e) {
-    await closeSignals();
+    await Promise.all([closeSignals(), closeWebhookFetch()]);
     await Promise.all([opened.close(), closeSharedCache(cache)]);
     throw e;
   }

@@ -6,4 +6,5 @@ export {
   type WebhookWorker,
   type WebhookWorkerOptions,
 } from './webhook-worker.js';
-export { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';
+export { type AttemptOutcome, sendDelivery, type WebhookFetch, type WebhookResponse } from './send-delivery.js';
+export { createUndiciWebhookFetch } from './undici-webhook-fetch.js';

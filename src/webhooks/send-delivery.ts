@@ -7,7 +7,14 @@
  */
 import type { SignedRequest } from './signed-request.js';
 
-export type WebhookFetch = (url: string, init: RequestInit) => Promise<Response>;
+/** The part of a `fetch` Response a delivery reads: the status, and the body only to discard it. */
+export interface WebhookResponse {
+  status: number;
+  body?: { cancel(): Promise<void> } | null;
+}
+
+/** How a delivery is POSTed: the global `fetch` fits (tests inject one); the worker's default is undici-webhook-fetch.ts. */
+export type WebhookFetch = (url: string, init: RequestInit) => Promise<WebhookResponse>;
 
 export type AttemptOutcome =
   | { kind: 'delivered'; status: number }
@@ -16,7 +23,7 @@ export type AttemptOutcome =
   | { kind: 'retry'; status: number | null; error: string };
 
 export async function sendDelivery(fetch: WebhookFetch, url: string, request: SignedRequest, timeoutMs: number): Promise<AttemptOutcome> {
-  let response: Response;
+  let response: WebhookResponse;
   try {
     response = await fetch(url, {
       method: 'POST',
@@ -38,8 +45,9 @@ export async function sendDelivery(fetch: WebhookFetch, url: string, request: Si
 
 /** Secret-free: the URL's host is named by the caller's log, never the request. */
 function describeFailure(e: unknown, timeoutMs: number): string {
-  const err = e as { name?: string; cause?: { code?: string } };
+  const err = e as { name?: string; code?: string; cause?: { code?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = err?.cause?.code;
+  // fetch wraps the socket's error (`cause.code`); undici's request() throws it as is (`code`).
+  const code = err?.cause?.code ?? (err?.code?.startsWith('UND_ERR_') ? undefined : err?.code);
   return code ? `connection failed (${code})` : 'connection failed';
 }
