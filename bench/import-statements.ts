@@ -1,18 +1,10 @@
-/**
- * Where `weunion import`'s SQLite time goes, statement by statement: better-sqlite3's `run`/`all`/`get` are wrapped
- * to time each call by its SQL text (value lists folded to `(…)`), then the import of bench/import.ts's file shape
- * (groups of four rows: create, create with unionid, merge by unionid, create) runs IMPORTS times on fresh stores.
- * Not a ratio bench: it explains the import row of BENCHMARKS.md (the COMMIT share is what set the batch size).
- *
- *   npx tsx bench/import-statements.ts          # knobs: BENCH_ROWS (20000), IMPORTS (3)
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dataImport } from '../src/cli/commands/data/import.js';
-import { DEMO_APPS, demoConfig } from '../src/config/demo-config.js';
+import { demoConfig } from '../src/config/demo-config.js';
+import { writeImportFile } from './import-file.js';
 
 const rows = Math.max(4, Math.floor(Number(process.env.BENCH_ROWS ?? 20_000) / 4) * 4);
 const imports = Number(process.env.IMPORTS ?? 3);
@@ -41,19 +33,7 @@ for (const method of ['run', 'all', 'get'] as const) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-import-sql-'));
-const openidLike = () => `o${randomBytes(21).toString('base64url')}`;
-const lines: string[] = [];
-for (let g = 0; g < rows / 4; g++) {
-  const [a, b, u, e] = [openidLike(), openidLike(), openidLike(), openidLike()];
-  lines.push(
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a }),
-    JSON.stringify({ appid: DEMO_APPS.mp2, openid: b, unionid: u }),
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a, unionid: u }),
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: e }),
-  );
-}
-const file = path.join(dir, 'users.jsonl');
-writeFileSync(file, `${lines.join('\n')}\n`);
+const { file } = writeImportFile(dir, rows);
 const { unions, apps } = demoConfig();
 try {
   for (let i = 0; i < imports; i++) {

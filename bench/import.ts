@@ -1,32 +1,15 @@
-/**
- * `weunion import --file users.jsonl` against the bulk seeding of bench/seed-users.ts, same row count, same store
- * kind: a fresh SQLite file each round for each. The import is driven as the CLI drives it — the exported command
- * (`dataImport.run`, what `node src/cli/main.ts import --file …` calls) with a config file naming the store — in
- * this process, as `seedUsers` is: both include opening and migrating the fresh store, neither a Node start-up.
- * The JSONL is made once, in a temp dir, in groups of four rows (half of them with a unionid):
- *   mp1 openid a (no unionid) → created X;  mp2 openid b + unionid u → created Y;
- *   mp1 openid a + unionid u → X merged into Y (merge by unionid);  mp1 openid e (no unionid) → created Z.
- * After each round the store is counted (users, live users, app identities, union identities) against what those
- * rows must leave, and the seeded store against its count, so both figures are known to be real work. Rounds
- * alternate who goes first; ratio = median of per-round ratios (import rows/s ÷ seeded users/s). Target ≥ 0.5.
- * A third loop measures the floor of any row-at-a-time importer: the same rows fed straight to the identity
- * service's `resolve` (one write transaction per row, as a login does; no file parsing, no idempotence checks,
- * no cursor), on a fresh file too; its rows show how much of the gap to bulk seeding is the per-row transaction.
- * Writes bench/results/import.json.
- * Knobs: BENCH_ROWS (rows per round, a multiple of 4, default 20000), BENCH_ROUNDS (3).
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dataImport } from '../src/cli/commands/data/import.js';
-import { DEMO_APPS, demoConfig } from '../src/config/demo-config.js';
+import { demoConfig } from '../src/config/demo-config.js';
 import { systemClock } from '../src/clock.js';
 import { createIdentityService } from '../src/identity/index.js';
 import { openStore } from '../src/store/index.js';
 import { median, pinThisProcess } from './harness.js';
 import { row, writeBench } from './report.js';
 import { seedUsers } from './seed-users.js';
+import { writeImportFile } from './import-file.js';
 
 const rows = Math.max(4, Math.floor(Number(process.env.BENCH_ROWS ?? 20_000) / 4) * 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,20 +17,7 @@ const groups = rows / 4;
 
 pinThisProcess('measured'); // both loops run here: keep them on one CPU with their GC threads
 const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-import-'));
-const openidLike = () => `o${randomBytes(21).toString('base64url')}`;
-
-const file = path.join(dir, 'users.jsonl');
-const lines: string[] = [];
-for (let g = 0; g < groups; g++) {
-  const [a, b, u, e] = [openidLike(), openidLike(), openidLike(), openidLike()];
-  lines.push(
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a }),
-    JSON.stringify({ appid: DEMO_APPS.mp2, openid: b, unionid: u }),
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: a, unionid: u }),
-    JSON.stringify({ appid: DEMO_APPS.mp1, openid: e }),
-  );
-}
-writeFileSync(file, `${lines.join('\n')}\n`);
+const { file, lines } = writeImportFile(dir, rows);
 const expected = { users: 3 * groups, liveUsers: 2 * groups, appIdentities: 3 * groups, unionIdentities: groups };
 const { unions, apps } = demoConfig();
 

@@ -19,7 +19,8 @@ import { systemClock } from '../src/clock.js';
 import { toPublicEvent } from '../src/events/index.js';
 import { createIdentityService } from '../src/identity/index.js';
 import { openStore } from '../src/store/index.js';
-import { createUndiciWebhookFetch, createWebhookWorker, signedRequest } from '../src/webhooks/index.js';
+import { createWebhookWorker, signedRequest, type WebhookRequestInit } from '../src/webhooks/index.js';
+import { createUndiciTransport } from '../src/wechat/api/http-transport.js';
 import { median } from './harness.js';
 import { row, writeBench } from './report.js';
 
@@ -52,8 +53,9 @@ async function seeded() {
   return { opened, drop: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
-/** One HTTP client for all three loops, the worker's own (src/webhooks/undici-webhook-fetch.ts): the same POSTs. */
-const post = createUndiciWebhookFetch();
+/** One HTTP client for all three loops, the one compose() gives the worker (undici's request()): the same POSTs. */
+const http = createUndiciTransport({ connections: 64 });
+const post = (target: string, init: WebhookRequestInit) => http(new URL(target), init);
 
 async function worker(): Promise<number> {
   const { opened, drop } = await seeded();
@@ -94,7 +96,7 @@ async function bareLoop(): Promise<number> {
         while (next < rows.length) {
           const e = await toPublicEvent(rows[next++]!, async (id) => id);
           const r = signedRequest(e, SECRET, Date.now());
-          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
+          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
           await res.body?.cancel();
           if (res.status !== 204) throw new Error(`receiver answered ${res.status}`);
         }
@@ -124,7 +126,7 @@ async function floorLoop(): Promise<number> {
           const d = rows[next++]!;
           const e = await toPublicEvent(byEvent.get(Number(d.event_id))!, async (id) => id);
           const r = signedRequest(e, SECRET, Date.now());
-          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual' });
+          const res = await post(url, { method: 'POST', headers: r.headers, body: r.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
           await res.body?.cancel();
           if (res.status !== 204) throw new Error(`receiver answered ${res.status}`);
           const now = Date.now();
@@ -199,6 +201,6 @@ try {
     }),
   ]);
 } finally {
-  await post.close();
+  await http.close();
   receiver.close();
 }

@@ -18,13 +18,13 @@ import { createSessionService } from '../flows/sessions/session-service.js';
 import { createIdentityService, createUserId } from '../identity/index.js';
 import { createJobRunner, createJobWake } from '../jobs/index.js';
 import { createAtRestCipher } from '../secrets/at-rest-cipher.js';
-import { createUndiciWebhookFetch, createWebhookWorker } from '../webhooks/index.js';
+import { createWebhookWorker } from '../webhooks/index.js';
 import { resolveAdminUser } from '../flows/admin/live-user.js';
 import { createSessionTokens, type SessionTokens } from '../sessions/session-tokens.js';
 import { seedSigningKey } from '../sessions/signing-key-rotation.js';
 import { createStoredKeyring } from '../sessions/stored-keyring.js';
 import { oldestDueJobRunAt, openStore } from '../store/index.js';
-import type { HttpTransport } from '../wechat/api/http-transport.js';
+import { createUndiciTransport, type HttpTransport } from '../wechat/api/http-transport.js';
 import type { ComposedDeps } from './deps.js';
 import { createLocalFlowSignals, createRedisFlowSignals } from './flow-signals.js';
 import { createFlows } from './flows.js';
@@ -181,11 +181,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       concurrency: config.jobs.concurrency,
     });
     // Events out (docs/events.md): started with the jobs by the entry point; idle when no endpoint is configured.
-    const webhookFetch = createUndiciWebhookFetch();
-    closeWebhookFetch = () => webhookFetch.close();
+    // The POSTs go out on an undici Agent of their own, the transport the WeChat calls use, not the global fetch:
+    // fetch's per-request WHATWG objects, cold in a process sending a few deliveries a second, cost each delivery
+    // several logins' worth of CPU (BENCHMARKS.md, "login with webhooks").
+    const webhookHttp = createUndiciTransport({ connections: 64 });
+    closeWebhookFetch = () => webhookHttp.close();
     const webhooks = createWebhookWorker({
       store: store.webhooks,
-      fetch: webhookFetch,
+      fetch: (url, init) => webhookHttp(new URL(url), init),
       endpoints: config.webhooks.endpoints,
       clock,
       liveUserId: async (id) => (await resolveAdminUser(store.admin, id))?.user.id ?? id,

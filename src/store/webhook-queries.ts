@@ -9,7 +9,7 @@ import { withDbErrors } from './db-errors.js';
 import { parseRowId } from './row-id.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import { toEvent } from './identity-rows.js';
-import type { ClaimedDelivery, DeliveryRow, DeliveryStatus, EventRow, RouteTarget, WebhookEndpointState, WebhookStore } from './port.js';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, EventRow, RouteTarget, WebhookEndpointState, WebhookStore } from './port.js';
 import type { Database, EventsTable, WebhookDeliveriesTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -288,8 +288,6 @@ function toDelivery(r: Selectable<WebhookDeliveriesTable>): DeliveryRow {
     deliveredAt: num(r.delivered_at),
   };
 }
-
-type DeliveryOutcome = Parameters<WebhookStore['finishDelivery']>[1];
 
 /** One attempt's outcome, fenced by the claim's attempt number (a delivery claimed again since is left alone). */
 async function finishOne(db: Kysely<Database>, id: string, o: DeliveryOutcome): Promise<boolean> {

@@ -6,5 +6,4 @@ export {
   type WebhookWorker,
   type WebhookWorkerOptions,
 } from './webhook-worker.js';
-export { type AttemptOutcome, sendDelivery, type WebhookFetch, type WebhookResponse } from './send-delivery.js';
-export { createUndiciWebhookFetch } from './undici-webhook-fetch.js';
+export { type AttemptOutcome, sendDelivery, type WebhookFetch, type WebhookRequestInit, type WebhookResponse } from './send-delivery.js';

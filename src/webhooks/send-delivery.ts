@@ -13,8 +13,20 @@ export interface WebhookResponse {
   body?: { cancel(): Promise<void> } | null;
 }
 
-/** How a delivery is POSTed: the global `fetch` fits (tests inject one); the worker's default is undici-webhook-fetch.ts. */
-export type WebhookFetch = (url: string, init: RequestInit) => Promise<WebhookResponse>;
+/** What a delivery sends: a POST that follows no redirect and gives up with `signal`. */
+export interface WebhookRequestInit {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  redirect: 'manual';
+  signal: AbortSignal;
+}
+
+/**
+ * How a delivery is POSTed. The global `fetch` fits (tests inject one, and it is the worker's default); compose()
+ * gives the worker undici's `request()` instead (wechat/api/http-transport.ts), far cheaper per POST.
+ */
+export type WebhookFetch = (url: string, init: WebhookRequestInit) => Promise<WebhookResponse>;
 
 export type AttemptOutcome =
   | { kind: 'delivered'; status: number }

@@ -15,7 +15,7 @@ import { defaultWebhookLeaseMs, WEBHOOK_PER_LANE, type WebhookEndpointConfig } f
 import { AppError } from '../errors.js';
 import { type LiveUserResolver, toPublicEvent } from '../events/index.js';
 import { exponentialBackoff } from '../jobs/backoff.js';
-import type { ClaimedDelivery, RouteTarget, WebhookStore } from '../store/port.js';
+import type { ClaimedDelivery, DeliveryOutcome, RouteTarget, WebhookStore } from '../store/port.js';
 import { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';
 import { signedRequest } from './signed-request.js';
 
@@ -74,7 +74,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   let running = false;
   let round: Promise<number> | undefined;
   /** This claim's successful deliveries, not yet recorded (runRound writes them when the claim is done). */
-  const delivered: { id: string; outcome: Parameters<WebhookStore['finishDelivery']>[1] }[] = [];
+  const delivered: { id: string; outcome: DeliveryOutcome }[] = [];
 
   /** The endpoints not disabled by their receiver (re-read each round: another instance may have disabled one). */
   async function enabledEndpoints(): Promise<string[]> {

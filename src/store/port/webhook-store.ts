@@ -45,6 +45,16 @@ export interface WebhookEndpointState {
   disabledReason: string | null;
 }
 
+/** How one attempt at a delivery ended, fenced by the claim's `attempt`: delivered, retried at `retryAt`, or failed (null). */
+export interface DeliveryOutcome {
+  now: number;
+  attempt: number;
+  delivered: boolean;
+  status: number | null;
+  error: string | null;
+  retryAt: number | null;
+}
+
 export interface WebhookStore {
   /** Records the endpoints not seen before (first seen `now`: they get the events stored from then on); returns every known state. */
   registerEndpoints(endpointIds: readonly string[], now: number): Promise<WebhookEndpointState[]>;
@@ -62,15 +72,12 @@ export interface WebhookStore {
    */
   claimDeliveries(options: { now: number; limit: number; leaseMs: number; endpointIds: readonly string[] }): Promise<ClaimedDelivery[]>;
   /** The outcome of one attempt, fenced by the claim's `attempt`: delivered, retried at `retryAt`, or failed (retryAt null). */
-  finishDelivery(
-    id: string,
-    outcome: { now: number; attempt: number; delivered: boolean; status: number | null; error: string | null; retryAt: number | null },
-  ): Promise<boolean>;
+  finishDelivery(id: string, outcome: DeliveryOutcome): Promise<boolean>;
   /**
    * Several attempts' outcomes, each fenced as in `finishDelivery`, in one write transaction: the worker records a
    * claim's successful deliveries together (one commit, not one per delivery). Resolves with how many applied.
    */
-  finishDeliveries(outcomes: readonly { id: string; outcome: Parameters<WebhookStore['finishDelivery']>[1] }[]): Promise<number>;
+  finishDeliveries(outcomes: readonly { id: string; outcome: DeliveryOutcome }[]): Promise<number>;
   /** A receiver answered 410 Gone: the endpoint takes nothing until it is enabled again; its deliveries wait. */
   disableEndpoint(endpointId: string, now: number, reason: string): Promise<void>;
   enableEndpoint(endpointId: string): Promise<boolean>;
