@@ -74,7 +74,9 @@ export function startPeer(script: string, env: Record<string, string> = {}, node
  * swapped: 1.05×), more than the effects those benches measure.
  */
 export async function withPeer<T>(script: string, env: Record<string, string>, fn: (peer: Peer) => Promise<T>): Promise<T> {
-  const peer = await startPeer(script, env);
+  // BENCH_PROFILE=dir: a V8 CPU profile of each subject (bench/profile-summary.ts), as bench/login.ts writes.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const peer = await startPeer(script, env, profile);
   try {
     return await fn(peer);
   } finally {

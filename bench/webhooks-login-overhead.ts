@@ -9,6 +9,9 @@
  * known to have happened while it was measured. Target ≥ 0.95 (issue 13: the login row drops no more than 5 %).
  * Writes bench/results/webhooks-login.json.
  * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
+ * BENCH_AA=1: an A/A run, the "on" process configured like the "off" one (no endpoint, no worker), to see what ratio
+ * this machine's noise alone gives (BENCHMARKS.md quotes it); written to bench/results/webhooks-login-aa.json.
+ * BENCH_PROFILE=dir: a V8 CPU profile of each process (bench/profile-summary.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +25,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
 const PER_PERSON = 40;
+const aa = process.env.BENCH_AA === '1';
 
 let userCreated = 0;
 const receiver = createServer((req, res) => {
@@ -37,7 +41,7 @@ const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ho
 
 const emulator = await startPeer('bench/servers/emulator.ts', {}, [], 'support');
 const configs: { name: string; env: Record<string, string> }[] = [
-  { name: 'webhooks on', env: { EMULATOR_URL: emulator.url, WEUNION_WEBHOOK_URL: hookUrl } },
+  { name: 'webhooks on', env: aa ? { EMULATOR_URL: emulator.url } : { EMULATOR_URL: emulator.url, WEUNION_WEBHOOK_URL: hookUrl } },
   { name: 'webhooks off', env: { EMULATOR_URL: emulator.url } },
 ];
 const results = new Map<string, LoadResult[]>(configs.map((t) => [t.name, []]));
@@ -85,10 +89,10 @@ try {
   const sum = (name: string) => summarizeLoads(results.get(name)!);
   const a = sum('webhooks on');
   const b = sum('webhooks off');
-  writeBench('webhooks-login', { logins, connections, rounds }, [
+  writeBench(aa ? 'webhooks-login-aa' : 'webhooks-login', { logins, connections, rounds }, [
     row({
-      bench: 'webhooks-login',
-      name: 'login (client decides) with a webhook endpoint and its worker vs none',
+      bench: aa ? 'webhooks-login-aa' : 'webhooks-login',
+      name: aa ? 'A/A: login (client decides), both processes without webhooks' : 'login (client decides) with a webhook endpoint and its worker vs none',
       unit: 'logins/s',
       subject: { name: 'webhooks on', value: a.rps },
       baseline: { name: 'webhooks off', value: b.rps },

@@ -1,4 +1,4 @@
-export { type SignedRequest, signedRequest } from './signed-request.js';
+export { type SignedRequest, signedRequest, type WebhookSigner, webhookSigner } from './signed-request.js';
 export {
   createWebhookWorker,
   type WebhookAttemptObserver,

@@ -12,10 +12,23 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
-/** `secret`: the endpoint's `whsec_…`; `at`: the signing time (epoch ms, from the injected clock). */
+/** Signs deliveries for one endpoint: `at` is the signing time (epoch ms, from the injected clock). */
+export type WebhookSigner = (event: PublicEvent, at: number) => SignedRequest;
+
+/** `secret`: the endpoint's `whsec_…`, decoded once here rather than for every delivery. */
+export function webhookSigner(secret: string): WebhookSigner {
+  const webhook = new Webhook(secret);
+  return (event, at) => requestFor(event, at, (body) => webhook.sign(event.id, new Date(at), body));
+}
+
+/** One request signed with `secret` (a signer made for it alone). */
 export function signedRequest(event: PublicEvent, secret: string, at: number): SignedRequest {
+  return webhookSigner(secret)(event, at);
+}
+
+function requestFor(event: PublicEvent, at: number, sign: (body: string) => string): SignedRequest {
   const body = JSON.stringify(event);
-  const signature = new Webhook(secret).sign(event.id, new Date(at), body);
+  const signature = sign(body);
   return {
     body,
     headers: {

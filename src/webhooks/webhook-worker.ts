@@ -17,7 +17,7 @@ import { type LiveUserResolver, toPublicEvent } from '../events/index.js';
 import { exponentialBackoff } from '../jobs/backoff.js';
 import type { ClaimedDelivery, DeliveryOutcome, RouteTarget, WebhookStore } from '../store/port.js';
 import { type AttemptOutcome, sendDelivery, type WebhookFetch } from './send-delivery.js';
-import { signedRequest } from './signed-request.js';
+import { type WebhookSigner, webhookSigner } from './signed-request.js';
 
 /** How one attempt ended: `retry` will be tried again, `failed` gave up (its retry window is over), `gone` = 410. */
 export type WebhookAttemptResult = 'delivered' | 'retry' | 'failed' | 'gone';
@@ -59,6 +59,7 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   const backoff = exponentialBackoff({ baseMs: o.retryBaseMs, maxMs: Math.max(o.retryBaseMs, MAX_BACKOFF_MS), ...(o.random ? { random: o.random } : {}) });
   const targets: RouteTarget[] = o.endpoints.map((e) => ({ endpointId: e.id, union: e.union, types: e.events }));
   const byId = new Map(o.endpoints.map((e) => [e.id, e]));
+  const signers = new Map<string, WebhookSigner>(o.endpoints.map((e) => [e.id, webhookSigner(e.secret)]));
   const leaseMs = o.leaseMs ?? defaultWebhookLeaseMs(o.timeoutMs);
   if (!Number.isInteger(leaseMs) || leaseMs <= o.timeoutMs) {
     throw new AppError('ERR_CONFIG_INVALID', { message: `webhooks.leaseMs (${leaseMs} ms) must be an integer above timeoutMs (${o.timeoutMs} ms)` });
@@ -87,10 +88,11 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
 
   async function attempt(d: ClaimedDelivery): Promise<AttemptOutcome['kind'] | undefined> {
     const endpoint = byId.get(d.endpointId);
-    if (!endpoint) return undefined;
+    const sign = signers.get(d.endpointId);
+    if (!endpoint || !sign) return undefined;
     const event = await toPublicEvent(d.event, o.liveUserId);
     const now = o.clock.now();
-    const outcome = await sendDelivery(fetch, endpoint.url, signedRequest(event, endpoint.secret, now), o.timeoutMs);
+    const outcome = await sendDelivery(fetch, endpoint.url, sign(event, now), o.timeoutMs);
     const done = o.clock.now();
     const observe = (result: WebhookAttemptResult) => o.observe?.({ endpointId: endpoint.id, union: endpoint.union, result });
     if (outcome.kind === 'delivered') {

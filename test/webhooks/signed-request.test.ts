@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import type { PublicEvent } from '../../src/events/index.js';
-import { signedRequest } from '../../src/webhooks/signed-request.js';
+import { signedRequest, webhookSigner } from '../../src/webhooks/signed-request.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const event: PublicEvent = {
@@ -29,5 +29,15 @@ describe('signedRequest()', () => {
     expect(() => new Webhook(SECRET).verify(req.body.replace('u_a', 'u_x'), req.headers)).toThrow();
     const old = signedRequest(event, SECRET, Date.now() - 3_600_000);
     expect(() => new Webhook(SECRET).verify(old.body, old.headers)).toThrow(); // outside the library's 5 min tolerance
+  });
+  it('a signer made once signs every event with the same secret, each verified by the library', () => {
+    const sign = webhookSigner(SECRET);
+    const now = Date.now();
+    for (const [i, e] of [event, { ...event, id: 'evt_4', type: 'user.created' }].entries()) {
+      const req = sign(e, now + i);
+      expect(new Webhook(SECRET).verify(req.body, req.headers)).toEqual(e);
+      expect(req.headers['webhook-id']).toBe(e.id);
+      expect(req).toEqual(signedRequest(e, SECRET, now + i));
+    }
   });
 });
