@@ -7,6 +7,9 @@
  * the order alternates every round and the ratio (on ÷ off) is the median of the per-round ratios. At the end the
  * receiver must have got at least one `user.created` per person the "on" process logged in, so the deliveries are
  * known to have happened while it was measured. Target ≥ 0.95 (issue 13: the login row drops no more than 5 %).
+ * A second row counts the weunion process's own CPU per measured login (/proc/<pid>/stat), the "on" process's
+ * until the receiver has the events of its load, so every delivery they caused is charged to those logins: it
+ * does not see the host's steal time, which moves the login rate of this shared VM by ±20 % a round.
  * Writes bench/results/webhooks-login.json.
  * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
  * BENCH_AA=1: an A/A run, the "on" process configured like the "off" one (no endpoint, no worker), to see what ratio
@@ -17,7 +20,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_APPS } from '../src/config/demo-config.js';
-import { type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads, withPeer } from './harness.js';
+import { cpuSeconds, type LoadResult, loadWithCodes, median, mintCodes, startPeer, summarizeLoads, withPeer } from './harness.js';
 import { row, writeBench } from './report.js';
 
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
@@ -46,6 +49,8 @@ const configs: { name: string; env: Record<string, string> }[] = [
 ];
 const results = new Map<string, LoadResult[]>(configs.map((t) => [t.name, []]));
 const ratios: number[] = [];
+const cpuRatios: number[] = [];
+const cpuMs = new Map<string, number[]>(configs.map((t) => [t.name, []]));
 let personsOn = 0;
 const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
@@ -54,19 +59,27 @@ const reset = () => fetch(`${emulator.url}/__emulator/reset`, { method: 'POST', 
  * stopped only once the receiver has every `user.created` of its persons (warm-up included; the worker polls every
  * second, so a bounded wait), since its store goes with it.
  */
-function measure(config: (typeof configs)[number]): Promise<LoadResult> {
+function measure(config: (typeof configs)[number]): Promise<LoadResult & { cpuMsPerLogin?: number }> {
   const on = 'WEUNION_WEBHOOK_URL' in config.env;
   return withPeer('bench/servers/weunion.ts', config.env, async (peer) => {
     const url = `${peer.url}/v1/mp/${DEMO_APPS.mp1}/login`;
     await reset();
     await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, warmup, PER_PERSON), connections); // warm-up (JIT)
     await reset();
-    const r = await loadWithCodes(url, await mintCodes(emulator.url, DEMO_APPS.mp1, logins, PER_PERSON), connections);
+    const codes = await mintCodes(emulator.url, DEMO_APPS.mp1, logins, PER_PERSON);
     if (on) {
-      personsOn += Math.ceil(warmup / PER_PERSON) + Math.ceil(logins / PER_PERSON);
+      // The warm-up's deliveries are not this load's: wait them out before the CPU count starts.
+      personsOn += Math.ceil(warmup / PER_PERSON);
       for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(500);
     }
-    return r;
+    const before = peer.child.pid === undefined ? undefined : cpuSeconds(peer.child.pid);
+    const r = await loadWithCodes(url, codes, connections);
+    if (on) {
+      personsOn += Math.ceil(logins / PER_PERSON);
+      for (let i = 0; i < 60 && userCreated < personsOn; i++) await sleep(50);
+    }
+    const after = peer.child.pid === undefined ? undefined : cpuSeconds(peer.child.pid);
+    return before === undefined || after === undefined ? r : { ...r, cpuMsPerLogin: ((after - before) * 1000) / r.requests };
   });
 }
 
@@ -78,11 +91,14 @@ try {
       const r = await measure(t);
       results.get(t.name)!.push(r);
       rps.set(t.name, r.rps);
+      if (r.cpuMsPerLogin !== undefined) cpuMs.get(t.name)!.push(r.cpuMsPerLogin);
       process.stdout.write(
-        `  round ${round + 1}: ${t.name.padEnd(13)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failures ${r.non2xx + r.errors}  (user.created received so far: ${userCreated})\n`,
+        `  round ${round + 1}: ${t.name.padEnd(13)} ${r.rps.toFixed(0).padStart(7)} logins/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMsPerLogin?.toFixed(3) ?? '?'} ms/login  failures ${r.non2xx + r.errors}  (user.created received so far: ${userCreated})\n`,
       );
     }
     ratios.push(rps.get('webhooks on')! / rps.get('webhooks off')!);
+    const [cpuOn, cpuOff] = [cpuMs.get('webhooks on')!.at(-1), cpuMs.get('webhooks off')!.at(-1)];
+    if (cpuOn !== undefined && cpuOff !== undefined && cpuMs.get('webhooks on')!.length === round + 1) cpuRatios.push(cpuOff / cpuOn);
   }
   process.stdout.write(`  user.created received: ${userCreated} (persons logged in on the webhooks process: ${personsOn})\n`);
   if (userCreated < personsOn) throw new Error(`the receiver got ${userCreated} user.created events, fewer than the ${personsOn} users created`);
@@ -105,6 +121,20 @@ try {
         userCreatedReceived: userCreated,
       },
     }),
+    ...(cpuRatios.length === rounds
+      ? [
+          row({
+            bench: aa ? 'webhooks-login-aa' : 'webhooks-login',
+            name: '  server CPU per login, webhooks off ÷ on (deliveries included)',
+            unit: 'CPU ms/login',
+            subject: { name: 'webhooks on', value: median(cpuMs.get('webhooks on')!) },
+            baseline: { name: 'webhooks off', value: median(cpuMs.get('webhooks off')!) },
+            ratio: median(cpuRatios),
+            perRound: cpuRatios,
+            target: null,
+          }),
+        ]
+      : []),
   ]);
 } finally {
   await emulator.stop();
