@@ -79,7 +79,15 @@ export function webhookStoreContract(open: () => Promise<WeunionStore>): void {
           .sort(),
       );
       for (const d of delivered) {
-        expect(d).toMatchObject({ attempts: 1, lastStatus: 204, lastError: null, lockedUntil: null, deliveredAt: T0 + 3000, updatedAt: T0 + 3000, nextAt: T0 + 3000 });
+        expect(d).toMatchObject({
+          attempts: 1,
+          lastStatus: 204,
+          lastError: null,
+          lockedUntil: null,
+          deliveredAt: T0 + 3000,
+          updatedAt: T0 + 3000,
+          nextAt: T0 + 3000,
+        });
       }
       expect((await store.webhooks.listDeliveries({ endpointId: 'a', status: 'running', limit: 10 })).map((d) => d.id)).toEqual([reclaimed.id]);
       expect(await store.webhooks.finishDeliveries([])).toBe(0);
