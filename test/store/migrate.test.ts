@@ -34,6 +34,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0012-webhook-deliveries', direction: 'Up', status: 'Success' },
         { migrationName: '0013-signing-keys', direction: 'Up', status: 'Success' },
         { migrationName: '0014-event-feed-order', direction: 'Up', status: 'Success' },
+        { migrationName: '0015-webhook-due-index', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -125,6 +126,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0015-webhook-due-index', direction: 'Down', status: 'Success' },
         { migrationName: '0014-event-feed-order', direction: 'Down', status: 'Success' },
         { migrationName: '0013-signing-keys', direction: 'Down', status: 'Success' },
         { migrationName: '0012-webhook-deliveries', direction: 'Down', status: 'Success' },

@@ -14,6 +14,7 @@ import { migration0011CallbackHealth } from './0011-callback-health.js';
 import { migration0012WebhookDeliveries } from './0012-webhook-deliveries.js';
 import { migration0013SigningKeys } from './0013-signing-keys.js';
 import { migration0014EventFeedOrder } from './0014-event-feed-order.js';
+import { migration0015WebhookDueIndex } from './0015-webhook-due-index.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0012-webhook-deliveries': migration0012WebhookDeliveries,
   '0013-signing-keys': migration0013SigningKeys,
   '0014-event-feed-order': migration0014EventFeedOrder,
+  '0015-webhook-due-index': migration0015WebhookDueIndex,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */
