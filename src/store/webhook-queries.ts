@@ -23,12 +23,12 @@ export class WebhookQueries implements WebhookStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
   /** A successful attempt's UPDATE, compiled once: the worker records one per delivery, the hottest write here. */
-  readonly #markDelivered: PreparedQuery<'id' | 'attempt' | 'status' | 'now', { id: number | string }>;
+  readonly #markDelivered: PreparedQuery<'id' | 'attempt' | 'status' | 'now' | 'nextAt', { id: number | string }>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
-    this.#markDelivered = prepareQuery(['id', 'attempt', 'status', 'now'], (p) =>
+    this.#markDelivered = prepareQuery(['id', 'attempt', 'status', 'now', 'nextAt'], (p) =>
       db
         .updateTable('webhook_deliveries')
         .set({
@@ -38,7 +38,7 @@ export class WebhookQueries implements WebhookStore {
           last_error: null,
           updated_at: sql<number>`${p.now}`,
           delivered_at: sql<number>`${p.now}`,
-          next_at: sql<number>`${p.now}`,
+          next_at: sql<number>`coalesce(${p.nextAt}, next_at)`,
         })
         .where('id', '=', sql<number>`${p.id}`)
         .where('status', '=', 'running')
@@ -153,12 +153,12 @@ export class WebhookQueries implements WebhookStore {
     return withDbErrors(() => this.#finish(this.#db, id, outcome));
   }
 
-  /** A success delivered now (the worker's case: retryAt = now) through the compiled UPDATE; anything else built. */
+  /** A success through the compiled UPDATE (the same columns finishOne sets for one); a failure built by finishOne. */
   async #finish(db: Kysely<Database>, id: string, o: DeliveryOutcome): Promise<boolean> {
-    if (!o.delivered || o.retryAt !== o.now || o.error !== null) return finishOne(db, id, o);
+    if (!o.delivered) return finishOne(db, id, o);
     const key = parseRowId(id);
     if (key === undefined) return false;
-    const rows = await this.#markDelivered(db, { id: key, attempt: o.attempt, status: o.status, now: o.now });
+    const rows = await this.#markDelivered(db, { id: key, attempt: o.attempt, status: o.status, now: o.now, nextAt: o.retryAt });
     return rows.length > 0;
   }
 

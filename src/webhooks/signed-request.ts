@@ -18,25 +18,22 @@ export type WebhookSigner = (event: PublicEvent, at: number) => SignedRequest;
 /** `secret`: the endpoint's `whsec_…`, decoded once here rather than for every delivery. */
 export function webhookSigner(secret: string): WebhookSigner {
   const webhook = new Webhook(secret);
-  return (event, at) => requestFor(event, at, (body) => webhook.sign(event.id, new Date(at), body));
+  return (event, at) => {
+    const body = JSON.stringify(event);
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'weunion-webhooks',
+        'webhook-id': event.id,
+        'webhook-timestamp': String(Math.floor(at / 1000)),
+        'webhook-signature': webhook.sign(event.id, new Date(at), body),
+      },
+    };
+  };
 }
 
 /** One request signed with `secret` (a signer made for it alone). */
 export function signedRequest(event: PublicEvent, secret: string, at: number): SignedRequest {
   return webhookSigner(secret)(event, at);
-}
-
-function requestFor(event: PublicEvent, at: number, sign: (body: string) => string): SignedRequest {
-  const body = JSON.stringify(event);
-  const signature = sign(body);
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'weunion-webhooks',
-      'webhook-id': event.id,
-      'webhook-timestamp': String(Math.floor(at / 1000)),
-      'webhook-signature': signature,
-    },
-  };
 }

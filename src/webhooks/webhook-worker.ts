@@ -58,8 +58,10 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   const fetch = o.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const backoff = exponentialBackoff({ baseMs: o.retryBaseMs, maxMs: Math.max(o.retryBaseMs, MAX_BACKOFF_MS), ...(o.random ? { random: o.random } : {}) });
   const targets: RouteTarget[] = o.endpoints.map((e) => ({ endpointId: e.id, union: e.union, types: e.events }));
-  const byId = new Map(o.endpoints.map((e) => [e.id, e]));
-  const signers = new Map<string, WebhookSigner>(o.endpoints.map((e) => [e.id, webhookSigner(e.secret)]));
+  /** Each endpoint with its signer (the secret decoded once). */
+  const byId = new Map<string, { endpoint: WebhookEndpointConfig; sign: WebhookSigner }>(
+    o.endpoints.map((e) => [e.id, { endpoint: e, sign: webhookSigner(e.secret) }]),
+  );
   const leaseMs = o.leaseMs ?? defaultWebhookLeaseMs(o.timeoutMs);
   if (!Number.isInteger(leaseMs) || leaseMs <= o.timeoutMs) {
     throw new AppError('ERR_CONFIG_INVALID', { message: `webhooks.leaseMs (${leaseMs} ms) must be an integer above timeoutMs (${o.timeoutMs} ms)` });
@@ -87,9 +89,9 @@ export function createWebhookWorker(o: WebhookWorkerOptions): WebhookWorker {
   }
 
   async function attempt(d: ClaimedDelivery): Promise<AttemptOutcome['kind'] | undefined> {
-    const endpoint = byId.get(d.endpointId);
-    const sign = signers.get(d.endpointId);
-    if (!endpoint || !sign) return undefined;
+    const target = byId.get(d.endpointId);
+    if (!target) return undefined;
+    const { endpoint, sign } = target;
     const event = await toPublicEvent(d.event, o.liveUserId);
     const now = o.clock.now();
     const outcome = await sendDelivery(fetch, endpoint.url, sign(event, now), o.timeoutMs);
