@@ -12,6 +12,7 @@ import type { DialectName } from './dialects/dialect-name.js';
 import { toEvent } from './identity-rows.js';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, EventRow, RouteTarget, WebhookEndpointState, WebhookStore } from './port.js';
 import type { Database, EventsTable, WebhookDeliveriesTable } from './schema.js';
+import { type DeliveredAttempt, markDeliveredStatement } from './webhook-mark-delivered.js';
 import { writeTransaction } from './write-transaction.js';
 
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'running', 'delivered', 'failed'];
@@ -24,10 +25,13 @@ export class WebhookQueries implements WebhookStore {
   readonly #dialect: DialectName;
   /** A successful attempt's UPDATE, compiled once: the worker records one per delivery, the hottest write here. */
   readonly #markDelivered: PreparedQuery<'id' | 'attempt' | 'status' | 'now' | 'nextAt', { id: number | string }>;
+  /** The same for a claim's worth of successes at once. */
+  readonly #markAllDelivered: ReturnType<typeof markDeliveredStatement>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#markAllDelivered = markDeliveredStatement(dialect);
     this.#markDelivered = prepareQuery(['id', 'attempt', 'status', 'now', 'nextAt'], (p) =>
       db
         .updateTable('webhook_deliveries')
@@ -162,17 +166,27 @@ export class WebhookQueries implements WebhookStore {
     return rows.length > 0;
   }
 
-  /** Several outcomes in one write transaction (one commit instead of one each); resolves with how many applied. */
+  /**
+   * Several outcomes: the delivered ones in one statement (webhook-mark-delivered.ts), the rest one by one, all in
+   * one write transaction when there is more than that one statement. Resolves with how many applied.
+   */
   finishDeliveries(outcomes: readonly { id: string; outcome: DeliveryOutcome }[]): Promise<number> {
     if (outcomes.length === 0) return Promise.resolve(0);
     if (outcomes.length === 1) return this.finishDelivery(outcomes[0]!.id, outcomes[0]!.outcome).then(Number);
-    return withDbErrors(() =>
-      writeTransaction(this.#db, this.#dialect, async (trx) => {
-        let applied = 0;
-        for (const { id, outcome } of outcomes) if (await this.#finish(trx, id, outcome)) applied++;
-        return applied;
-      }),
-    );
+    const delivered: DeliveredAttempt[] = [];
+    const others: { id: string; outcome: DeliveryOutcome }[] = [];
+    for (const o of outcomes) {
+      const key = o.outcome.delivered ? parseRowId(o.id) : undefined;
+      if (key === undefined) others.push(o);
+      else delivered.push({ id: key, attempt: o.outcome.attempt, status: o.outcome.status, now: o.outcome.now, nextAt: o.outcome.retryAt });
+    }
+    const run = async (db: Kysely<Database>): Promise<number> => {
+      let applied = await this.#markAllDelivered(db, delivered);
+      for (const { id, outcome } of others) if (await this.#finish(db, id, outcome)) applied++;
+      return applied;
+    };
+    // One statement is atomic by itself: no transaction around it (on SQLite, a BEGIN and a COMMIT fewer).
+    return withDbErrors(() => (others.length === 0 ? run(this.#db) : writeTransaction(this.#db, this.#dialect, run)));
   }
 
   disableEndpoint(endpointId: string, now: number, reason: string): Promise<void> {

@@ -92,5 +92,30 @@ export function webhookStoreContract(open: () => Promise<WeunionStore>): void {
       expect((await store.webhooks.listDeliveries({ endpointId: 'a', status: 'running', limit: 10 })).map((d) => d.id)).toEqual([reclaimed.id]);
       expect(await store.webhooks.finishDeliveries([])).toBe(0);
     });
+
+    it('finishDeliveries of successes only writes them in one statement, fenced the same, next_at kept when no retryAt', async () => {
+      await routed(['u_1', 'u_2', 'u_3'], T0);
+      const claimed = await store.webhooks.claimDeliveries({ now: T0 + 1000, limit: 10, leaseMs: 60_000, endpointIds: ['a'] });
+      expect(claimed).toHaveLength(3);
+      const [one, two, three] = claimed as [(typeof claimed)[0], (typeof claimed)[0], (typeof claimed)[0]];
+      const applied = await store.webhooks.finishDeliveries([
+        { id: one.id, outcome: { now: T0 + 2000, attempt: 1, delivered: true, status: 200, error: null, retryAt: T0 + 2000 } },
+        { id: two.id, outcome: { now: T0 + 2500, attempt: 1, delivered: true, status: 204, error: null, retryAt: null } },
+        { id: three.id, outcome: { now: T0 + 2500, attempt: 2, delivered: true, status: 204, error: null, retryAt: T0 + 2500 } }, // stale attempt
+      ]);
+      expect(applied).toBe(2);
+      const byId = new Map((await store.webhooks.listDeliveries({ endpointId: 'a', limit: 10 })).map((d) => [d.id, d]));
+      expect(byId.get(one.id)).toMatchObject({
+        status: 'delivered',
+        lastStatus: 200,
+        lastError: null,
+        lockedUntil: null,
+        deliveredAt: T0 + 2000,
+        updatedAt: T0 + 2000,
+        nextAt: T0 + 2000,
+      });
+      expect(byId.get(two.id)).toMatchObject({ status: 'delivered', lastStatus: 204, deliveredAt: T0 + 2500, updatedAt: T0 + 2500, nextAt: two.nextAt });
+      expect(byId.get(three.id)).toMatchObject({ status: 'running', attempts: 1, deliveredAt: null, lastStatus: null });
+    });
   });
 }
