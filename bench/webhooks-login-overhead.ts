@@ -11,7 +11,11 @@
  * until the receiver has the events of its load, so every delivery they caused is charged to those logins: it
  * does not see the host's steal time, which moves the login rate of this shared VM by ±20 % a round.
  * Writes bench/results/webhooks-login.json.
- * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (3000 logins each).
+ * Knobs: BENCH_LOGINS (per round, default 8000), BENCH_CONNECTIONS (32), BENCH_ROUNDS (5), BENCH_WARMUP (12000 logins each).
+ * The warm-up is sized for the worker, not the login: a new person comes every 40 logins, so 3,000 logins (the other
+ * login benches' warm-up) gave the worker 75 deliveries, and its code (and the Kysely and undici paths only it uses)
+ * was still cold when measured: on 2026-12-07 that cost the "on" process ~9 % more CPU per login (0.92×), against
+ * ~1 % (0.98×) after 12,000 (300 deliveries). A service runs warm; BENCH_WARMUP=3000 shows the cold case.
  * BENCH_AA=1: an A/A run, the "on" process configured like the "off" one (no endpoint, no worker), to see what ratio
  * this machine's noise alone gives (BENCHMARKS.md quotes it); written to bench/results/webhooks-login-aa.json.
  * BENCH_PROFILE=dir: a V8 CPU profile of each process (bench/profile-summary.ts).
@@ -26,7 +30,7 @@ import { row, writeBench } from './report.js';
 const logins = Number(process.env.BENCH_LOGINS ?? 8000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
+const warmup = Number(process.env.BENCH_WARMUP ?? 12000);
 const PER_PERSON = 40;
 const aa = process.env.BENCH_AA === '1';
 
