@@ -24,7 +24,7 @@ const steps: Step[] = [
   { bench: 'callback', script: 'bench/callback.ts', env: { BENCH_PUSHES: '20000', BENCH_ROUNDS: '5' } },
   { bench: 'growth', script: 'bench/growth.ts', env: { BENCH_ROUNDS: '5' } },
   { bench: 'metrics', script: 'bench/metrics-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
-  { bench: 'webhooks', script: 'bench/webhooks.ts', env: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '5' } },
+  { bench: 'webhooks', script: 'bench/webhooks.ts', env: { BENCH_EVENTS: '8000', BENCH_ROUNDS: '5' } },
   { bench: 'webhook-claims', script: 'bench/webhook-claims.ts', env: { BENCH_CLAIMS: '200', BENCH_ROUNDS: '3' } },
   { bench: 'webhooks-login', script: 'bench/webhooks-login-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
   { bench: 'import', script: 'bench/import.ts', env: { BENCH_ROWS: '20000', BENCH_ROUNDS: '3' } },
