@@ -25,7 +25,6 @@ const steps: Step[] = [
   { bench: 'growth', script: 'bench/growth.ts', env: { BENCH_ROUNDS: '5' } },
   { bench: 'metrics', script: 'bench/metrics-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
   { bench: 'webhooks', script: 'bench/webhooks.ts', env: { BENCH_EVENTS: '8000', BENCH_ROUNDS: '5' } },
-  { bench: 'webhook-claims', script: 'bench/webhook-claims.ts', env: { BENCH_CLAIMS: '200', BENCH_ROUNDS: '3' } },
   { bench: 'webhooks-login', script: 'bench/webhooks-login-overhead.ts', env: { BENCH_LOGINS: '8000', BENCH_ROUNDS: '5' } },
   { bench: 'import', script: 'bench/import.ts', env: { BENCH_ROWS: '20000', BENCH_ROUNDS: '3' } },
   { bench: 'backfill', script: 'bench/backfill.ts', env: { BENCH_FOLLOWERS: '20000', BENCH_ROUNDS: '3' } },
