@@ -35,6 +35,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
         { migrationName: '0013-signing-keys', direction: 'Up', status: 'Success' },
         { migrationName: '0014-event-feed-order', direction: 'Up', status: 'Success' },
         { migrationName: '0015-webhook-due-index', direction: 'Up', status: 'Success' },
+        { migrationName: '0016-webhook-drop-status-index', direction: 'Up', status: 'Success' },
       ]);
       expect(await opened.checkSchema()).toBe('current');
     });
@@ -126,6 +127,7 @@ function migrationSuite(name: string, fresh: () => Fresh) {
       const down = await (await createMigrator(opened.db)).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(down.results).toEqual([
+        { migrationName: '0016-webhook-drop-status-index', direction: 'Down', status: 'Success' },
         { migrationName: '0015-webhook-due-index', direction: 'Down', status: 'Success' },
         { migrationName: '0014-event-feed-order', direction: 'Down', status: 'Success' },
         { migrationName: '0013-signing-keys', direction: 'Down', status: 'Success' },

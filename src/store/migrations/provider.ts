@@ -15,6 +15,7 @@ import { migration0012WebhookDeliveries } from './0012-webhook-deliveries.js';
 import { migration0013SigningKeys } from './0013-signing-keys.js';
 import { migration0014EventFeedOrder } from './0014-event-feed-order.js';
 import { migration0015WebhookDueIndex } from './0015-webhook-due-index.js';
+import { migration0016WebhookDropStatusIndex } from './0016-webhook-drop-status-index.js';
 
 /** Every migration, by name; names sort in the order they apply. Never rename or remove one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0013-signing-keys': migration0013SigningKeys,
   '0014-event-feed-order': migration0014EventFeedOrder,
   '0015-webhook-due-index': migration0015WebhookDueIndex,
+  '0016-webhook-drop-status-index': migration0016WebhookDropStatusIndex,
 });
 
 /** The Kysely `MigrationProvider` over `MIGRATIONS`. */
