@@ -1,8 +1,8 @@
 /**
  * The two writes of a routing batch (webhook-queries.ts `routeEvents`), each one statement whose rows travel as one
  * JSON parameter: the SQL text is the same for every batch, so SQLite prepares it once, where Kysely built and
- * compiled a 500-row INSERT of 5,500 parameters and a 500-id `in` list per batch (bench/webhooks.ts: ~10 µs of
- * the worker's time per delivery on SQLite). Which events go to which endpoint is decided in code before this.
+ * compiled a 500-row INSERT of 5,500 parameters and a 500-id `in` list per batch. Which events go to which
+ * endpoint is decided in code before this.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DialectName } from './dialects/dialect-name.js';
