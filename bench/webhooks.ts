@@ -12,63 +12,24 @@
  *   BENCH_EVENTS (default 8000: a loop of ~1 s; at 2,000 a loop took ~0.25 s and one round's ratio moved 0.52–0.94),
  *   BENCH_ROUNDS (3), BENCH_CONCURRENCY (4)
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { sql } from 'kysely';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { systemClock } from '../src/clock.js';
 import { toPublicEvent } from '../src/events/index.js';
-import { createIdentityService } from '../src/identity/index.js';
-import { openStore } from '../src/store/index.js';
 import { createWebhookWorker, type WebhookRequestInit, webhookSigner } from '../src/webhooks/index.js';
 import { createUndiciTransport } from '../src/wechat/api/http-transport.js';
 import { median } from './harness.js';
 import { row, writeBench } from './report.js';
+import { BENCH_SECRET, seededEventsTemplate, startCountingReceiver } from './webhook-fixtures.js';
 
 const events = Number(process.env.BENCH_EVENTS ?? 8000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const APPID = 'wxbench00000000mp1';
+const SECRET = BENCH_SECRET;
 
-let received = 0;
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    received++;
-    res.writeHead(204).end();
-  });
-});
-await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-
-/** The seeded database, made once: each loop runs on a fresh copy of it (seeding 2,000+ users per loop took longer than the loop). */
-const template = await (async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-hooks-template-'));
-  const opened = await openStore(`sqlite:${path.join(dir, 'seed.db')}`);
-  const { error } = await opened.migrate();
-  if (error) throw error;
-  // Seen before the events, so the router gives it every one.
-  await opened.store.webhooks.registerEndpoints(['bench'], systemClock.now() - 1000);
-  const identity = createIdentityService({ identity: opened.store.identity, profile: opened.store.profile, clock: systemClock });
-  for (let i = 0; i < events; i++) await identity.resolve({ unionKey: 'acme', appid: APPID, openid: `o-${i}` });
-  // A copy of the file alone could miss what is still in the WAL; VACUUM INTO writes the whole database, WAL included.
-  const file = path.join(dir, 'template.db');
-  await sql`vacuum into ${file}`.execute(opened.db);
-  await opened.close();
-  return { dir, file };
-})();
-
-async function seeded() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'weunion-bench-hooks-'));
-  copyFileSync(template.file, path.join(dir, 'w.db'));
-  const opened = await openStore(`sqlite:${path.join(dir, 'w.db')}`);
-  const { rows } = await sql<{ n: number }>`select count(*) as n from events`.execute(opened.db);
-  if (Number(rows[0]!.n) !== events) throw new Error(`the copy holds ${rows[0]!.n} events, expected ${events}`);
-  return { opened, drop: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
-}
+const receiver = await startCountingReceiver();
+const url = receiver.url;
+/** The seeded database, made once: each loop runs on a fresh copy of it. */
+const template = await seededEventsTemplate(events);
+const seeded = () => template.open();
 
 /** One HTTP client for all three loops, the one compose() gives the worker (undici's request()): the same POSTs. */
 const http = createUndiciTransport({ connections: 64 });
@@ -93,12 +54,13 @@ async function worker(): Promise<number> {
       concurrency,
       fetch: post, // the client compose() gives the worker
     });
-    received = 0;
+    receiver.reset();
     const t0 = performance.now();
     await w.runDue();
     const s = (performance.now() - t0) / 1000;
     const counts = await opened.store.webhooks.deliveryCounts();
-    if (counts.delivered !== events || received !== events) throw new Error(`worker delivered ${counts.delivered}, receiver got ${received}`);
+    if (counts.delivered !== events || receiver.received() !== events)
+      throw new Error(`worker delivered ${counts.delivered}, receiver got ${receiver.received()}`);
     return events / s;
   } finally {
     await drop();
@@ -109,7 +71,7 @@ async function bareLoop(): Promise<number> {
   const { opened, drop } = await seeded();
   try {
     const rows = await opened.store.identity.listEvents({ limit: events + 10 });
-    received = 0;
+    receiver.reset();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -124,7 +86,7 @@ async function bareLoop(): Promise<number> {
       }),
     );
     const s = (performance.now() - t0) / 1000;
-    if (received !== rows.length) throw new Error(`receiver got ${received} of ${rows.length}`);
+    if (receiver.received() !== rows.length) throw new Error(`receiver got ${receiver.received()} of ${rows.length}`);
     return rows.length / s;
   } finally {
     await drop();
@@ -138,7 +100,7 @@ async function floorLoop(): Promise<number> {
     const byEvent = new Map((await opened.store.identity.listEvents({ limit: events + 10 })).map((e) => [e.id, e]));
     const rows = await opened.db.selectFrom('webhook_deliveries').select(['id', 'event_id']).orderBy('id').execute();
     if (rows.length !== events) throw new Error(`routed ${rows.length} deliveries, expected ${events}`);
-    received = 0;
+    receiver.reset();
     const t0 = performance.now();
     // As the worker goes: a claim's worth of POSTs on `concurrency` lanes, then their outcomes in one statement.
     for (let at = 0; at < rows.length; at += CLAIM) {
@@ -168,7 +130,7 @@ async function floorLoop(): Promise<number> {
         .execute();
     }
     const s = (performance.now() - t0) / 1000;
-    if (received !== rows.length) throw new Error(`receiver got ${received} of ${rows.length}`);
+    if (receiver.received() !== rows.length) throw new Error(`receiver got ${receiver.received()} of ${rows.length}`);
     return rows.length / s;
   } finally {
     await drop();
@@ -236,5 +198,5 @@ try {
 } finally {
   await http.close();
   receiver.close();
-  rmSync(template.dir, { recursive: true, force: true });
+  template.remove();
 }
