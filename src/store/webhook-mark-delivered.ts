@@ -1,7 +1,7 @@
 /**
- * The worker's hottest write: a claim's successful attempts marked delivered, all in one statement. Each row is
- * fenced as `finishDelivery` fences one (still `running`, under the attempt that sent it), so an outcome that lost
- * its claim changes nothing. The outcomes travel as one JSON parameter, so the SQL text is the same for every
+ * The worker's hottest write: successful attempts marked delivered (a claim's worth, or `finishDelivery`'s one), in
+ * one statement. Each row is fenced as every outcome is (still `running`, under the attempt that sent it), so an
+ * outcome that lost its claim changes nothing. The outcomes travel as one JSON parameter, so the SQL text is the same for every
  * claim (prepared once by SQLite's statement cache, planned once by PostgreSQL) whatever its size. It replaced 32
  * single-row UPDATEs in a transaction (bench/webhook-phases.ts, 2,000 deliveries: 23–24 ms of successes, 16–17 after).
  */

@@ -6,7 +6,6 @@
  */
 import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { withDbErrors } from './db-errors.js';
-import { type PreparedQuery, prepareQuery } from './prepared-query.js';
 import { parseRowId } from './row-id.js';
 import type { DialectName } from './dialects/dialect-name.js';
 import { toEvent } from './identity-rows.js';
@@ -29,32 +28,13 @@ const EVENTS_BY_ID: Record<DialectName, string> = {
 export class WebhookQueries implements WebhookStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
-  /** A successful attempt's UPDATE, compiled once: the worker records one per delivery, the hottest write here. */
-  readonly #markDelivered: PreparedQuery<'id' | 'attempt' | 'status' | 'now' | 'nextAt', { id: number | string }>;
-  /** The same for a claim's worth of successes at once. */
-  readonly #markAllDelivered: ReturnType<typeof markDeliveredStatement>;
+  /** Successful attempts' UPDATE, one statement however many (the worker's hottest write). */
+  readonly #markDelivered: ReturnType<typeof markDeliveredStatement>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
-    this.#markAllDelivered = markDeliveredStatement(dialect);
-    this.#markDelivered = prepareQuery(['id', 'attempt', 'status', 'now', 'nextAt'], (p) =>
-      db
-        .updateTable('webhook_deliveries')
-        .set({
-          status: 'delivered',
-          locked_until: null,
-          last_status: sql<number>`${p.status}`,
-          last_error: null,
-          updated_at: sql<number>`${p.now}`,
-          delivered_at: sql<number>`${p.now}`,
-          next_at: sql<number>`coalesce(${p.nextAt}, next_at)`,
-        })
-        .where('id', '=', sql<number>`${p.id}`)
-        .where('status', '=', 'running')
-        .where('attempts', '=', sql<number>`${p.attempt}`)
-        .returning('id'),
-    );
+    this.#markDelivered = markDeliveredStatement(dialect);
   }
 
   registerEndpoints(endpointIds: readonly string[], now: number): Promise<WebhookEndpointState[]> {
@@ -149,36 +129,36 @@ export class WebhookQueries implements WebhookStore {
     return withDbErrors(() => this.#finish(this.#db, id, outcome));
   }
 
-  /** A success through the compiled UPDATE (the same columns finishOne sets for one); a failure built by finishOne. */
+  /** A success through the statement that marks a claim's successes (webhook-mark-delivered.ts); a failure built by finishOne. */
   async #finish(db: Kysely<Database>, id: string, o: DeliveryOutcome): Promise<boolean> {
     if (!o.delivered) return finishOne(db, id, o);
     const key = parseRowId(id);
-    if (key === undefined) return false;
-    const rows = await this.#markDelivered(db, { id: key, attempt: o.attempt, status: o.status, now: o.now, nextAt: o.retryAt });
-    return rows.length > 0;
+    return key !== undefined && (await this.#markDelivered(db, [delivered(key, o)])) > 0;
   }
 
   /**
-   * Several outcomes: the delivered ones in one statement (webhook-mark-delivered.ts), the rest one by one, all in
-   * one write transaction when there is more than that one statement. Resolves with how many applied.
+   * Several outcomes: the delivered ones in one statement (webhook-mark-delivered.ts), the failures one by one, all
+   * in one write transaction when there is more than that one statement. Resolves with how many applied.
    */
   finishDeliveries(outcomes: readonly { id: string; outcome: DeliveryOutcome }[]): Promise<number> {
     if (outcomes.length === 0) return Promise.resolve(0);
     if (outcomes.length === 1) return this.finishDelivery(outcomes[0]!.id, outcomes[0]!.outcome).then(Number);
-    const delivered: DeliveredAttempt[] = [];
-    const others: { id: string; outcome: DeliveryOutcome }[] = [];
+    const successes: DeliveredAttempt[] = [];
+    const failures: { id: string; outcome: DeliveryOutcome }[] = [];
     for (const o of outcomes) {
-      const key = o.outcome.delivered ? parseRowId(o.id) : undefined;
-      if (key === undefined) others.push(o);
-      else delivered.push({ id: key, attempt: o.outcome.attempt, status: o.outcome.status, now: o.outcome.now, nextAt: o.outcome.retryAt });
+      if (!o.outcome.delivered) failures.push(o);
+      else {
+        const key = parseRowId(o.id);
+        if (key !== undefined) successes.push(delivered(key, o.outcome)); // an id that names no row applies to none
+      }
     }
     const run = async (db: Kysely<Database>): Promise<number> => {
-      let applied = await this.#markAllDelivered(db, delivered);
-      for (const { id, outcome } of others) if (await this.#finish(db, id, outcome)) applied++;
+      let applied = await this.#markDelivered(db, successes);
+      for (const { id, outcome } of failures) if (await finishOne(db, id, outcome)) applied++;
       return applied;
     };
     // One statement is atomic by itself: no transaction around it (on SQLite, a BEGIN and a COMMIT fewer).
-    return withDbErrors(() => (others.length === 0 ? run(this.#db) : writeTransaction(this.#db, this.#dialect, run)));
+    return withDbErrors(() => (failures.length === 0 ? run(this.#db) : writeTransaction(this.#db, this.#dialect, run)));
   }
 
   disableEndpoint(endpointId: string, now: number, reason: string): Promise<void> {
@@ -294,6 +274,10 @@ function deliveriesFor(event: EventRow, targets: readonly RouteTarget[], since: 
     .filter((t) => t.union === union && (t.types.length === 0 || t.types.includes(event.type)))
     .filter((t) => since.size === 0 || event.createdAt >= (since.get(t.endpointId) ?? Number.POSITIVE_INFINITY))
     .map((t) => ({ event_id: event.id, endpoint_id: t.endpointId, order_key: event.userId }));
+}
+
+function delivered(id: number, o: DeliveryOutcome): DeliveredAttempt {
+  return { id, attempt: o.attempt, status: o.status, now: o.now, nextAt: o.retryAt };
 }
 
 function toDelivery(r: Selectable<WebhookDeliveriesTable>): DeliveryRow {
